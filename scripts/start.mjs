@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm start`: build if needed, then run the paper broker with its embedded defaults.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const main = join(root, 'packages/server/dist/main.js');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, name.name);
+    newest = Math.max(newest, name.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+const stale =
+  !existsSync(main) ||
+  ['protocol', 'server'].some(
+    (p) =>
+      newestMtime(join(root, 'packages', p, 'src')) > statSync(join(root, 'packages', p, 'dist')).mtimeMs,
+  );
+if (stale) {
+  console.error('building…');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const child = spawn(
+  process.execPath,
+  [join(root, 'packages/server/bin/smartapi-paper.js'), 'serve', '--demo', ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
