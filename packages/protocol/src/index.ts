@@ -1,1 +1,14 @@
-export const PROTOCOL_VERSION = '0.1.0';
+/**
+ * `@smartapi-ts/protocol`: the Angel One SmartAPI wire contract, shared by the SDK and the paper broker.
+ * Zero runtime dependencies and no Node built-ins.
+ */
+export * from './enums.js';
+export * from './envelope.js';
+export * from './errors.js';
+export * from './feed/index.js';
+export * from './headers.js';
+export * from './money.js';
+export * from './routes.js';
+export * from './time.js';
+export type * from './types.js';
+export * from './ws.js';

@@ -1,1 +1,4 @@
-export { PROTOCOL_VERSION } from '@smartapi-ts/protocol';
+/**
+ * `smartapi-ts`: a typed Angel One SmartAPI client.
+ */
+export * from './errors.js';

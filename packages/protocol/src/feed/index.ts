@@ -1,0 +1,20 @@
+/**
+ * Market-feed binary codec: the WebSocket 2.0 tick packets (spec smartapi-websocket.md §1.6–1.10).
+ */
+export { decodeFeedPacket, encodeFeedPacket, feedPriceDivisor } from './codec.js';
+export { FeedDecodeError, FeedDecodeErrorCode, FeedEncodeError, FeedEncodeErrorCode } from './errors.js';
+export {
+  CURRENCY_EXCHANGE_TYPE,
+  type DecodeOptions,
+  type Depth20Tick,
+  type DepthLevel,
+  type EncodeOptions,
+  FeedMode,
+  type FeedTick,
+  type FeedTickHeader,
+  type LtpTick,
+  PACKET_SIZE,
+  type QuoteFields,
+  type QuoteTick,
+  type SnapQuoteTick,
+} from './types.js';
