@@ -221,7 +221,7 @@ function decodeDepth20(exchangeType: number, token: string, div: number): Depth2
  * @throws {@link FeedDecodeError} with code `EMPTY`, `UNKNOWN_MODE`, `TRUNCATED` or `TOO_LONG`
  */
 export function decodeFeedPacket(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): FeedTick {
-  const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  const u8 = ArrayBuffer.isView(bytes) ? bytes : new Uint8Array(bytes);
   const length = u8.length;
   if (length === 0) {
     throw new FeedDecodeError('EMPTY', 'Empty market-feed frame', 0);
