@@ -116,9 +116,16 @@ export class ConnectionError extends SmartApiError {
   override name = 'ConnectionError';
   /** Route name, when the error happened during a REST call. */
   readonly route?: string;
-  constructor(message: string, options?: { cause?: unknown; route?: string }) {
+  /**
+   * False when the request certainly never reached the venue (connection refused, DNS failure, TLS
+   * failure before sending); true when it may have (timeout, connection reset mid-request).
+   * @default true
+   */
+  readonly maybeDelivered: boolean;
+  constructor(message: string, options?: { cause?: unknown; route?: string; maybeDelivered?: boolean }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     if (options?.route !== undefined) this.route = options.route;
+    this.maybeDelivered = options?.maybeDelivered ?? true;
   }
 }
 /** No answer within the timeout. */
@@ -138,6 +145,15 @@ export interface Reconciliation {
   order?: unknown;
   /** Why reconciliation could not decide. */
   reason?: string;
+  /**
+   * For a modification or cancellation found in the order book: whether the order already shows the
+   * requested change (new price/quantity, or a cancelled status).
+   */
+  applied?: boolean;
+  /** The `ordertag` reconciliation searched for (placements). */
+  ordertag?: string;
+  /** Every order-book row that matched, when more than one did. */
+  matches?: unknown[];
 }
 
 /**
@@ -151,7 +167,13 @@ export class UnknownOutcomeError extends SmartApiError {
   constructor(route: string, reconciliation: Reconciliation, options?: { cause?: unknown }) {
     const what =
       reconciliation.outcome === 'found'
-        ? 'the order IS in the order book'
+        ? `the order IS in the order book${
+            reconciliation.applied === undefined
+              ? ''
+              : reconciliation.applied
+                ? ' and shows the change'
+                : ' but does not show the change'
+          }`
         : reconciliation.outcome === 'absent'
           ? 'the order is NOT in the order book'
           : `reconciliation failed${reconciliation.reason ? `: ${reconciliation.reason}` : ''}`;

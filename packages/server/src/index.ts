@@ -1,1 +1,40 @@
-export {};
+/**
+ * `@smartapi-ts/paper`: a local paper broker that speaks Angel One SmartAPI (REST + WebSocket).
+ *
+ * ```ts
+ * import { buildServer } from '@smartapi-ts/paper';
+ * const server = await buildServer({ port: 0, db: ':memory:' });
+ * const url = await server.listen();
+ * // … point any SmartAPI client at `url` …
+ * await server.close();
+ * ```
+ */
+
+export {
+  type AccountCredentials,
+  AccountError,
+  type AccountSummary,
+  type CreateAccountOptions,
+  createAccount,
+  ensureDemoAccount,
+  listAccounts,
+} from './accounts/accounts.js';
+export { type BuildDependencies, buildServer, type MarketFeedHandle, type PaperServer } from './app.js';
+export { createClock, createDefaultMarket } from './broker/market.js';
+export { StaticMarket, type StaticMarketOptions } from './broker/static-market.js';
+export {
+  type ClockMode,
+  DEFAULT_CONFIG,
+  type LogLevel,
+  type PaperConfig,
+  type PaperConfigInput,
+  resolveConfig,
+} from './config.js';
+export { type CliIo, main } from './main.js';
+export { type Clock, SimClock, type SimClockOptions, SystemClock } from './market/clock.js';
+export { createSimulatedMarket, SimulatedMarket, type SimulatedMarketOptions } from './market/simulator.js';
+export type { Instrument, Market, Quote } from './market/types.js';
+export { totpCode, verifyTotp } from './session/totp.js';
+export { DatabaseLockedError } from './storage/sqlite/lock.js';
+export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite/store.js';
+export type { Store } from './storage/types.js';

@@ -1,4 +1,314 @@
-export async function main(_argv: string[]): Promise<number> {
-  console.log('smartapi-paper: coming soon');
+/**
+ * The `smartapi-paper` command line (a contract other tools rely on; keep it stable):
+ *
+ * - `serve [--host] [--port] [--db] [--seed] [--clock] [--speed] [--instruments] [--no-rate-limits] [--demo]`
+ *   prints exactly one JSON line `{"event":"listening","url":"http://HOST:PORT"}` as the first stdout
+ *   line; everything for humans goes to stderr.
+ * - `accounts create --db FILE [--funds RUPEES] [--json]` prints the new credentials (with `--json`:
+ *   exactly one JSON object `{"clientcode","password","totpSecret","apiKey"}` and nothing else).
+ * - `accounts list --db FILE [--json]`, `accounts reset <clientcode> --db FILE`.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AccountError, createAccount, ensureDemoAccount, listAccounts } from './accounts/accounts.js';
+import { buildServer } from './app.js';
+import { resetAccountOffline } from './broker/reset.js';
+import { DEFAULT_CONFIG, type PaperConfigInput, resolveConfig } from './config.js';
+import { DatabaseLockedError, isDatabaseLocked } from './storage/sqlite/lock.js';
+import { openSqliteStore } from './storage/sqlite/store.js';
+
+/** Where the CLI writes; tests may capture it. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected an integer 0–65535');
+  return n;
+}
+
+function parseInteger(v: string): number {
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
+    throw new InvalidArgumentError('expected an integer');
+  return Number(v);
+}
+
+function parsePositive(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function parseRupees(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1e13) {
+    throw new InvalidArgumentError('expected an amount in rupees ≥ 0');
+  }
+  return Math.round(n * 100);
+}
+
+interface ServeOptions {
+  host: string;
+  port: number;
+  db: string;
+  seed: number;
+  clock: 'sim' | 'real';
+  speed: number;
+  instruments?: string;
+  rateLimits: boolean;
+  demo?: boolean;
+  funds: number;
+  logLevel: string;
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+async function serve(o: ServeOptions, io: CliIo): Promise<number> {
+  const input: PaperConfigInput = {
+    host: o.host,
+    port: o.port,
+    db: o.db,
+    seed: o.seed,
+    clock: o.clock,
+    speed: o.speed,
+    rateLimits: o.rateLimits,
+    defaultFunds: o.funds,
+    logLevel: o.logLevel as PaperConfigInput['logLevel'] & string,
+    ...(o.instruments !== undefined ? { instruments: o.instruments } : {}),
+  };
+  const config = resolveConfig(input);
+  const server = await buildServer(config);
+  let url: string;
+  try {
+    const demo = o.demo ? await ensureDemoAccount(server.store, config.defaultFunds) : undefined;
+    url = await server.listen();
+    io.out(`${JSON.stringify({ event: 'listening', url })}\n`);
+    const wsUrl = url.replace(/^http/, 'ws');
+    const lines = [
+      `smartapi-paper listening on ${url}`,
+      `  REST root:        ${url}`,
+      `  market feed:      ${wsUrl}/smart-stream`,
+      `  order updates:    ${wsUrl}/smart-order-update`,
+      `  OpenAPI / docs:   ${url}/docs`,
+      `  scrip master:     ${url}/OpenAPI_File/files/OpenAPIScripMaster.json`,
+      `  database:         ${server.store.file}`,
+      `  clock:            ${config.clock}${config.clock === 'sim' ? ` (speed ${config.speed}×)` : ''}, seed ${config.seed}`,
+      `  rate limits:      ${config.rateLimits ? 'on' : 'off'}`,
+    ];
+    if (demo) {
+      lines.push(
+        '',
+        'Demo account (stored in the database; the same on every start):',
+        `  client code:  ${demo.clientcode}`,
+        `  PIN:          ${demo.password}`,
+        `  TOTP secret:  ${demo.totpSecret}`,
+        `  API key:      ${demo.apiKey}`,
+      );
+    } else if (server.store.accounts.list().length === 0) {
+      lines.push(
+        '',
+        `No accounts yet: run \`smartapi-paper accounts create --db ${config.db}\` (or serve --demo).`,
+      );
+    }
+    io.err(`${lines.join('\n')}\n`);
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const sig = await waitForSignal();
+  io.err(`received ${sig}, shutting down\n`);
+  await server.close();
   return 0;
+}
+
+function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command {
+  const program = new Command();
+  program
+    .name('smartapi-paper')
+    .description(
+      'A local paper broker that speaks Angel One SmartAPI (REST + WebSocket) with a simulated market',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('run the paper broker')
+    .option('--host <host>', 'interface to listen on', DEFAULT_CONFIG.host)
+    .option('--port <port>', 'TCP port (0 = any free port)', parsePort, DEFAULT_CONFIG.port)
+    .option('--db <file>', 'SQLite database file, or :memory:', DEFAULT_CONFIG.db)
+    .option('--seed <n>', 'seed of the simulated market', parseInteger, DEFAULT_CONFIG.seed)
+    .addOption(
+      new Option('--clock <mode>', 'sim: a simulated day open now; real: wall clock and exchange calendar')
+        .choices(['sim', 'real'])
+        .default('sim'),
+    )
+    .option('--speed <x>', 'speed of the simulated clock', parsePositive, DEFAULT_CONFIG.speed)
+    .option('--instruments <file>', 'load this scrip-master JSON instead of the built-in universe')
+    .option('--no-rate-limits', 'turn the per-client rate limits off')
+    .option('--demo', 'create a demo account on first start and print its credentials')
+    .option(
+      '--funds <rupees>',
+      'starting funds of the demo account',
+      parseRupees,
+      DEFAULT_CONFIG.defaultFunds,
+    )
+    .addOption(
+      new Option('--log-level <level>', 'server log level (stderr)')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default(DEFAULT_CONFIG.logLevel),
+    )
+    .action((opts: ServeOptions) => {
+      result.promise = serve(opts, io);
+    });
+
+  const accounts = program.command('accounts').description('manage paper trading accounts');
+  accounts
+    .command('create')
+    .description('create an account and print its credentials')
+    .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
+    .option('--funds <rupees>', 'starting funds in rupees', parseRupees, DEFAULT_CONFIG.defaultFunds)
+    .option('--clientcode <code>', 'client code (default: generated)')
+    .option('--pin <pin>', '4–6 digit trading PIN (default: generated)')
+    .option('--api-key <key>', 'api key (default: generated)')
+    .option('--name <name>', 'account holder name')
+    .option('--json', 'print exactly one JSON object {clientcode, password, totpSecret, apiKey}')
+    .action(
+      (o: {
+        db: string;
+        funds: number;
+        clientcode?: string;
+        pin?: string;
+        apiKey?: string;
+        name?: string;
+        json?: boolean;
+      }) => {
+        result.promise = (async () => {
+          const store = openSqliteStore(o.db, { lock: false });
+          try {
+            const { credentials } = await createAccount(store, {
+              funds: o.funds,
+              ...(o.clientcode !== undefined ? { clientcode: o.clientcode } : {}),
+              ...(o.pin !== undefined ? { pin: o.pin } : {}),
+              ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+              ...(o.name !== undefined ? { name: o.name } : {}),
+            });
+            if (o.json) io.out(`${JSON.stringify(credentials)}\n`);
+            else {
+              io.out(
+                [
+                  `created account ${credentials.clientcode} with ₹${(o.funds / 100).toFixed(2)}`,
+                  `  client code:  ${credentials.clientcode}`,
+                  `  PIN:          ${credentials.password}`,
+                  `  TOTP secret:  ${credentials.totpSecret}`,
+                  `  API key:      ${credentials.apiKey}`,
+                  '',
+                ].join('\n'),
+              );
+            }
+            return 0;
+          } finally {
+            store.close();
+          }
+        })();
+      },
+    );
+  accounts
+    .command('list')
+    .description('list accounts')
+    .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
+    .option('--json', 'print a JSON array')
+    .action((o: { db: string; json?: boolean }) => {
+      result.promise = (async () => {
+        const store = openSqliteStore(o.db, { lock: false });
+        try {
+          const rows = listAccounts(store);
+          if (o.json) io.out(`${JSON.stringify(rows)}\n`);
+          else if (rows.length === 0) io.out('no accounts\n');
+          else {
+            io.out('clientcode  api key   funds (₹)        orders  last login\n');
+            for (const r of rows) {
+              io.out(
+                `${r.clientcode.padEnd(10)}  ${r.apiKey.padEnd(8)}  ${r.funds.toFixed(2).padStart(15)}  ${String(r.orders).padStart(6)}  ${r.lastLoginAt || '-'}${r.blocked ? '  (blocked)' : ''}\n`,
+              );
+            }
+          }
+          return 0;
+        } finally {
+          store.close();
+        }
+      })();
+    });
+  accounts
+    .command('reset')
+    .description('reset an account: funds, orders, positions, holdings and GTT rules back to the start')
+    .argument('<clientcode>', 'client code')
+    .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
+    .action((clientcode: string, o: { db: string }) => {
+      result.promise = (async () => {
+        if (o.db !== ':memory:' && isDatabaseLocked(o.db)) {
+          throw new DatabaseLockedError(o.db);
+        }
+        const store = openSqliteStore(o.db);
+        try {
+          const account = resetAccountOffline(store, clientcode);
+          io.out(`reset ${account.clientcode}: funds back to ₹${(account.startingFunds / 100).toFixed(2)}\n`);
+          return 0;
+        } finally {
+          store.close();
+        }
+      })();
+    });
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (without the node and script names). Resolves with the exit code; `serve`
+ * resolves when the server has shut down after SIGINT/SIGTERM.
+ */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const result: { promise?: Promise<number> } = {};
+  const program = buildProgram(io, result);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    if (!result.promise) {
+      program.outputHelp({ error: true });
+      return 1;
+    }
+    return await result.promise;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help / --version exit 0; usage errors already printed their message.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof DatabaseLockedError || err instanceof AccountError) {
+      io.err(`smartapi-paper: ${err.message}\n`);
+      return 1;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'EADDRINUSE') {
+      io.err(`smartapi-paper: ${e.message} (is another server on that port? use --port)\n`);
+      return 1;
+    }
+    io.err(`smartapi-paper: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
 }

@@ -74,6 +74,8 @@ export interface Quote {
   lowerCircuit: number;
   high52Week: number;
   low52Week: number;
+  /** Open interest at the previous day's close (derivatives; 0 otherwise). */
+  prevOpenInterest?: number;
 }
 
 /** One OHLCV bar (paise); `time` is the bar start. */
@@ -110,6 +112,16 @@ export interface Market {
    * 1-minute bars and generated back-history for earlier dates.
    */
   candles(exchange: Exchange, token: string, intervalMinutes: number, from: number, to: number): Candle[];
+  /**
+   * Market depth of up to `levels` (≤ 20) levels per side, best first, consistent with the best five
+   * of {@link Market.quote} (used by the depth-20 feed mode). Optional: markets without it only serve
+   * best five.
+   */
+  depth?(
+    exchange: Exchange,
+    token: string,
+    levels: number,
+  ): { bids: BookLevel[]; asks: BookLevel[] } | undefined;
   /** Subscribes to every quote change; returns an unsubscribe function. */
   onQuote(listener: (quote: Quote) => void): () => void;
   /** Starts the simulation timers (no-op for a stopped/manual market). */

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
+import { sessionFile } from '../src/cli/config.js';
+import { main, parseInterval } from '../src/cli/main.js';
+
+let broker: PaperBroker;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+/** Runs the CLI in-process with captured output. */
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, {
+    env,
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+  });
+  return { code, out, err };
+}
+
+before(async () => {
+  broker = await startPaperBroker({ market: 'static' });
+  dir = mkdtempSync(join(tmpdir(), 'smartapi-cli-'));
+  env = { SMARTAPI_CONFIG_DIR: join(dir, 'config'), SMARTAPI_CACHE_DIR: join(dir, 'cache') };
+});
+
+after(async () => {
+  await broker?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('usage errors exit 2; commands needing a session say how to log in', async () => {
+  assert.equal((await run('no-such-command')).code, 2);
+  assert.equal((await run('candles')).code, 2, 'missing argument');
+  const r = await run('orders');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /not logged in: run `smartapi login`/);
+  const l = await run('login', '--root', broker.url);
+  assert.equal(l.code, 1);
+  assert.match(l.err, /login needs --api-key/);
+  assert.equal(parseInterval('5m'), 'FIVE_MINUTE');
+  assert.equal(parseInterval('one_hour'), 'ONE_HOUR');
+  assert.throws(() => parseInterval('7m'));
+});
+
+test('login stores a 0600 session; books, instruments and quotes work against the paper broker', async () => {
+  const a = broker.account;
+  const login = await run(
+    '--root',
+    broker.url,
+    '--api-key',
+    a.apiKey,
+    'login',
+    '--client-code',
+    a.clientcode,
+    '--pin',
+    a.password,
+    '--totp-secret',
+    a.totpSecret,
+  );
+  assert.equal(login.code, 0, login.err);
+  assert.match(login.out, new RegExp(`Logged in as ${a.clientcode}`));
+  const st = statSync(sessionFile(env));
+  assert.equal(st.mode & 0o777, 0o600);
+  assert.equal(statSync(env.SMARTAPI_CONFIG_DIR!).mode & 0o077, 0, 'config dir not readable by others');
+
+  const sync = await run('--json', 'instruments', 'sync');
+  assert.equal(sync.code, 0, sync.err);
+  const info = JSON.parse(sync.out) as { instruments: number; source: string; url: string };
+  assert.ok(info.instruments > 0);
+  assert.equal(
+    info.url,
+    `${broker.url}/OpenAPI_File/files/OpenAPIScripMaster.json`,
+    'URL derived from the saved root',
+  );
+
+  const search = await run('--json', 'instruments', 'search', 'sbin');
+  assert.equal(search.code, 0, search.err);
+  const hits = JSON.parse(search.out) as { symbol: string; token: string }[];
+  assert.ok(hits.some((h) => h.symbol === 'SBIN-EQ' && h.token === '3045'));
+  const table = await run('instruments', 'search', 'sbin', '-n', '2');
+  assert.match(table.out, /SBIN-EQ/);
+  assert.match(table.out, /Exchange/);
+
+  const quote = await run('--json', 'quote', 'NSE:SBIN', '--mode', 'LTP');
+  assert.equal(quote.code, 0, quote.err);
+  const q = JSON.parse(quote.out) as { fetched: { symbolToken: string; ltp: number }[] };
+  assert.equal(q.fetched[0]?.symbolToken, '3045');
+  assert.ok(q.fetched[0]!.ltp > 0);
+
+  const unknown = await run('quote', 'NSE:NOSUCHTHING');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /unknown instrument "NSE:NOSUCHTHING"/);
+
+  // 75 days of 1-minute candles: three requests, each within the broker's 30-day limit.
+  const candles = await run(
+    'candles',
+    'NSE:SBIN',
+    '-i',
+    '1m',
+    '-f',
+    '2024-01-01 09:15',
+    '-t',
+    '2024-03-15 15:30',
+    '--csv',
+  );
+  assert.equal(candles.code, 0, candles.err);
+  assert.ok(candles.out.startsWith('time,open,high,low,close,volume\n'));
+  const badInterval = await run('candles', 'NSE:SBIN', '-i', '7m', '-f', '2024-01-01');
+  assert.equal(badInterval.code, 1);
+  assert.match(badInterval.err, /unknown interval "7m"/);
+
+  const orders = await run('--json', 'orders');
+  assert.equal(orders.code, 0, orders.err);
+  assert.ok(Array.isArray(JSON.parse(orders.out)));
+  assert.equal((await run('positions')).code, 0);
+  assert.equal((await run('holdings')).code, 0);
+
+  const wrongRoot = await run('--root', 'http://127.0.0.1:9', 'orders');
+  assert.equal(wrongRoot.code, 1);
+  assert.match(wrongRoot.err, /saved session is for/);
+
+  // stream: ticks arrive when the static market's price moves; exit after --count ticks.
+  let price = 60_000; // paise
+  const mover = setInterval(() => {
+    price += 5;
+    broker.staticMarket?.setPrice('NSE', '3045', price);
+  }, 25);
+  try {
+    const stream = await run('--json', 'stream', 'NSE:SBIN', '--count', '2');
+    assert.equal(stream.code, 0, stream.err);
+    const lines = stream.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { symbol: string; token: string; lastTradedPrice: number });
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0]?.symbol, 'NSE:SBIN-EQ');
+    assert.equal(lines[0]?.token, '3045');
+    assert.ok(lines[0]!.lastTradedPrice > 0);
+  } finally {
+    clearInterval(mover);
+  }
+
+  const logout = await run('logout');
+  assert.equal(logout.code, 0, logout.err);
+  assert.equal((await run('orders')).code, 1, 'session removed');
+});

@@ -1,0 +1,158 @@
+/**
+ * The composition root of the paper broker: `buildServer(config)` opens the store, builds the
+ * market, the engine driver, sessions, the HTTP routes and both WebSocket feeds, and returns the
+ * fastify instance plus handles. It never listens by itself (tests use `app.inject()`); call
+ * `listen()` on the result to open the port.
+ */
+import { SCRIP_MASTER_PATH } from '@smartapi-ts/protocol';
+import type { FastifyInstance } from 'fastify';
+import { Broker } from './broker/broker.js';
+import { createDefaultMarket } from './broker/market.js';
+import { type PaperConfig, type PaperConfigInput, resolveConfig } from './config.js';
+import { type Handlers, registerApi } from './http/api.js';
+import { registerPortfolioApi } from './http/portfolio-api.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { createHttpApp } from './http/server.js';
+import { sessionHandlers } from './http/session-routes.js';
+import type { Market } from './market/types.js';
+import { SessionService } from './session/sessions.js';
+import { openSqliteStore } from './storage/sqlite/store.js';
+import type { Store } from './storage/types.js';
+import { OrderFeed, type OrderFeedAuth } from './ws/order-feed.js';
+import { routeUpgrades, type UpgradeHandler } from './ws/upgrade.js';
+
+/** A market-data WebSocket feed (the market engineer's `ws/market-feed.ts`). */
+export interface MarketFeedHandle extends UpgradeHandler {
+  close(): void;
+}
+
+/** Optional collaborators of {@link buildServer} (tests inject their own). */
+export interface BuildDependencies {
+  /** Use this market instead of building one from the config. */
+  market?: Market;
+  /** Use this store instead of opening `config.db`. */
+  store?: Store;
+  /** Serve `/docs` (OpenAPI + Swagger UI). @default true */
+  docs?: boolean;
+}
+
+/** A built (not yet listening) paper broker. */
+export interface PaperServer {
+  /** The fastify instance (`inject()` works without listening). */
+  readonly app: FastifyInstance;
+  readonly config: PaperConfig;
+  readonly store: Store;
+  readonly market: Market;
+  readonly sessions: SessionService;
+  readonly broker: Broker;
+  readonly orderFeed: OrderFeed;
+  /** Base URL once listening (`http://127.0.0.1:PORT`), else undefined. */
+  readonly url: string | undefined;
+  /** Opens the port (`config.host`, `config.port`); resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops the market, closes sockets and the HTTP server, checkpoints and closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Builds a paper broker from a config (defaults filled in). */
+export async function buildServer(
+  input: PaperConfigInput | PaperConfig = {},
+  deps: BuildDependencies = {},
+): Promise<PaperServer> {
+  const config = resolveConfig(input);
+  const store = deps.store ?? openSqliteStore(config.db);
+  let market: Market | undefined;
+  let app: FastifyInstance | undefined;
+  try {
+    market = deps.market ?? (await createDefaultMarket(config));
+    const sessions = new SessionService(store, { now: config.wallClock });
+    const orderFeed = new OrderFeed({
+      authenticate(authorization): OrderFeedAuth {
+        if (authorization.trim() === '') return { ok: false, reason: 'missing' };
+        const chk = sessions.checkAccessToken(authorization);
+        if (chk.ok) return { ok: true, clientcode: chk.principal.clientcode };
+        return { ok: false, reason: chk.code === 'AG8002' ? 'expired' : 'invalid' };
+      },
+    });
+    const broker = new Broker({ store, market, orderFeed, config });
+    app = await createHttpApp({
+      bodyLimit: config.bodyLimit,
+      logLevel: config.logLevel,
+      docs: deps.docs ?? true,
+    });
+    const handlers: Handlers = { ...broker.handlers(), ...sessionHandlers(sessions) };
+    registerApi(app, {
+      sessions,
+      handlers,
+      rateLimiter: config.rateLimits ? new RateLimiter(config.wallClock) : undefined,
+    });
+    registerPortfolioApi(app, { sessions, broker });
+    let scripMaster: string | undefined;
+    const mkt = market;
+    app.get(
+      SCRIP_MASTER_PATH,
+      { schema: { tags: ['instruments'], summary: 'Scrip master JSON (no auth)' } },
+      (_req, reply) => {
+        scripMaster ??= JSON.stringify(mkt.scripMaster());
+        return reply.type('application/json; charset=utf-8').send(scripMaster);
+      },
+    );
+    app.get('/health', { schema: { hide: true } }, (_req, reply) =>
+      reply.send({ status: 'ok', time: new Date(mkt.now()).toISOString() }),
+    );
+
+    const marketFeed = await broker.createMarketFeed(sessions);
+    const unroute = routeUpgrades(app.server, { marketFeed, orderFeed });
+    await app.ready();
+    broker.start(config.startMarket);
+
+    let closing: Promise<void> | undefined;
+    let url: string | undefined;
+    const fastify = app;
+    const server: PaperServer = {
+      app: fastify,
+      config,
+      store,
+      market: mkt,
+      sessions,
+      broker,
+      orderFeed,
+      get url() {
+        return url;
+      },
+      async listen() {
+        const address = await fastify.listen({ host: config.host, port: config.port });
+        const a = fastify.server.address();
+        const port = typeof a === 'object' && a ? a.port : config.port;
+        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+        url = address.startsWith('http') ? `http://${host}:${port}` : address;
+        return url;
+      },
+      close() {
+        closing ??= (async () => {
+          broker.stop();
+          unroute();
+          orderFeed.close();
+          marketFeed?.close();
+          try {
+            await fastify.close();
+          } finally {
+            broker.flush();
+            if (!deps.store) store.close();
+          }
+        })();
+        return closing;
+      },
+    };
+    return server;
+  } catch (err) {
+    try {
+      await app?.close();
+    } catch {
+      // already failing
+    }
+    market?.stop();
+    if (!deps.store) store.close();
+    throw err;
+  }
+}

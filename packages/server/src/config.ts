@@ -1,0 +1,125 @@
+/**
+ * Typed configuration of the paper broker, with the defaults the CLI and `buildServer()` use.
+ */
+
+/** How market time advances. */
+export type ClockMode = 'sim' | 'real' | 'manual';
+
+/** Log verbosity (fastify/pino levels). */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Complete configuration of one paper-broker instance. */
+export interface PaperConfig {
+  /**
+   * Interface to listen on.
+   * @default '127.0.0.1'
+   */
+  host: string;
+  /**
+   * TCP port; 0 picks a free port.
+   * @default 8080
+   */
+  port: number;
+  /**
+   * SQLite database file, or `:memory:` for a throw-away store.
+   * @default './data/paper.db'
+   */
+  db: string;
+  /**
+   * `sim` runs a simulated trading day that is open now (starts at 09:15 IST of today's date), `real`
+   * follows the wall clock and the exchange calendar, `manual` only moves when a test advances it.
+   * @default 'sim'
+   */
+  clock: ClockMode;
+  /**
+   * Speed of the simulated clock (market seconds per wall-clock second).
+   * @default 1
+   */
+  speed: number;
+  /**
+   * Seed of the price simulator; the same seed gives the same market.
+   * @default 1
+   */
+  seed: number;
+  /** A scrip-master JSON file to load instead of the built-in universe. */
+  instruments?: string;
+  /**
+   * Per-client-code rate limits of the venue (spec §8).
+   * @default true
+   */
+  rateLimits: boolean;
+  /**
+   * Largest accepted request body in bytes.
+   * @default 1048576
+   */
+  bodyLimit: number;
+  /**
+   * Log level of the HTTP server (logs go to stderr).
+   * @default 'warn'
+   */
+  logLevel: LogLevel;
+  /**
+   * Starting funds of accounts created without an explicit amount, in paise.
+   * @default 100_000_000 (₹10,00,000)
+   */
+  defaultFunds: number;
+  /**
+   * Wall clock used for sessions (token expiry at midnight IST) and rate limits. Tests may replace it.
+   * @default Date.now
+   */
+  wallClock: () => number;
+  /**
+   * Start the market's timers when the server is built (off for tests that drive the market manually).
+   * @default true
+   */
+  startMarket: boolean;
+}
+
+/** The defaults of every option. */
+export const DEFAULT_CONFIG: Readonly<PaperConfig> = Object.freeze({
+  host: '127.0.0.1',
+  port: 8080,
+  db: './data/paper.db',
+  clock: 'sim',
+  speed: 1,
+  seed: 1,
+  rateLimits: true,
+  bodyLimit: 1024 * 1024,
+  logLevel: 'warn',
+  defaultFunds: 100_000_000,
+  wallClock: Date.now,
+  startMarket: true,
+});
+
+/** Options accepted by {@link resolveConfig}: any subset of {@link PaperConfig}. */
+export type PaperConfigInput = Partial<PaperConfig>;
+
+/**
+ * Fills in defaults and checks values. Throws a `TypeError` with a readable message on a bad value.
+ */
+export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
+  const cfg: PaperConfig = { ...DEFAULT_CONFIG };
+  for (const [k, v] of Object.entries(input)) {
+    if (v !== undefined) (cfg as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (typeof cfg.host !== 'string' || cfg.host === '') throw new TypeError('host must be a non-empty string');
+  if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
+    throw new TypeError(`port must be an integer 0–65535, got ${String(cfg.port)}`);
+  }
+  if (typeof cfg.db !== 'string' || cfg.db === '') throw new TypeError('db must be a file name or :memory:');
+  if (cfg.clock !== 'sim' && cfg.clock !== 'real' && cfg.clock !== 'manual') {
+    throw new TypeError(`clock must be sim, real or manual, got ${String(cfg.clock)}`);
+  }
+  if (!Number.isFinite(cfg.speed) || cfg.speed <= 0) {
+    throw new TypeError(`speed must be a positive number, got ${String(cfg.speed)}`);
+  }
+  if (!Number.isSafeInteger(cfg.seed))
+    throw new TypeError(`seed must be an integer, got ${String(cfg.seed)}`);
+  if (!Number.isInteger(cfg.bodyLimit) || cfg.bodyLimit < 1024) {
+    throw new TypeError('bodyLimit must be an integer ≥ 1024');
+  }
+  if (!Number.isSafeInteger(cfg.defaultFunds) || cfg.defaultFunds < 0) {
+    throw new TypeError('defaultFunds must be a non-negative integer (paise)');
+  }
+  return cfg;
+}

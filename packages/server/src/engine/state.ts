@@ -1,0 +1,189 @@
+/**
+ * Engine state: construction, keys, working-order / GTT indexes, and `restoreState` (rebuild from rows).
+ */
+import type { Exchange } from '@smartapi-ts/protocol';
+import type {
+  AccountState,
+  EngineRows,
+  EngineState,
+  FundsRecord,
+  GttRuleRecord,
+  HoldingRecord,
+  OrderRecord,
+  PositionRecord,
+} from './types.js';
+
+/** `exchange:token` — the key of the per-instrument indexes. */
+export function instrumentKey(exchange: Exchange | string, token: string): string {
+  return `${exchange}:${token}`;
+}
+
+/** Primary key of a position row: `clientcode|exchange|token|producttype`. */
+export function positionKey(
+  p: Pick<PositionRecord, 'clientcode' | 'exchange' | 'symboltoken' | 'producttype'>,
+): string {
+  return `${p.clientcode}|${p.exchange}|${p.symboltoken}|${p.producttype}`;
+}
+
+/** Primary key of a holding row: `clientcode|exchange|token`. */
+export function holdingKey(h: Pick<HoldingRecord, 'clientcode' | 'exchange' | 'symboltoken'>): string {
+  return `${h.clientcode}|${h.exchange}|${h.symboltoken}`;
+}
+
+/** A state with no accounts. */
+export function emptyState(): EngineState {
+  return {
+    accounts: new Map(),
+    workingByInstrument: new Map(),
+    workingOwner: new Map(),
+    gttByInstrument: new Map(),
+    gttOwner: new Map(),
+  };
+}
+
+/** A new account state with the given funds row. */
+export function newAccount(funds: FundsRecord): AccountState {
+  return {
+    clientcode: funds.clientcode,
+    funds,
+    orders: new Map(),
+    trades: [],
+    positions: new Map(),
+    holdings: new Map(),
+    gttRules: new Map(),
+    working: new Set(),
+    blocked: 0,
+  };
+}
+
+/** True while an order can still fill, be modified or cancelled. */
+export function isWorking(o: OrderRecord): boolean {
+  return (
+    o.status === 'open' ||
+    o.status === 'trigger pending' ||
+    o.status === 'after market order req received' ||
+    o.status === 'modify after market order req received' ||
+    o.status === 'modified'
+  );
+}
+
+/** Adds or removes `o` in the working-order index according to its status. */
+export function indexOrder(state: EngineState, o: OrderRecord): void {
+  const key = instrumentKey(o.exchange, o.symboltoken);
+  if (isWorking(o)) {
+    let set = state.workingByInstrument.get(key);
+    if (!set) {
+      set = new Set();
+      state.workingByInstrument.set(key, set);
+    }
+    set.add(o.orderid);
+    state.workingOwner.set(o.orderid, o.clientcode);
+    const acc = state.accounts.get(o.clientcode);
+    if (acc && !acc.working.has(o.orderid)) {
+      acc.working.add(o.orderid);
+      acc.blocked += o.blockedmargin;
+    }
+  } else {
+    const set = state.workingByInstrument.get(key);
+    if (set) {
+      set.delete(o.orderid);
+      if (set.size === 0) state.workingByInstrument.delete(key);
+    }
+    state.workingOwner.delete(o.orderid);
+    const acc = state.accounts.get(o.clientcode);
+    if (acc?.working.delete(o.orderid)) acc.blocked -= o.blockedmargin;
+  }
+}
+
+/**
+ * Sets an order's blocked margin, keeping the account's `blocked` total in step when the order is working.
+ * Every change of `blockedmargin` goes through here.
+ */
+export function setBlocked(acc: AccountState, o: OrderRecord, value: number): void {
+  if (acc.working.has(o.orderid)) acc.blocked += value - o.blockedmargin;
+  o.blockedmargin = value;
+}
+
+/** Adds or removes a GTT rule in the armed-rule index according to its status. */
+export function indexGtt(state: EngineState, r: GttRuleRecord): void {
+  const key = instrumentKey(r.exchange, r.symboltoken);
+  if (r.status === 'NEW' || r.status === 'ACTIVE') {
+    let set = state.gttByInstrument.get(key);
+    if (!set) {
+      set = new Set();
+      state.gttByInstrument.set(key, set);
+    }
+    set.add(r.id);
+    state.gttOwner.set(r.id, r.clientcode);
+  } else {
+    const set = state.gttByInstrument.get(key);
+    if (set) {
+      set.delete(r.id);
+      if (set.size === 0) state.gttByInstrument.delete(key);
+    }
+    state.gttOwner.delete(r.id);
+  }
+}
+
+/** Removes every row of an account from the indexes (used by resetAccount). */
+export function unindexAccount(state: EngineState, acc: AccountState): void {
+  for (const o of acc.orders.values()) indexOrder(state, { ...o, status: 'cancelled' });
+  for (const r of acc.gttRules.values()) indexGtt(state, { ...r, status: 'CANCELLED' });
+}
+
+function byNumericId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * Rebuilds the engine state from stored rows (the last upsert of every row). Rows of accounts without
+ * a funds row are ignored. Records are cloned, so the caller's rows are never mutated.
+ */
+export function restoreState(rows: EngineRows): EngineState {
+  const state = emptyState();
+  for (const f of rows.funds) state.accounts.set(f.clientcode, newAccount({ ...f }));
+  const orders = [...rows.orders].sort(
+    (a, b) => a.createdat - b.createdat || byNumericId(a.orderid, b.orderid),
+  );
+  for (const o of orders) {
+    const acc = state.accounts.get(o.clientcode);
+    if (!acc) continue;
+    const copy = { ...o };
+    acc.orders.set(o.orderid, copy);
+    indexOrder(state, copy);
+  }
+  const trades = [...rows.trades].sort((a, b) => a.time - b.time || byNumericId(a.fillid, b.fillid));
+  for (const t of trades) state.accounts.get(t.clientcode)?.trades.push({ ...t });
+  for (const p of rows.positions) state.accounts.get(p.clientcode)?.positions.set(positionKey(p), { ...p });
+  for (const h of rows.holdings) state.accounts.get(h.clientcode)?.holdings.set(holdingKey(h), { ...h });
+  const rules = [...rows.gttRules].sort((a, b) => byNumericId(a.id, b.id));
+  for (const r of rules) {
+    const acc = state.accounts.get(r.clientcode);
+    if (!acc) continue;
+    const copy = { ...r };
+    acc.gttRules.set(r.id, copy);
+    indexGtt(state, copy);
+  }
+  return state;
+}
+
+/** Extracts every row of the state (the inverse of {@link restoreState}); used by tests and snapshots. */
+export function stateRows(state: EngineState): EngineRows {
+  const out: {
+    orders: OrderRecord[];
+    trades: EngineRows['trades'][number][];
+    positions: PositionRecord[];
+    holdings: HoldingRecord[];
+    funds: FundsRecord[];
+    gttRules: GttRuleRecord[];
+  } = { orders: [], trades: [], positions: [], holdings: [], funds: [], gttRules: [] };
+  for (const acc of state.accounts.values()) {
+    out.funds.push(acc.funds);
+    out.orders.push(...acc.orders.values());
+    out.trades.push(...acc.trades);
+    out.positions.push(...acc.positions.values());
+    out.holdings.push(...acc.holdings.values());
+    out.gttRules.push(...acc.gttRules.values());
+  }
+  return out;
+}

@@ -1,0 +1,393 @@
+/**
+ * Types of the paper broker's pure order engine: its persisted records (plain JSON data, integer paise),
+ * the events every command emits (row upserts), the context a command receives (time, ids, market) and
+ * the pluggable models. See engine/README.md for the purity contract.
+ */
+import type {
+  Duration,
+  Exchange,
+  GttStatus,
+  OrderStatus,
+  OrderType,
+  OrderUpdateCode,
+  ProductType,
+  TransactionType,
+  Variety,
+} from '@smartapi-ts/protocol';
+import type { Instrument, Market, Quote, Segment } from '../market/types.js';
+
+// ───────────────────────────── context ─────────────────────────────
+
+/**
+ * Id generator implemented by the infrastructure (it persists its counters).
+ * Formats: `orderId` = `YYMMDD` + 9-digit counter (15 digits), `uniqueOrderId` = UUID v4,
+ * `exchangeOrderId` = 16 digits, `tradeId` = exchange trade id (digits), `gttRuleId` = decimal integer string.
+ */
+export interface IdSource {
+  orderId(): string;
+  uniqueOrderId(): string;
+  exchangeOrderId(): string;
+  tradeId(): string;
+  gttRuleId(): string;
+}
+
+/** The part of the simulated market the engine reads (instrument master, latest quote, session state). */
+export type MarketView = Pick<Market, 'instrument' | 'instrumentBySymbol' | 'quote' | 'session'>;
+
+/** Context of a read-only query. */
+export interface QueryContext {
+  /** Current (market) time, epoch ms. */
+  now: number;
+  market: MarketView;
+}
+
+/** Context of a command: time, id generator and market data all arrive as arguments (purity). */
+export interface EngineContext extends QueryContext {
+  ids: IdSource;
+}
+
+// ───────────────────────────── results ─────────────────────────────
+
+/** A business rejection: the venue error code (protocol `ErrorCode`) and message for `status:false`. */
+export interface Rejection {
+  errorcode: string;
+  message: string;
+  /**
+   * Data the venue still returns with this failure (EDIS `AG1000` returns `ReqId` and nulls); the HTTP
+   * layer puts it into the envelope's `data` (omitted = `null`).
+   */
+  data?: unknown;
+}
+
+/**
+ * What a command returns: `result` is the response `data` (exact wire shape) or a {@link Rejection};
+ * `events` are the row upserts the command caused, in order. A rejection carries no events, except
+ * for placeOrder/modifyOrder RMS rejections, which the venue reports as a successful placement whose
+ * order row reads `rejected` (see docs/paper-broker-engine.md).
+ */
+export interface CommandResult<T> {
+  result: T | Rejection;
+  events: EngineEvent[];
+}
+
+/** Result of the market drivers (`onQuote`, `onClock`, `rollDay`): only events. */
+export interface DriverResult {
+  events: EngineEvent[];
+}
+
+// ───────────────────────────── records (persisted rows) ─────────────────────────────
+
+/** Instrument facts copied into order/trade/position rows so that stored rows render without the market. */
+export interface InstrumentSnapshot {
+  exchange: Exchange;
+  symboltoken: string;
+  tradingsymbol: string;
+  /** Underlying / company name (`SBIN`, `NIFTY`). */
+  name: string;
+  /** Scrip-master instrument type (`''`, `OPTIDX`, `FUTIDX`, …). */
+  instrumenttype: string;
+  segment: Segment;
+  lotsize: number;
+  /** Tick size in paise. */
+  ticksize: number;
+  /** Strike in paise; -1 for non-options. */
+  strike: number;
+  /** `CE` / `PE` / `''`. */
+  optiontype: string;
+  /** Expiry epoch ms (00:00 IST) or 0 for non-derivatives. */
+  expiry: number;
+}
+
+/** One order (all money in paise). Primary key: `orderid`. */
+export interface OrderRecord extends InstrumentSnapshot {
+  clientcode: string;
+  orderid: string;
+  uniqueorderid: string;
+  /** Empty until the order reaches the (simulated) exchange. */
+  exchangeorderid: string;
+  variety: Variety;
+  ordertype: OrderType;
+  producttype: ProductType;
+  duration: Duration;
+  transactiontype: TransactionType;
+  /** Limit price (paise); 0 for MARKET / STOPLOSS_MARKET. */
+  price: number;
+  /** Trigger price (paise); 0 when none. */
+  triggerprice: number;
+  quantity: number;
+  disclosedquantity: number;
+  /** ROBO target distance (paise). */
+  squareoff: number;
+  /** ROBO stop distance (paise). */
+  stoploss: number;
+  /** ROBO trailing-stop distance (paise); stored, not simulated. */
+  trailingstoploss: number;
+  ordertag: string;
+  /** Order-book status (never a transient state such as `open pending`). */
+  status: OrderStatus;
+  /** Rejection reason / remarks. */
+  text: string;
+  filledshares: number;
+  cancelsize: number;
+  /** Σ fill price × fill quantity (paise); average price = filledvalue / filledshares. */
+  filledvalue: number;
+  /** Margin currently blocked by the unfilled part of this order (paise). */
+  blockedmargin: number;
+  /** Parent order id of a ROBO leg; `''` otherwise. */
+  parentorderid: string;
+  /** Waiting for the session to open (after-market order). */
+  amo: boolean;
+  /** A stop order whose trigger was hit (it now works as a LIMIT or MARKET order). */
+  triggered: boolean;
+  /** Last fill id / time (epoch ms; 0 = none). */
+  fillid: string;
+  filltime: number;
+  /** Placement time and last update time (epoch ms). */
+  createdat: number;
+  updatedat: number;
+  /** GTT rule that placed this order (`''` = none). */
+  gttruleid: string;
+}
+
+/** One fill. Primary key: `fillid`. */
+export interface TradeRecord extends InstrumentSnapshot {
+  clientcode: string;
+  fillid: string;
+  orderid: string;
+  producttype: ProductType;
+  transactiontype: TransactionType;
+  /** Fill price (paise). */
+  price: number;
+  quantity: number;
+  /** Fill time (epoch ms). */
+  time: number;
+}
+
+/**
+ * A position per (clientcode, exchange, symboltoken, producttype): day and carried-forward buy/sell
+ * aggregates. Amounts are Σ price × qty in paise. Primary key: {@link positionKey}.
+ */
+export interface PositionRecord extends InstrumentSnapshot {
+  clientcode: string;
+  producttype: ProductType;
+  /** Price multiplier of the contract (1 for equity and most F&O; lot value factor for commodities). */
+  multiplier: number;
+  buyqty: number;
+  buyamount: number;
+  sellqty: number;
+  sellamount: number;
+  cfbuyqty: number;
+  cfbuyamount: number;
+  cfsellqty: number;
+  cfsellamount: number;
+}
+
+/**
+ * A delivery holding per (clientcode, exchange, symboltoken). Primary key: {@link holdingKey}.
+ * SmartAPI `quantity` = quantity + t1quantity − usedquantity.
+ */
+export interface HoldingRecord {
+  clientcode: string;
+  exchange: Exchange;
+  symboltoken: string;
+  tradingsymbol: string;
+  isin: string;
+  /** Settled quantity at the start of the day. */
+  quantity: number;
+  /** Bought (delivery) but not yet settled (T+1), including today's delivery buys. */
+  t1quantity: number;
+  /** Sold (or converted away) today. */
+  usedquantity: number;
+  /** EDIS-authorised quantity (simulated verifyDis). */
+  authorisedquantity: number;
+  /** Day (epoch ms of 00:00 IST) of the last EDIS authorisation; 0 = never. */
+  authorisedday: number;
+  /** `ReqId` of the last (simulated) EDIS verifyDis covering this holding; `''` = none. */
+  edisreqid: string;
+  /** Average buy price (paise; may be fractional). */
+  averageprice: number;
+  /** Lot size / tick size (paise) of the listing (Portfolio API rows). */
+  lotsize: number;
+  ticksize: number;
+}
+
+/** Cash of an account (paise). Primary key: `clientcode`. */
+export interface FundsRecord {
+  clientcode: string;
+  /** Ledger cash (opening balance of the day, adjusted by settlements). */
+  cash: number;
+  /** Collateral value (pledged holdings); 0 in the simulator. */
+  collateral: number;
+  /** Funds the account was opened (or last reset) with; `resetAccount` restores it. */
+  initialcash: number;
+  /**
+   * The account's current trading day (epoch ms of 00:00 IST). A command at a later day first settles the
+   * previous day (see `Engine.rollDay`).
+   */
+  tradingday: number;
+}
+
+/** Direction in which the LTP must cross a GTT trigger. */
+export type GttDirection = 'up' | 'down';
+
+/** A GTT rule (paise). Primary key: `id`. */
+export interface GttRuleRecord {
+  clientcode: string;
+  id: string;
+  /** `NEW` (armed), `CANCELLED`, `SENTTOEXCHANGE` (triggered). */
+  status: Exclude<GttStatus, 'FORALL'>;
+  createdat: number;
+  updatedat: number;
+  expiresat: number;
+  exchange: Exchange;
+  symboltoken: string;
+  tradingsymbol: string;
+  transactiontype: TransactionType;
+  producttype: ProductType;
+  price: number;
+  qty: number;
+  triggerprice: number;
+  disclosedqty: number;
+  timeperiod: number;
+  /** `up`: fires when LTP ≥ trigger; `down`: when LTP ≤ trigger (decided against the LTP at create/modify). */
+  direction: GttDirection;
+  /** Order placed when the rule fired (`''` = not yet). */
+  orderid: string;
+}
+
+// ───────────────────────────── events ─────────────────────────────
+
+/**
+ * A row upsert caused by a command. Persist all events of one command in one transaction, in order
+ * (later snapshots of the same row win). `order.update` is the order-update feed code to push (AB01–AB11)
+ * — transient codes (AB09 open pending, AB11 modify pending) appear only here, never in the book.
+ */
+export type EngineEvent =
+  | { type: 'order'; clientcode: string; order: OrderRecord; update?: OrderUpdateCode }
+  | { type: 'trade'; clientcode: string; trade: TradeRecord }
+  | { type: 'position'; clientcode: string; position: PositionRecord }
+  | { type: 'holding'; clientcode: string; holding: HoldingRecord }
+  | { type: 'funds'; clientcode: string; funds: FundsRecord }
+  | { type: 'gtt'; clientcode: string; rule: GttRuleRecord }
+  /** Delete every order, trade, position, holding and GTT row of the account (resetAccount); funds follow as an upsert. */
+  | { type: 'reset'; clientcode: string };
+
+/** The stored rows `restoreState` rebuilds the engine from (any order; all accounts). */
+export interface EngineRows {
+  orders: readonly OrderRecord[];
+  trades: readonly TradeRecord[];
+  positions: readonly PositionRecord[];
+  holdings: readonly HoldingRecord[];
+  funds: readonly FundsRecord[];
+  gttRules: readonly GttRuleRecord[];
+}
+
+/** The engine's in-memory state of one account. */
+export interface AccountState {
+  clientcode: string;
+  funds: FundsRecord;
+  /** By orderid, in placement order. */
+  orders: Map<string, OrderRecord>;
+  /** In fill order. */
+  trades: TradeRecord[];
+  /** By {@link positionKey}. */
+  positions: Map<string, PositionRecord>;
+  /** By {@link holdingKey}. */
+  holdings: Map<string, HoldingRecord>;
+  /** By rule id. */
+  gttRules: Map<string, GttRuleRecord>;
+  /** Orderids of the account's working orders (kept by the engine's index functions). */
+  working: Set<string>;
+  /** Σ `blockedmargin` of the working orders (paise), kept in step by the index functions. */
+  blocked: number;
+}
+
+/** The whole engine state: accounts plus indexes of working orders / armed GTT rules by instrument. */
+export interface EngineState {
+  accounts: Map<string, AccountState>;
+  /** `exchange:token` → orderids of working (open, trigger pending or AMO) orders. */
+  workingByInstrument: Map<string, Set<string>>;
+  /** orderid → clientcode of every working order. */
+  workingOwner: Map<string, string>;
+  /** `exchange:token` → armed GTT rule ids. */
+  gttByInstrument: Map<string, Set<string>>;
+  /** GTT rule id → clientcode of every armed rule. */
+  gttOwner: Map<string, string>;
+}
+
+// ───────────────────────────── pluggable models ─────────────────────────────
+
+/** One fill proposed by a {@link FillModel}. */
+export interface Fill {
+  /** Paise. */
+  price: number;
+  quantity: number;
+}
+
+/** What the fill model sees of an order. */
+export interface FillRequest {
+  side: TransactionType;
+  /** Unfilled quantity. */
+  quantity: number;
+  /** Limit price in paise, or `undefined` for a market order. */
+  limit: number | undefined;
+  /** `true` when the order just arrived (or just triggered); `false` for a resting order seeing a new quote. */
+  aggressive: boolean;
+  instrument: InstrumentSnapshot;
+}
+
+/**
+ * Decides the fills of an order against a quote. Fills must respect the limit (buy ≤ limit, sell ≥ limit)
+ * and total at most `quantity`. The default {@link WalkTheBookFillModel} walks the best-5 levels.
+ */
+export interface FillModel {
+  fill(order: FillRequest, quote: Quote): Fill[];
+}
+
+/** A charge computed by a {@link FeeModel} (paise). */
+export interface FeeCharge {
+  amount: number;
+}
+
+/**
+ * Charges deducted from funds per fill. The default charges nothing (charges are a later issue);
+ * `estimateCharges` always uses the dated rate table.
+ */
+export interface FeeModel {
+  feeForFill(trade: TradeRecord): FeeCharge;
+}
+
+/** Margin rates as fractions (0.2 = 20 %). */
+export interface MarginRates {
+  /** Equity INTRADAY / BO (leverage 5×). @default 0.2 */
+  equityIntraday: number;
+  /** Equity DELIVERY and MARGIN. @default 1 */
+  equityDelivery: number;
+  /** Index futures and index option writing, % of contract value. @default 0.12 */
+  indexDerivative: number;
+  /** Stock futures and stock option writing. @default 0.2 */
+  stockDerivative: number;
+  /** Commodity futures and option writing (MCX). @default 0.1 */
+  commodity: number;
+  /** Currency futures and option writing (CDS). @default 0.05 */
+  currency: number;
+}
+
+/** Engine configuration; every field has a default. */
+export interface EngineConfig {
+  /** @default WalkTheBookFillModel */
+  fillModel?: FillModel;
+  /** @default no fees */
+  feeModel?: FeeModel;
+  /** @default {@link DEFAULT_MARGIN_RATES} */
+  marginRates?: Partial<MarginRates>;
+  /**
+   * Behaviour of a NORMAL/STOPLOSS order placed while the exchange session is not open:
+   * `amo` queues it as an after-market order released at the open (the venue's documented behaviour);
+   * `reject` rejects it. @default 'amo'
+   */
+  offHours?: 'amo' | 'reject';
+}
+
+/** Re-exported so engine users need one import. */
+export type { Instrument, Quote };

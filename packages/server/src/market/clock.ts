@@ -1,0 +1,181 @@
+/**
+ * Clocks of the paper broker's market: the wall clock ({@link SystemClock}) and a simulated clock
+ * ({@link SimClock}) that runs at `speed` × real time or, in manual mode, only moves on `advance()`.
+ */
+import { istDayStart } from '@smartapi-ts/protocol';
+
+/** A source of market time that tells listeners when time moved. */
+export interface Clock {
+  /** `system` follows the wall clock, `sim` is simulated. */
+  readonly kind: 'system' | 'sim';
+  /** Current time, epoch ms. */
+  now(): number;
+  /**
+   * Registers a listener called (synchronously) each time the clock moves: on every timer step, and on
+   * every `advance()` of a simulated clock. Returns an unsubscribe function.
+   */
+  onAdvance(listener: (now: number) => void): () => void;
+  /** Starts the clock's timer (no-op for a manual clock or when already running). */
+  start(): void;
+  /** Stops the clock's timer. */
+  stop(): void;
+}
+
+abstract class BaseClock {
+  private readonly listeners = new Set<(now: number) => void>();
+
+  abstract now(): number;
+
+  /** See {@link Clock.onAdvance}. */
+  onAdvance(listener: (now: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  protected emit(): void {
+    const t = this.now();
+    for (const l of [...this.listeners]) l(t);
+  }
+}
+
+/** Options of {@link SystemClock}. */
+export interface SystemClockOptions {
+  /**
+   * How often listeners are notified while started (real ms).
+   * @default 250
+   */
+  tickMs?: number;
+  /** Time source (tests may inject one). @default Date.now */
+  source?: () => number;
+}
+
+/** The wall clock. Its timer notifies listeners every `tickMs`; `now()` is always exact. */
+export class SystemClock extends BaseClock implements Clock {
+  readonly kind = 'system' as const;
+  private readonly tickMs: number;
+  private readonly source: () => number;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  /** @param options - tick interval and time source */
+  constructor(options: SystemClockOptions = {}) {
+    super();
+    this.tickMs = options.tickMs ?? 250;
+    this.source = options.source ?? Date.now;
+  }
+
+  /** Current wall-clock time. */
+  now(): number {
+    return this.source();
+  }
+
+  /** Starts notifying listeners every `tickMs`. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.emit(), this.tickMs);
+    this.timer.unref?.();
+  }
+
+  /** Stops the timer. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Options of {@link SimClock}. */
+export interface SimClockOptions {
+  /**
+   * Simulated start time (epoch ms).
+   * @default 09:15 IST of today's date (by the real clock)
+   */
+  start?: number;
+  /**
+   * Simulated ms per real ms while running.
+   * @default 1
+   */
+  speed?: number;
+  /**
+   * Manual mode: no timer at all; time only moves on {@link SimClock.advance}.
+   * @default false
+   */
+  manual?: boolean;
+  /**
+   * Real ms between timer steps while running.
+   * @default 100
+   */
+  tickMs?: number;
+  /** Real time source, for the speed computation. @default Date.now */
+  realSource?: () => number;
+}
+
+/** 09:15 IST of the IST day containing `ms`. */
+export function marketOpenOf(ms: number): number {
+  return istDayStart(ms) + (9 * 60 + 15) * 60_000;
+}
+
+/**
+ * A simulated clock. While started (and not manual) it advances by `speed × elapsed real time` every
+ * `tickMs`; `advance(ms)` moves it forward at any time and notifies listeners synchronously.
+ */
+export class SimClock extends BaseClock implements Clock {
+  readonly kind = 'sim' as const;
+  /** Simulated ms per real ms. */
+  readonly speed: number;
+  /** True when the clock only moves on `advance()`. */
+  readonly manual: boolean;
+  private readonly tickMs: number;
+  private readonly realSource: () => number;
+  private simTime: number;
+  private lastReal = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  /** @param options - start time, speed, manual mode */
+  constructor(options: SimClockOptions = {}) {
+    super();
+    this.realSource = options.realSource ?? Date.now;
+    this.simTime = options.start ?? marketOpenOf(this.realSource());
+    const speed = options.speed ?? 1;
+    if (!(Number.isFinite(speed) && speed > 0)) throw new RangeError(`invalid clock speed ${speed}`);
+    this.speed = speed;
+    this.manual = options.manual ?? false;
+    this.tickMs = options.tickMs ?? 100;
+  }
+
+  /** Current simulated time. */
+  now(): number {
+    return this.simTime;
+  }
+
+  /** Moves simulated time forward by `ms` (≥ 0) and notifies listeners. */
+  advance(ms: number): void {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`invalid advance ${ms}`);
+    this.simTime += ms;
+    this.emit();
+  }
+
+  /** Moves simulated time forward to `ms` (no-op when it is in the past). */
+  advanceTo(ms: number): void {
+    if (ms > this.simTime) this.advance(ms - this.simTime);
+  }
+
+  /** Starts the real-time timer (no-op in manual mode). */
+  start(): void {
+    if (this.manual || this.timer) return;
+    this.lastReal = this.realSource();
+    this.timer = setInterval(() => {
+      const real = this.realSource();
+      const elapsed = Math.max(0, real - this.lastReal);
+      this.lastReal = real;
+      this.advance(elapsed * this.speed);
+    }, this.tickMs);
+    this.timer.unref?.();
+  }
+
+  /** Stops the timer. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

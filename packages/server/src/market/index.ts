@@ -1,0 +1,12 @@
+/**
+ * The paper broker's market: clocks, trading calendar, instrument universe, seeded price simulator and
+ * the market-data services used by the HTTP routes.
+ */
+export * from './calendar.js';
+export * from './clock.js';
+export * from './pricing.js';
+export type { MarketRejection, ServiceResult } from './services.js';
+export * as marketServices from './services.js';
+export * from './simulator.js';
+export type * from './types.js';
+export * from './universe.js';

@@ -1,0 +1,268 @@
+/**
+ * Sessions of the paper broker (spec smartapi-rest.md §9): loginByPassword (PIN + TOTP), HS512 JWT
+ * access / refresh / feed tokens that expire at the next midnight IST, generateTokens, logout,
+ * getProfile, and token checks for REST, the Portfolio API and both WebSockets.
+ *
+ * Tokens are signed with a per-database secret kept in SQLite, so tokens issued before a restart
+ * stay valid until they expire.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  ErrorCode,
+  errorInfo,
+  FeedAuthMessage,
+  nextIstMidnight,
+  type Profile,
+  type SessionTokens,
+  stripBearer,
+} from '@smartapi-ts/protocol';
+import { verifyPin } from '../accounts/pin-hash.js';
+import type { AccountRecord, SessionRecord, Store } from '../storage/types.js';
+import { signJwt, type TokenClaims, type TokenType, verifyJwt } from './jwt.js';
+import { verifyTotp } from './totp.js';
+
+/** A business failure: the venue's code and message (answered as an envelope). */
+export interface Failure {
+  errorcode: string;
+  message: string;
+}
+
+/** Outcome of a session operation. */
+export type Outcome<T> = { ok: true; data: T } | ({ ok: false } & Failure);
+
+function fail(code: string, message?: string): { ok: false } & Failure {
+  return { ok: false, errorcode: code, message: message ?? errorInfo(code).message };
+}
+
+/** An authenticated request's identity. */
+export interface Principal {
+  clientcode: string;
+  sid: string;
+  account: AccountRecord;
+}
+
+/** Outcome of a token check: the principal, or the gateway code (AG8001 invalid, AG8002 expired). */
+export type TokenCheck = { ok: true; principal: Principal } | { ok: false; code: string; message: string };
+
+/** Credentials offered on a market-feed upgrade (headers or query parameters). */
+export interface FeedCredentials {
+  authorization?: string | undefined;
+  apiKey?: string | undefined;
+  clientCode?: string | undefined;
+  feedToken?: string | undefined;
+}
+
+/** Outcome of a feed authentication. */
+export type FeedAuthResult = { ok: true; clientCode: string } | { ok: false; message: FeedAuthMessage };
+
+const META_SECRET = 'jwt_secret';
+
+/** Options of {@link SessionService}. */
+export interface SessionServiceOptions {
+  /** Wall clock (epoch ms) for expiry and TOTP. @default Date.now */
+  now?: () => number;
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** Session management on top of a {@link Store}. */
+export class SessionService {
+  private readonly store: Store;
+  private readonly now: () => number;
+  private readonly secret: Buffer;
+  private readonly cache = new Map<string, SessionRecord>();
+
+  constructor(store: Store, opts: SessionServiceOptions = {}) {
+    this.store = store;
+    this.now = opts.now ?? Date.now;
+    let hex = store.meta.get(META_SECRET);
+    if (!hex) {
+      hex = randomBytes(64).toString('hex');
+      store.meta.set(META_SECRET, hex);
+    }
+    this.secret = Buffer.from(hex, 'hex');
+  }
+
+  /** POST loginByPassword. `apiKey` is the request's `X-PrivateKey`. */
+  async login(body: unknown, apiKey: string): Promise<Outcome<SessionTokens>> {
+    const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const clientcode = str(o.clientcode)?.trim().toUpperCase() ?? '';
+    const pin = str(o.password) ?? '';
+    const totp = str(o.totp)?.trim() ?? '';
+    if (clientcode === '' || pin === '') return fail(ErrorCode.INVALID_CREDENTIALS);
+    const account = this.store.accounts.get(clientcode);
+    if (!account) return fail(ErrorCode.USER_NOT_FOUND);
+    if (account.apiKey !== apiKey) return fail(ErrorCode.INVALID_API_KEY);
+    if (account.blocked) return fail(ErrorCode.CLIENT_BLOCKED);
+    if (!(await verifyPin(pin, account.pinHash))) return fail(ErrorCode.INVALID_CREDENTIALS);
+    const now = this.now();
+    if (!verifyTotp(account.totpSecret, totp, now)) return fail(ErrorCode.INVALID_TOTP);
+    const session: SessionRecord = {
+      sid: randomBytes(12).toString('base64url'),
+      clientcode,
+      createdAt: now,
+      expiresAt: nextIstMidnight(now),
+      revokedAt: 0,
+    };
+    this.store.transaction(() => {
+      this.store.sessions.insert(session);
+      this.store.accounts.setLastLogin(clientcode, now);
+    });
+    this.cache.set(session.sid, session);
+    const tokens = this.issue(session);
+    const state = str(o.state);
+    return { ok: true, data: state === undefined ? tokens : { ...tokens, state } };
+  }
+
+  /** POST generateTokens: new tokens for the session of a valid refresh token. */
+  generateTokens(body: unknown): Outcome<SessionTokens> {
+    const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const token = stripBearer(str(o.refreshToken));
+    if (token === '') return fail(ErrorCode.INVALID_REFRESH_TOKEN);
+    const v = verifyJwt(token, this.secret, this.now());
+    if (!v.ok) {
+      if (v.reason === 'expired' && v.claims?.typ === 'refresh') return fail(ErrorCode.REFRESH_TOKEN_EXPIRED);
+      return fail(ErrorCode.INVALID_REFRESH_TOKEN);
+    }
+    if (v.claims.typ !== 'refresh') return fail(ErrorCode.INVALID_REFRESH_TOKEN);
+    const session = this.session(v.claims.sid);
+    if (session?.revokedAt !== 0 || session.clientcode !== v.claims.username) {
+      return fail(ErrorCode.INVALID_REFRESH_TOKEN);
+    }
+    if (session.expiresAt <= this.now()) return fail(ErrorCode.REFRESH_TOKEN_EXPIRED);
+    return { ok: true, data: this.issue(session) };
+  }
+
+  /**
+   * Checks an access token (`Authorization` value with or without `Bearer`, or the Portfolio API's
+   * `access-token`). Missing tokens are the caller's business (AG8003).
+   */
+  checkAccessToken(raw: string): TokenCheck {
+    return this.check(stripBearer(raw), 'access');
+  }
+
+  /** POST logout: ends the session of the principal. */
+  logout(principal: Principal): void {
+    const at = this.now();
+    this.store.sessions.revoke(principal.sid, at);
+    const s = this.cache.get(principal.sid);
+    if (s) this.cache.set(principal.sid, { ...s, revokedAt: at });
+  }
+
+  /** GET getProfile data. */
+  profile(principal: Principal): Profile {
+    const a = this.store.accounts.get(principal.clientcode) ?? principal.account;
+    return {
+      clientcode: a.clientcode,
+      name: a.name,
+      email: a.email,
+      mobileno: a.mobileno,
+      exchanges: ['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS'],
+      products: ['DELIVERY', 'INTRADAY', 'MARGIN', 'CARRYFORWARD', 'BO'],
+      lastlogintime: a.lastLoginAt ? formatLoginTime(a.lastLoginAt) : '',
+      brokerid: 'B2C',
+    };
+  }
+
+  /**
+   * Market-feed authentication: `x-client-code` + `x-feed-token` (or the query triple); when an
+   * `Authorization` JWT is present it must be valid and belong to the same client. `x-api-key`, when
+   * present, must be the client's key.
+   */
+  authenticateFeed(c: FeedCredentials): FeedAuthResult {
+    const now = this.now();
+    let clientCode = c.clientCode?.trim().toUpperCase() ?? '';
+    if (c.authorization && stripBearer(c.authorization) !== '') {
+      const chk = this.check(stripBearer(c.authorization), 'access');
+      if (!chk.ok) return { ok: false, message: FeedAuthMessage.INVALID_AUTH_TOKEN };
+      if (clientCode === '') clientCode = chk.principal.clientcode;
+      else if (chk.principal.clientcode !== clientCode) {
+        return { ok: false, message: FeedAuthMessage.INVALID_CLIENT_CODE };
+      }
+    }
+    if (clientCode === '') return { ok: false, message: FeedAuthMessage.INVALID_CLIENT_CODE };
+    const account = this.store.accounts.get(clientCode);
+    if (!account) return { ok: false, message: FeedAuthMessage.INVALID_CLIENT_CODE };
+    if (c.apiKey !== undefined && c.apiKey !== '' && c.apiKey !== account.apiKey) {
+      return { ok: false, message: FeedAuthMessage.INVALID_API_KEY };
+    }
+    const feed = stripBearer(c.feedToken);
+    if (feed === '') return { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
+    const v = verifyJwt(feed, this.secret, now);
+    if (!v.ok || v.claims.typ !== 'feed' || v.claims.username !== clientCode) {
+      return { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
+    }
+    const session = this.session(v.claims.sid);
+    if (session?.revokedAt !== 0 || session.expiresAt <= now) {
+      return { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
+    }
+    return { ok: true, clientCode };
+  }
+
+  /** The account owning an api key, if any. */
+  accountByApiKey(apiKey: string): AccountRecord | undefined {
+    return this.store.accounts.byApiKey(apiKey);
+  }
+
+  /** Drops cached sessions (after an account reset). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private check(token: string, typ: TokenType): TokenCheck {
+    const invalid = { ok: false as const, code: ErrorCode.INVALID_TOKEN, message: 'Invalid Token' };
+    if (token === '') return invalid;
+    const now = this.now();
+    const v = verifyJwt(token, this.secret, now);
+    if (!v.ok) {
+      if (v.reason === 'expired' && v.claims?.typ === typ) {
+        return { ok: false, code: ErrorCode.TOKEN_EXPIRED, message: 'Token Expired' };
+      }
+      return invalid;
+    }
+    if (v.claims.typ !== typ) return invalid;
+    const session = this.session(v.claims.sid);
+    if (session?.revokedAt !== 0 || session.clientcode !== v.claims.username) return invalid;
+    if (session.expiresAt <= now)
+      return { ok: false, code: ErrorCode.TOKEN_EXPIRED, message: 'Token Expired' };
+    const account = this.store.accounts.get(session.clientcode);
+    if (!account) return invalid;
+    return { ok: true, principal: { clientcode: session.clientcode, sid: session.sid, account } };
+  }
+
+  private session(sid: string): SessionRecord | undefined {
+    let s = this.cache.get(sid);
+    if (!s) {
+      s = this.store.sessions.get(sid);
+      if (s) this.cache.set(sid, s);
+    }
+    return s;
+  }
+
+  private issue(session: SessionRecord): SessionTokens {
+    const iat = Math.floor(this.now() / 1000);
+    const exp = Math.floor(session.expiresAt / 1000);
+    const mk = (typ: TokenType) => {
+      const claims: TokenClaims = {
+        username: session.clientcode,
+        sid: session.sid,
+        typ,
+        iat,
+        exp,
+        jti: randomBytes(9).toString('base64url'),
+      };
+      return signJwt(claims, this.secret);
+    };
+    return { jwtToken: mk('access'), refreshToken: mk('refresh'), feedToken: mk('feed') };
+  }
+}
+
+function formatLoginTime(ms: number): string {
+  // `YYYY-MM-DD HH:mm:ss` IST, a readable choice (the venue's format is undocumented).
+  const d = new Date(ms + 330 * 60_000);
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}

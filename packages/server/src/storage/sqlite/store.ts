@@ -1,0 +1,329 @@
+/**
+ * The SQLite implementation of {@link Store}: better-sqlite3, WAL journal, `synchronous=FULL` (an
+ * acknowledged commit survives `kill -9` and power loss), prepared statements, numbered migrations.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  AccountRecord,
+  AccountRepository,
+  CounterRepository,
+  EngineRow,
+  EngineRowKind,
+  EngineRowRepository,
+  MetaRepository,
+  SessionRecord,
+  SessionRepository,
+  Store,
+} from '../types.js';
+import { ENGINE_ROW_KINDS } from '../types.js';
+import { acquireDatabaseLock, type DatabaseLock } from './lock.js';
+import { MIGRATIONS } from './migrations.js';
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * Take the single-server lock (`<file>-lock`). Servers do; short CLI commands that may run next to a
+   * server (`accounts create`, `accounts list`) do not.
+   * @default true
+   */
+  lock?: boolean;
+  /**
+   * Milliseconds to wait for a write lock held by another connection (e.g. a CLI next to a server).
+   * @default 5000
+   */
+  busyTimeout?: number;
+}
+
+const TABLE: Readonly<Record<EngineRowKind, string>> = {
+  order: 'orders',
+  trade: 'trades',
+  position: 'positions',
+  holding: 'holdings',
+  funds: 'funds',
+  gtt: 'gtt_rules',
+};
+
+interface AccountRow {
+  clientcode: string;
+  name: string;
+  email: string;
+  mobileno: string;
+  pin_hash: string;
+  totp_secret: string;
+  api_key: string;
+  starting_funds: number;
+  blocked: number;
+  created_at: number;
+  last_login_at: number;
+}
+
+interface SessionRow {
+  sid: string;
+  clientcode: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number;
+}
+
+function toAccount(r: AccountRow): AccountRecord {
+  return {
+    clientcode: r.clientcode,
+    name: r.name,
+    email: r.email,
+    mobileno: r.mobileno,
+    pinHash: r.pin_hash,
+    totpSecret: r.totp_secret,
+    apiKey: r.api_key,
+    startingFunds: r.starting_funds,
+    blocked: r.blocked !== 0,
+    createdAt: r.created_at,
+    lastLoginAt: r.last_login_at,
+  };
+}
+
+function toSession(r: SessionRow): SessionRecord {
+  return {
+    sid: r.sid,
+    clientcode: r.clientcode,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+  };
+}
+
+/** Applies pending migrations; returns the schema version. */
+function migrate(db: Database.Database): number {
+  let version = db.pragma('user_version', { simple: true }) as number;
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  if (version > latest) {
+    throw new Error(
+      `database schema version ${version} is newer than this smartapi-paper (${latest}); upgrade the package`,
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= version) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+    version = m.version;
+  }
+  return version;
+}
+
+/**
+ * Opens (creating if needed) a SQLite store. The parent directory of a file database is created.
+ * Throws `DatabaseLockedError` when `lock` is on and another server holds the database.
+ */
+export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
+  const memory = file === ':memory:';
+  const path = memory ? file : resolve(file);
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  let lock: DatabaseLock | undefined;
+  if (!memory && opts.lock !== false) lock = acquireDatabaseLock(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: opts.busyTimeout ?? 5000 });
+    if (!memory) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  return new SqliteStore(db, memory ? file : path, lock);
+}
+
+class SqliteStore implements Store {
+  readonly accounts: AccountRepository;
+  readonly sessions: SessionRepository;
+  readonly rows: EngineRowRepository;
+  readonly counters: CounterRepository;
+  readonly meta: MetaRepository;
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly lock: DatabaseLock | undefined;
+  private closed = false;
+
+  constructor(db: Database.Database, file: string, lock: DatabaseLock | undefined) {
+    this.db = db;
+    this.file = file;
+    this.lock = lock;
+    this.accounts = accountRepo(db);
+    this.sessions = sessionRepo(db);
+    this.rows = rowRepo(db);
+    this.counters = counterRepo(db);
+    this.meta = metaRepo(db);
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.file !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+      this.lock?.release();
+    }
+  }
+}
+
+function accountRepo(db: Database.Database): AccountRepository {
+  const insert = db.prepare(
+    `INSERT INTO accounts (clientcode, name, email, mobileno, pin_hash, totp_secret, api_key, starting_funds,
+       blocked, created_at, last_login_at)
+     VALUES (@clientcode, @name, @email, @mobileno, @pinHash, @totpSecret, @apiKey, @startingFunds,
+       @blocked, @createdAt, @lastLoginAt)`,
+  );
+  const get = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE clientcode = ?');
+  const byKey = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE api_key = ?');
+  const list = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY created_at, clientcode');
+  const setLogin = db.prepare('UPDATE accounts SET last_login_at = ? WHERE clientcode = ?');
+  const setBlocked = db.prepare('UPDATE accounts SET blocked = ? WHERE clientcode = ?');
+  return {
+    insert(a) {
+      insert.run({ ...a, blocked: a.blocked ? 1 : 0 });
+    },
+    get(clientcode) {
+      const r = get.get(clientcode);
+      return r ? toAccount(r) : undefined;
+    },
+    byApiKey(apiKey) {
+      const r = byKey.get(apiKey);
+      return r ? toAccount(r) : undefined;
+    },
+    list() {
+      return list.all().map(toAccount);
+    },
+    setLastLogin(clientcode, at) {
+      setLogin.run(at, clientcode);
+    },
+    setBlocked(clientcode, blocked) {
+      setBlocked.run(blocked ? 1 : 0, clientcode);
+    },
+  };
+}
+
+function sessionRepo(db: Database.Database): SessionRepository {
+  const insert = db.prepare(
+    'INSERT INTO sessions (sid, clientcode, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const get = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE sid = ?');
+  const revoke = db.prepare('UPDATE sessions SET revoked_at = ? WHERE sid = ? AND revoked_at = 0');
+  const revokeAll = db.prepare('UPDATE sessions SET revoked_at = ? WHERE clientcode = ? AND revoked_at = 0');
+  const purge = db.prepare('DELETE FROM sessions WHERE expires_at < ?');
+  return {
+    insert(s) {
+      insert.run(s.sid, s.clientcode, s.createdAt, s.expiresAt, s.revokedAt);
+    },
+    get(sid) {
+      const r = get.get(sid);
+      return r ? toSession(r) : undefined;
+    },
+    revoke(sid, at) {
+      revoke.run(at, sid);
+    },
+    revokeAll(clientcode, at) {
+      revokeAll.run(at, clientcode);
+    },
+    purgeExpired(before) {
+      return purge.run(before).changes;
+    },
+  };
+}
+
+function rowRepo(db: Database.Database): EngineRowRepository {
+  const upsert = new Map<EngineRowKind, Database.Statement>();
+  const del = new Map<EngineRowKind, Database.Statement>();
+  const delClient = new Map<EngineRowKind, Database.Statement>();
+  const all = new Map<
+    EngineRowKind,
+    Database.Statement<[], { key: string; clientcode: string; json: string }>
+  >();
+  const count = new Map<EngineRowKind, Database.Statement<[], { n: number }>>();
+  const countClient = new Map<EngineRowKind, Database.Statement<[string], { n: number }>>();
+  let seq = 0;
+  for (const kind of ENGINE_ROW_KINDS) {
+    const t = TABLE[kind];
+    upsert.set(
+      kind,
+      db.prepare(
+        `INSERT INTO ${t} (key, clientcode, json, seq) VALUES (?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET json = excluded.json, clientcode = excluded.clientcode`,
+      ),
+    );
+    del.set(kind, db.prepare(`DELETE FROM ${t} WHERE key = ?`));
+    delClient.set(kind, db.prepare(`DELETE FROM ${t} WHERE clientcode = ?`));
+    all.set(kind, db.prepare(`SELECT key, clientcode, json FROM ${t} ORDER BY seq`));
+    count.set(kind, db.prepare(`SELECT COUNT(*) AS n FROM ${t}`));
+    countClient.set(kind, db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE clientcode = ?`));
+    const max = db.prepare<[], { m: number | null }>(`SELECT MAX(seq) AS m FROM ${t}`).get();
+    seq = Math.max(seq, max?.m ?? 0);
+  }
+  return {
+    loadAll() {
+      const out: EngineRow[] = [];
+      for (const kind of ENGINE_ROW_KINDS) {
+        for (const r of all.get(kind)?.all() ?? []) {
+          out.push({ kind, key: r.key, clientcode: r.clientcode, data: JSON.parse(r.json) as unknown });
+        }
+      }
+      return out;
+    },
+    apply(rows) {
+      for (const row of rows) {
+        if (row.deleted) del.get(row.kind)?.run(row.key);
+        else upsert.get(row.kind)?.run(row.key, row.clientcode, JSON.stringify(row.data), ++seq);
+      }
+    },
+    deleteClient(clientcode) {
+      for (const kind of ENGINE_ROW_KINDS) delClient.get(kind)?.run(clientcode);
+    },
+    count(kind, clientcode) {
+      const r = clientcode === undefined ? count.get(kind)?.get() : countClient.get(kind)?.get(clientcode);
+      return r?.n ?? 0;
+    },
+  };
+}
+
+function counterRepo(db: Database.Database): CounterRepository {
+  const get = db.prepare<[string], { value: number }>('SELECT value FROM counters WHERE name = ?');
+  const all = db.prepare<[], { name: string; value: number }>('SELECT name, value FROM counters');
+  const set = db.prepare(
+    'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value',
+  );
+  return {
+    get(name) {
+      return get.get(name)?.value;
+    },
+    all() {
+      return Object.fromEntries(all.all().map((r) => [r.name, r.value]));
+    },
+    set(name, value) {
+      set.run(name, value);
+    },
+  };
+}
+
+function metaRepo(db: Database.Database): MetaRepository {
+  const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const set = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
+  return {
+    get(key) {
+      return get.get(key)?.value;
+    },
+    set(key, value) {
+      set.run(key, value);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { istToEpoch } from '@smartapi-ts/protocol';
+import { HOLIDAYS, TradingCalendar } from '../src/market/calendar.js';
+import { SimClock, SystemClock } from '../src/market/clock.js';
+
+const cal = new TradingCalendar();
+const at = (y: number, mo: number, d: number, h: number, mi: number) => istToEpoch(y, mo, d, h, mi);
+
+describe('trading calendar', () => {
+  it('knows weekends and holidays', () => {
+    assert.equal(cal.isTradingDay(at(2026, 1, 6, 10, 0)), true); // Tuesday
+    assert.equal(cal.isTradingDay(at(2026, 1, 10, 10, 0)), false); // Saturday
+    assert.equal(cal.isTradingDay(at(2026, 1, 11, 10, 0)), false); // Sunday
+    assert.equal(cal.isTradingDay(at(2026, 1, 26, 10, 0)), false); // Republic Day
+    assert.equal(cal.isTradingDay(at(2025, 12, 25, 10, 0)), false); // Christmas
+    assert.equal(cal.isHoliday(at(2025, 10, 21, 12, 0)), true);
+    for (const h of HOLIDAYS) assert.match(h, /^202[5-7]-\d{2}-\d{2}$/);
+  });
+
+  it('next/previous trading days skip weekends and holidays', () => {
+    assert.equal(cal.nextTradingDay(at(2026, 1, 23, 12, 0)), istToEpoch(2026, 1, 27)); // Fri → (Mon 26 holiday) Tue
+    assert.equal(cal.previousTradingDay(at(2026, 1, 27, 12, 0)), istToEpoch(2026, 1, 23));
+    assert.deepEqual(cal.tradingDaysBetween(at(2026, 1, 23, 0, 0), at(2026, 1, 28, 0, 0)), [
+      istToEpoch(2026, 1, 23),
+      istToEpoch(2026, 1, 27),
+      istToEpoch(2026, 1, 28),
+    ]);
+  });
+
+  it('equity sessions: pre-open, open, post-close', () => {
+    assert.equal(cal.session('NSE', at(2026, 1, 6, 8, 59)), 'closed');
+    assert.equal(cal.session('NSE', at(2026, 1, 6, 9, 0)), 'preopen');
+    assert.equal(cal.session('NSE', at(2026, 1, 6, 9, 14)), 'preopen');
+    assert.equal(cal.session('NSE', at(2026, 1, 6, 9, 15)), 'open');
+    assert.equal(cal.session('BSE', at(2026, 1, 6, 15, 29)), 'open');
+    assert.equal(cal.session('NSE', at(2026, 1, 6, 15, 30)), 'postclose');
+    assert.equal(cal.session('NSE', at(2026, 1, 6, 16, 0)), 'closed');
+    assert.equal(cal.session('NSE', at(2026, 1, 10, 11, 0)), 'closed');
+  });
+
+  it('F&O and MCX sessions', () => {
+    assert.equal(cal.session('NFO', at(2026, 1, 6, 9, 5)), 'closed');
+    assert.equal(cal.session('NFO', at(2026, 1, 6, 9, 15)), 'open');
+    assert.equal(cal.session('NFO', at(2026, 1, 6, 15, 30)), 'closed');
+    assert.equal(cal.session('MCX', at(2026, 1, 6, 9, 0)), 'open');
+    assert.equal(cal.session('MCX', at(2026, 1, 6, 23, 29)), 'open');
+    assert.equal(cal.session('MCX', at(2026, 1, 6, 23, 30)), 'closed');
+  });
+
+  it('special sessions open a weekend day', () => {
+    const c = new TradingCalendar({ specialSessions: [at(2026, 1, 10, 12, 0)] });
+    assert.equal(c.isTradingDay(at(2026, 1, 10, 0, 0)), true);
+    assert.equal(c.session('NSE', at(2026, 1, 10, 10, 0)), 'open');
+    assert.equal(c.isTradingDay(at(2026, 1, 11, 0, 0)), false);
+  });
+});
+
+describe('clocks', () => {
+  it('SimClock starts at 09:15 IST of today by default and advances manually', () => {
+    const real = at(2026, 1, 6, 20, 0);
+    const c = new SimClock({ manual: true, realSource: () => real });
+    assert.equal(c.now(), at(2026, 1, 6, 9, 15));
+    const seen: number[] = [];
+    const off = c.onAdvance((t) => seen.push(t));
+    c.advance(1000);
+    c.advanceTo(c.now() + 500);
+    c.advanceTo(0);
+    off();
+    c.advance(1);
+    assert.deepEqual(seen, [at(2026, 1, 6, 9, 15) + 1000, at(2026, 1, 6, 9, 15) + 1500]);
+    assert.throws(() => c.advance(-1), RangeError);
+    c.start(); // manual: no timer
+    c.stop();
+  });
+
+  it('SimClock with speed advances from a real source when its timer fires', async () => {
+    let real = 1_000_000;
+    const c = new SimClock({ start: 0, speed: 10, tickMs: 5, realSource: () => real });
+    const done = new Promise<number>((resolve) => {
+      const off = c.onAdvance((t) => {
+        if (t > 0) {
+          off();
+          resolve(t);
+        }
+      });
+    });
+    c.start();
+    real += 100;
+    const t = await done;
+    c.stop();
+    assert.equal(t, 1000);
+  });
+
+  it('SystemClock reads its source', () => {
+    const c = new SystemClock({ source: () => 42 });
+    assert.equal(c.now(), 42);
+    assert.equal(c.kind, 'system');
+  });
+});

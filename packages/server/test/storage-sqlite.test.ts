@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createAccount, ensureDemoAccount, listAccounts, resetAccount } from '../src/accounts/accounts.js';
+import { hashPin, verifyPin } from '../src/accounts/pin-hash.js';
+import { DatabaseLockedError, isDatabaseLocked } from '../src/storage/sqlite/lock.js';
+import { MIGRATIONS } from '../src/storage/sqlite/migrations.js';
+import { openSqliteStore } from '../src/storage/sqlite/store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'paper-storage-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sqlite store', () => {
+  it('migrates a new file to the latest schema, WAL + synchronous=FULL', () => {
+    const file = join(dir, 'a.db');
+    const s = openSqliteStore(file);
+    s.close();
+    const s2 = openSqliteStore(file);
+    // Re-opening applies nothing and keeps data.
+    assert.equal(s2.counters.get('x'), undefined);
+    s2.close();
+    assert.ok(MIGRATIONS.length >= 1);
+  });
+
+  it('stores accounts with a scrypt PIN hash, never the PIN', async () => {
+    const s = openSqliteStore(':memory:');
+    const { account, credentials } = await createAccount(s, { funds: 5_000_00, pin: '4321' });
+    assert.match(account.pinHash, /^scrypt\$/);
+    assert.ok(!account.pinHash.includes('4321'));
+    assert.equal(credentials.password, '4321');
+    assert.ok(await verifyPin('4321', s.accounts.get(credentials.clientcode)?.pinHash ?? ''));
+    assert.equal(await verifyPin('1234', account.pinHash), false);
+    assert.equal(s.accounts.byApiKey(credentials.apiKey)?.clientcode, credentials.clientcode);
+    assert.equal(listAccounts(s)[0]?.funds, 5000);
+    await assert.rejects(createAccount(s, { clientcode: credentials.clientcode }), /already exists/);
+    s.close();
+  });
+
+  it('pin hashes are salted and reject malformed encodings', async () => {
+    const a = await hashPin('0000');
+    const b = await hashPin('0000');
+    assert.notEqual(a, b);
+    assert.equal(await verifyPin('0000', 'plain'), false);
+    assert.equal(await verifyPin('0000', 'scrypt$x$8$1$AAAA$AAAA'), false);
+  });
+
+  it('upserts engine rows by key, keeps first-insert order, deletes per client', () => {
+    const s = openSqliteStore(':memory:');
+    s.transaction(() => {
+      s.rows.apply([
+        { kind: 'order', key: 'o1', clientcode: 'A1', data: { v: 1 } },
+        { kind: 'order', key: 'o2', clientcode: 'B1', data: { v: 2 } },
+        { kind: 'order', key: 'o1', clientcode: 'A1', data: { v: 3 } },
+        { kind: 'funds', key: 'A1', clientcode: 'A1', data: { cash: 1 } },
+      ]);
+    });
+    const rows = s.rows.loadAll();
+    assert.deepEqual(
+      rows.map((r) => [r.kind, r.key, r.data]),
+      [
+        ['order', 'o1', { v: 3 }],
+        ['order', 'o2', { v: 2 }],
+        ['funds', 'A1', { cash: 1 }],
+      ],
+    );
+    assert.equal(s.rows.count('order'), 2);
+    assert.equal(s.rows.count('order', 'A1'), 1);
+    s.rows.deleteClient('A1');
+    assert.deepEqual(
+      s.rows.loadAll().map((r) => r.key),
+      ['o2'],
+    );
+    s.rows.apply([{ kind: 'order', key: 'o2', clientcode: 'B1', data: null, deleted: true }]);
+    assert.equal(s.rows.count('order'), 0);
+    s.close();
+  });
+
+  it('rolls back a failed transaction completely', () => {
+    const s = openSqliteStore(':memory:');
+    assert.throws(() =>
+      s.transaction(() => {
+        s.counters.set('order', 5);
+        s.rows.apply([{ kind: 'trade', key: 't', clientcode: 'A', data: 1 }]);
+        throw new Error('boom');
+      }),
+    );
+    assert.equal(s.counters.get('order'), undefined);
+    assert.equal(s.rows.count('trade'), 0);
+    s.close();
+  });
+
+  it('refuses a second server on the same file and frees the lock on close', () => {
+    const file = join(dir, 'locked.db');
+    const s = openSqliteStore(file);
+    assert.equal(isDatabaseLocked(file), true);
+    assert.throws(() => openSqliteStore(file), DatabaseLockedError);
+    // Short CLI commands (no lock) may still open it.
+    const cli = openSqliteStore(file, { lock: false });
+    cli.close();
+    s.close();
+    assert.equal(isDatabaseLocked(file), false);
+    openSqliteStore(file).close();
+  });
+
+  it('keeps data across reopen; the demo account is stable', async () => {
+    const file = join(dir, 'demo.db');
+    const s = openSqliteStore(file);
+    const d1 = await ensureDemoAccount(s, 1_000_00);
+    s.counters.set('order', 42);
+    s.close();
+    const s2 = openSqliteStore(file);
+    const d2 = await ensureDemoAccount(s2, 1_000_00);
+    assert.deepEqual(d2, d1);
+    assert.equal(s2.counters.get('order'), 42);
+    assert.equal(s2.accounts.list().length, 1);
+    s2.close();
+  });
+
+  it('resetAccount deletes the client rows and ends its sessions', async () => {
+    const s = openSqliteStore(':memory:');
+    const { credentials } = await createAccount(s, {});
+    const cc = credentials.clientcode;
+    s.sessions.insert({ sid: 's1', clientcode: cc, createdAt: 1, expiresAt: Date.now() + 1e6, revokedAt: 0 });
+    s.rows.apply([
+      { kind: 'order', key: 'o', clientcode: cc, data: {} },
+      { kind: 'order', key: 'p', clientcode: 'OTHER', data: {} },
+    ]);
+    resetAccount(s, cc.toLowerCase(), 123);
+    assert.equal(s.rows.count('order', cc), 0);
+    assert.equal(s.rows.count('order', 'OTHER'), 1);
+    assert.equal(s.sessions.get('s1')?.revokedAt, 123);
+    s.close();
+  });
+});
