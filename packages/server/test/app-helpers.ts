@@ -10,7 +10,7 @@ import { StaticMarket } from '../src/broker/static-market.js';
 import type { PaperConfigInput } from '../src/config.js';
 import { totpCode } from '../src/session/totp.js';
 
-/** A captured official-client request record (fixtures/http/official-clients). */
+/** A captured official-client request record (fixtures/official-requests). */
 export interface CapturedRequest {
   client: string;
   function: string;
@@ -22,7 +22,7 @@ export interface CapturedRequest {
   body_raw: string;
 }
 
-const FIXTURES = new URL('../../../fixtures/http/official-clients/', import.meta.url);
+const FIXTURES = new URL('../../../fixtures/official-requests/', import.meta.url);
 
 /** Loads the captures of one client. */
 export function captures(client: 'python' | 'js'): CapturedRequest[] {

@@ -4,7 +4,7 @@ import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
 import { type CapturedRequest, captures } from './app-helpers.js';
 
 /**
- * Replays every request the official Python and JS clients sent (fixtures/http/official-clients)
+ * Replays every request the official Python and JS clients sent (fixtures/official-requests)
  * against the paper broker with the simulated market: headers in their wire case and order, Python
  * GETs with JSON in the query string, JS GETs with `{}`/`null` bodies, the `/gtt-service` prefix.
  * Every request must reach its route and get the venue envelope (success, or a business failure with

@@ -260,7 +260,7 @@ export function loadJsonFixture<T = unknown>(...parts: string[]): T {
   return JSON.parse(readFileSync(fixturePath(...parts), 'utf8')) as T;
 }
 
-/** One request captured from an official client (see fixtures/http/official-clients/README.md). */
+/** One request captured from an official client (see fixtures/official-requests/NOTES.md). */
 export interface OfficialRequest {
   client: 'python' | 'js';
   function: string;
@@ -274,7 +274,7 @@ export interface OfficialRequest {
 
 /** The captured requests of an official client, in call order. */
 export function officialRequests(client: 'python' | 'js'): OfficialRequest[] {
-  return loadJsonFixture<OfficialRequest[]>('http', 'official-clients', `${client}.json`);
+  return loadJsonFixture<OfficialRequest[]>('official-requests', `${client}.json`);
 }
 
 export { totpCode };
