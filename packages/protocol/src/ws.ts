@@ -3,6 +3,7 @@
  * (spec smartapi-websocket.md §1.2, §1.3, §1.9, §2).
  */
 import type { ExchangeType, OrderUpdateCode } from './enums.js';
+import type { Order } from './types.js';
 
 /** Subscription action codes. */
 export const FeedAction = { UNSUBSCRIBE: 0, SUBSCRIBE: 1 } as const;
@@ -46,46 +47,74 @@ export interface FeedErrorFrame {
   errorMessage: string;
 }
 
-/** The order snapshot carried by an order-update message (numeric prices, string quantities). */
-export interface OrderUpdateData {
-  variety: string;
-  ordertype: string;
-  ordertag: string;
-  producttype: string;
+/**
+ * The order snapshot carried by an order-update message: the order-book fields, but with numeric
+ * prices (quantities stay strings), plus the ids live messages carry.
+ */
+export interface OrderUpdateData
+  extends Omit<
+    Order,
+    | 'price'
+    | 'triggerprice'
+    | 'squareoff'
+    | 'stoploss'
+    | 'trailingstoploss'
+    | 'strikeprice'
+    | 'averageprice'
+    | 'uniqueorderid'
+    | 'exchangeorderid'
+  > {
   price: number;
   triggerprice: number;
-  quantity: string;
-  disclosedquantity: string;
-  duration: string;
   squareoff: number;
   stoploss: number;
   trailingstoploss: number;
-  tradingsymbol: string;
-  transactiontype: string;
-  exchange: string;
-  symboltoken: string;
-  instrumenttype: string;
   strikeprice: number;
-  optiontype: string;
-  expirydate: string;
-  lotsize: string;
-  cancelsize: string;
   averageprice: number;
-  filledshares: string;
-  unfilledshares: string;
-  orderid: string;
-  text: string;
-  status: string;
-  orderstatus: string;
-  updatetime: string;
-  exchtime: string;
-  exchorderupdatetime: string;
-  fillid: string;
-  filltime: string;
-  parentorderid: string;
   clientcode?: string;
   uniqueorderid?: string;
   exchangeorderid?: string;
+}
+
+/** The all-empty order snapshot of the initial `AB00` message (also a base to merge partial snapshots into). */
+export function emptyOrderUpdateData(): OrderUpdateData {
+  return {
+    variety: '',
+    ordertype: '',
+    ordertag: '',
+    producttype: '',
+    price: 0,
+    triggerprice: 0,
+    quantity: '0',
+    disclosedquantity: '0',
+    duration: '',
+    squareoff: 0,
+    stoploss: 0,
+    trailingstoploss: 0,
+    tradingsymbol: '',
+    transactiontype: '',
+    exchange: '',
+    symboltoken: '',
+    instrumenttype: '',
+    strikeprice: 0,
+    optiontype: '',
+    expirydate: '',
+    lotsize: '0',
+    cancelsize: '0',
+    averageprice: 0,
+    filledshares: '0',
+    unfilledshares: '0',
+    orderid: '',
+    text: '',
+    status: '',
+    orderstatus: '',
+    updatetime: '',
+    exchtime: '',
+    exchorderupdatetime: '',
+    fillid: '',
+    filltime: '',
+    parentorderid: '',
+  };
 }
 
 /** Server → client order-update message. */

@@ -5,6 +5,7 @@
  */
 import {
   DEFAULT_ORDER_FEED_URL,
+  emptyOrderUpdateData,
   Header,
   ORDER_STATUS_TO_UPDATE_CODE,
   type OrderStatus,
@@ -138,43 +139,7 @@ const NUMERIC_FIELDS = [
   'averageprice',
 ] as const;
 
-const EMPTY_ORDER: OrderUpdateData = {
-  variety: '',
-  ordertype: '',
-  ordertag: '',
-  producttype: '',
-  price: 0,
-  triggerprice: 0,
-  quantity: '0',
-  disclosedquantity: '0',
-  duration: '',
-  squareoff: 0,
-  stoploss: 0,
-  trailingstoploss: 0,
-  tradingsymbol: '',
-  transactiontype: '',
-  exchange: '',
-  symboltoken: '',
-  instrumenttype: '',
-  strikeprice: 0,
-  optiontype: '',
-  expirydate: '',
-  lotsize: '',
-  cancelsize: '0',
-  averageprice: 0,
-  filledshares: '0',
-  unfilledshares: '0',
-  orderid: '',
-  text: '',
-  status: '',
-  orderstatus: '',
-  updatetime: '',
-  exchtime: '',
-  exchorderupdatetime: '',
-  fillid: '',
-  filltime: '',
-  parentorderid: '',
-};
+const EMPTY_ORDER: Readonly<OrderUpdateData> = Object.freeze(emptyOrderUpdateData());
 
 /**
  * The order-status feed: every order event of the client code, pushed by the venue. Same

@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  emptyOrderUpdateData,
   FEED_LIMITS,
   HEARTBEAT_PING,
   HEARTBEAT_PONG,
@@ -31,47 +32,6 @@ export interface OrderFeedOptions {
   maxConnectionsPerClient?: number;
   /** A client whose unsent data exceeds this many bytes is disconnected. @default 4 MiB */
   maxBufferedBytes?: number;
-}
-
-/** The empty order snapshot of the AB00 message. */
-export function emptyOrderUpdateData(): OrderUpdateData {
-  return {
-    variety: '',
-    ordertype: '',
-    ordertag: '',
-    producttype: '',
-    price: 0,
-    triggerprice: 0,
-    quantity: '0',
-    disclosedquantity: '0',
-    duration: '',
-    squareoff: 0,
-    stoploss: 0,
-    trailingstoploss: 0,
-    tradingsymbol: '',
-    transactiontype: '',
-    exchange: '',
-    symboltoken: '',
-    instrumenttype: '',
-    strikeprice: 0,
-    optiontype: '',
-    expirydate: '',
-    lotsize: '0',
-    cancelsize: '0',
-    averageprice: 0,
-    filledshares: '0',
-    unfilledshares: '0',
-    orderid: '',
-    text: '',
-    status: '',
-    orderstatus: '',
-    updatetime: '',
-    exchtime: '',
-    exchorderupdatetime: '',
-    fillid: '',
-    filltime: '',
-    parentorderid: '',
-  };
 }
 
 const STATUS_TEXT: Record<number, string> = {
