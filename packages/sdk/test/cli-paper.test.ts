@@ -146,6 +146,21 @@ test('login stores a 0600 session; books, instruments and quotes work against th
     clearInterval(mover);
   }
 
+  // --count is exact even when several ticks arrive in one socket read (two symbols moved together).
+  assert.equal((await run('stream', 'NSE:SBIN', '--count', 'x')).code, 1, 'bad --count');
+  const both = setInterval(() => {
+    price += 5;
+    broker.staticMarket?.setPrice('NSE', '3045', price);
+    broker.staticMarket?.setPrice('NSE', '2885', price * 2);
+  }, 25);
+  try {
+    const stream = await run('--json', 'stream', 'NSE:SBIN', 'NSE:RELIANCE', '--count', '1');
+    assert.equal(stream.code, 0, stream.err);
+    assert.equal(stream.out.trim().split('\n').length, 1, stream.out);
+  } finally {
+    clearInterval(both);
+  }
+
   const logout = await run('logout');
   assert.equal(logout.code, 0, logout.err);
   assert.equal((await run('orders')).code, 1, 'session removed');

@@ -558,6 +558,8 @@ export async function main(argv: string[], ioIn: Partial<CliIo> = {}): Promise<n
         });
         cleanups.push(() => feed.close());
         const limit = o.count !== undefined ? Number(o.count) : Number.POSITIVE_INFINITY;
+        if (!(limit > 0) || (Number.isFinite(limit) && !Number.isInteger(limit)))
+          throw new CliError(`--count must be a positive integer, got ${JSON.stringify(o.count)}`);
         let seen = 0;
         await new Promise<void>((resolve, reject) => {
           const stop = () => resolve();
@@ -565,6 +567,8 @@ export async function main(argv: string[], ioIn: Partial<CliIo> = {}): Promise<n
           cleanups.push(() => process.off('SIGINT', stop));
           feed.on('error', (e) => err(`feed: ${e.message}\n`));
           feed.on('tick', (tick) => {
+            // Ticks of one socket read arrive back to back: print no more than --count of them.
+            if (seen >= limit) return;
             const inst = byKey.get(`${tick.exchangeType}|${tick.token}`);
             const symbol = inst ? `${inst.exchange}:${inst.symbol}` : `${tick.exchangeType}|${tick.token}`;
             if (g.json) out(`${JSON.stringify({ symbol, ...tick })}\n`);

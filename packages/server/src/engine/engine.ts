@@ -45,6 +45,7 @@ import { WalkTheBookFillModel } from './fill-model.js';
 import { DEFAULT_MARGIN_RATES, isDeliveryProduct, isOption, marginFor, positionMargin } from './margin.js';
 import { breakEven, isEmptyPosition, positionFigures, unrealisedPnl } from './portfolio.js';
 import {
+  cloneOrder,
   emptyState,
   holdingKey,
   indexGtt,
@@ -1338,8 +1339,20 @@ export class Engine {
     parentorderid: string,
     gttruleid: string,
   ): OrderRecord {
-    const o: OrderRecord = {
-      ...snapshotOf(spec.inst),
+    const snap = snapshotOf(spec.inst);
+    // One explicit literal (no spread) so every order record shares one hidden class (hot in onQuote).
+    const o: OrderRecord = cloneOrder({
+      exchange: snap.exchange,
+      symboltoken: snap.symboltoken,
+      tradingsymbol: snap.tradingsymbol,
+      name: snap.name,
+      instrumenttype: snap.instrumenttype,
+      segment: snap.segment,
+      lotsize: snap.lotsize,
+      ticksize: snap.ticksize,
+      strike: snap.strike,
+      optiontype: snap.optiontype,
+      expiry: snap.expiry,
       clientcode: acc.clientcode,
       orderid: ctx.ids.orderId(),
       uniqueorderid: ctx.ids.uniqueOrderId(),
@@ -1371,7 +1384,7 @@ export class Engine {
       createdat: ctx.now,
       updatedat: ctx.now,
       gttruleid,
-    };
+    });
     acc.orders.set(o.orderid, o);
     const open = ctx.market.session(o.exchange, ctx.now) === 'open';
     let text = this.rmsCheck(acc, o, spec.inst, ctx, o.orderid);

@@ -30,6 +30,57 @@ export function holdingKey(h: Pick<HoldingRecord, 'clientcode' | 'exchange' | 's
   return `${h.clientcode}|${h.exchange}|${h.symboltoken}`;
 }
 
+/**
+ * Copies an order record field by field in one fixed order (no spread), so that every record in memory
+ * shares one hidden class — the per-quote loop over resting orders depends on it.
+ */
+export function cloneOrder(o: OrderRecord): OrderRecord {
+  return {
+    exchange: o.exchange,
+    symboltoken: o.symboltoken,
+    tradingsymbol: o.tradingsymbol,
+    name: o.name,
+    instrumenttype: o.instrumenttype,
+    segment: o.segment,
+    lotsize: o.lotsize,
+    ticksize: o.ticksize,
+    strike: o.strike,
+    optiontype: o.optiontype,
+    expiry: o.expiry,
+    clientcode: o.clientcode,
+    orderid: o.orderid,
+    uniqueorderid: o.uniqueorderid,
+    exchangeorderid: o.exchangeorderid,
+    variety: o.variety,
+    ordertype: o.ordertype,
+    producttype: o.producttype,
+    duration: o.duration,
+    transactiontype: o.transactiontype,
+    price: o.price,
+    triggerprice: o.triggerprice,
+    quantity: o.quantity,
+    disclosedquantity: o.disclosedquantity,
+    squareoff: o.squareoff,
+    stoploss: o.stoploss,
+    trailingstoploss: o.trailingstoploss,
+    ordertag: o.ordertag,
+    status: o.status,
+    text: o.text,
+    filledshares: o.filledshares,
+    cancelsize: o.cancelsize,
+    filledvalue: o.filledvalue,
+    blockedmargin: o.blockedmargin,
+    parentorderid: o.parentorderid,
+    amo: o.amo,
+    triggered: o.triggered,
+    fillid: o.fillid,
+    filltime: o.filltime,
+    createdat: o.createdat,
+    updatedat: o.updatedat,
+    gttruleid: o.gttruleid,
+  };
+}
+
 /** A state with no accounts. */
 export function emptyState(): EngineState {
   return {
@@ -141,21 +192,39 @@ function byNumericId(a: string, b: string): number {
  */
 export function restoreState(rows: EngineRows): EngineState {
   const state = emptyState();
-  for (const f of rows.funds) state.accounts.set(f.clientcode, newAccount({ ...f }));
+  for (const f of rows.funds) {
+    state.accounts.set(
+      f.clientcode,
+      newAccount({
+        clientcode: f.clientcode,
+        cash: f.cash,
+        collateral: f.collateral ?? 0,
+        initialcash: f.initialcash ?? f.cash,
+        // A row without a trading day settles at the first command (harmless: a no-op for a fresh account).
+        tradingday: f.tradingday ?? 0,
+      }),
+    );
+  }
   const orders = [...rows.orders].sort(
     (a, b) => a.createdat - b.createdat || byNumericId(a.orderid, b.orderid),
   );
   for (const o of orders) {
     const acc = state.accounts.get(o.clientcode);
     if (!acc) continue;
-    const copy = { ...o };
+    const copy = cloneOrder(o);
     acc.orders.set(o.orderid, copy);
     indexOrder(state, copy);
   }
   const trades = [...rows.trades].sort((a, b) => a.time - b.time || byNumericId(a.fillid, b.fillid));
   for (const t of trades) state.accounts.get(t.clientcode)?.trades.push({ ...t });
   for (const p of rows.positions) state.accounts.get(p.clientcode)?.positions.set(positionKey(p), { ...p });
-  for (const h of rows.holdings) state.accounts.get(h.clientcode)?.holdings.set(holdingKey(h), { ...h });
+  for (const h of rows.holdings) {
+    state.accounts.get(h.clientcode)?.holdings.set(holdingKey(h), {
+      ...h,
+      authorisedday: h.authorisedday ?? 0,
+      edisreqid: h.edisreqid ?? '',
+    });
+  }
   const rules = [...rows.gttRules].sort((a, b) => byNumericId(a.id, b.id));
   for (const r of rules) {
     const acc = state.accounts.get(r.clientcode);
