@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: build if needed, then run the paper broker with its embedded defaults.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const main = join(root, 'packages/server/dist/main.js');
@@ -29,10 +30,6 @@ if (stale) {
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const child = spawn(
-  process.execPath,
-  [join(root, 'packages/server/bin/smartapi-paper.js'), 'serve', '--demo', ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit' },
-);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+// Run the server in this process (not a child), so signals sent to `npm start` reach it directly.
+const { main: serverMain } = await import(pathToFileURL(main).href);
+process.exitCode = await serverMain(['serve', '--demo', ...process.argv.slice(2)]);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { SCRIP_MASTER_PATH } from '@smartapi-ts/protocol';
+import { DEFAULT_ROOT_URL, SCRIP_MASTER_PATH, SCRIP_MASTER_URL } from '@smartapi-ts/protocol';
 import { AbortError, ConnectionError, SmartApiError } from '../src/errors.js';
 import {
   type DownloadProgress,
@@ -98,6 +98,8 @@ test('isCacheFresh expires copies at the daily refresh time (08:00 IST by defaul
   assert.equal(isCacheFresh(IST('2024-01-11T07:00:00'), IST('2024-01-11T09:00:00'), '09:30'), true);
   assert.equal(isCacheFresh(IST('2024-01-11T08:05:00'), IST('2024-01-11T10:00:00'), '08:00', 60_000), false);
   assert.equal(scripMasterUrlForRoot('http://h:1/'), `http://h:1${SCRIP_MASTER_PATH}`);
+  // The venue's REST root has no scrip master: its own host serves it.
+  assert.equal(scripMasterUrlForRoot(`${DEFAULT_ROOT_URL}/`), SCRIP_MASTER_URL);
 });
 
 test('download with progress, cache, 304 revalidation, refresh, fallback', async (t) => {

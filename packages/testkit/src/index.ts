@@ -5,8 +5,8 @@
  * ```ts
  * import { startPaperBroker } from '@smartapi-ts/testkit';
  * const broker = await startPaperBroker();            // 127.0.0.1:<free port>, in-memory DB, manual clock
- * const api = new SmartApi({ rootUrl: broker.url, apiKey: broker.account.apiKey });
- * await api.login({ clientcode: broker.account.clientcode, password: broker.account.password, totp: broker.totp() });
+ * const api = new SmartApi({ root: broker.url, apiKey: broker.account.apiKey });
+ * await api.login({ clientCode: broker.account.clientcode, password: broker.account.password, totp: broker.totp() });
  * broker.advance(60_000);                              // move the simulated market one minute
  * await broker.close();
  * ```

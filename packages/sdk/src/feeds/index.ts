@@ -34,6 +34,7 @@ export { type EventMap, TypedEmitter } from './emitter.js';
 export {
   DEFAULT_TICK_BUFFER,
   type FeedCredentials,
+  feedUrlFromRoot,
   MarketFeed,
   type MarketFeedEvents,
   type MarketFeedOptions,

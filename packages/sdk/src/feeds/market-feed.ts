@@ -4,6 +4,7 @@
  */
 import {
   DEFAULT_MARKET_FEED_URL,
+  DEFAULT_ROOT_URL,
   type DecodeOptions,
   decodeFeedPacket,
   FEED_LIMITS,
@@ -13,6 +14,7 @@ import {
   type FeedTick,
   type FeedTokenGroup,
   Header,
+  MARKET_FEED_PATH,
   stripBearer,
   WireHeader,
 } from '@smartapi-ts/protocol';
@@ -76,6 +78,28 @@ export interface FeedCredentials {
 export interface SessionSource {
   readonly session: FeedCredentials | undefined;
   on(event: 'session', listener: (session: FeedCredentials) => void): unknown;
+  /**
+   * The client's REST root (`SmartApi.root`). When it is not the venue's, `fromClient` derives the feed
+   * URL from it (`http://host:port` → `ws://host:port/<path>`) unless `url` is given.
+   */
+  readonly root?: string;
+}
+
+/**
+ * The feed URL `fromClient` uses: `explicit` when given; else, for a client whose REST root is not
+ * the venue's (e.g. the paper broker), `ws(s)://<root host>` + `path`; else `undefined` (the venue's
+ * default socket).
+ */
+export function feedUrlFromRoot(
+  root: string | undefined,
+  path: string,
+  explicit?: string,
+): string | undefined {
+  if (explicit !== undefined) return explicit;
+  if (typeof root !== 'string' || root === '') return undefined;
+  const clean = root.replace(/\/+$/, '');
+  if (clean === DEFAULT_ROOT_URL || !/^https?:\/\//i.test(clean)) return undefined;
+  return clean.replace(/^http/i, 'ws') + path;
 }
 
 /** Options of a subscribe/unsubscribe call. */
@@ -183,6 +207,8 @@ export class MarketFeed extends TypedEmitter<MarketFeedEvents> {
    * A feed using the session of a logged-in client (`SmartApi`). New sessions (token refresh,
    * daily re-login) are applied to the next reconnect, and a feed stopped by `FeedAuthError` is
    * reconnected when a new session arrives.
+   * Without `url`, a client whose `root` is not the venue's (the paper broker) gets `ws://<root host>` +
+   * the feed path ({@link feedUrlFromRoot}).
    * @throws `InputError` (`NO_SESSION`) when the client is not logged in
    */
   static fromClient(
@@ -198,8 +224,10 @@ export class MarketFeed extends TypedEmitter<MarketFeedEvents> {
         route: 'marketFeed',
       });
     }
+    const url = feedUrlFromRoot(client.root, MARKET_FEED_PATH, options.url);
     const feed = new MarketFeed({
       ...options,
+      ...(url === undefined ? {} : { url }),
       clientCode: session.clientCode,
       apiKey: session.apiKey,
       jwtToken: session.jwtToken,

@@ -7,6 +7,7 @@ import {
   DEFAULT_ORDER_FEED_URL,
   emptyOrderUpdateData,
   Header,
+  ORDER_FEED_PATH,
   ORDER_STATUS_TO_UPDATE_CODE,
   type OrderStatus,
   OrderUpdateCode,
@@ -26,7 +27,7 @@ import {
   type StateChange,
 } from './connection.js';
 import { TypedEmitter } from './emitter.js';
-import type { SessionSource } from './market-feed.js';
+import { feedUrlFromRoot, type SessionSource } from './market-feed.js';
 import { FeedStream, type StreamOptions } from './stream.js';
 
 /** Name of an order-update code (`AB01` → `'open'`, `AB00` → `'connected'`). */
@@ -200,6 +201,8 @@ export class OrderFeed extends TypedEmitter<OrderFeedEvents> {
    * An order feed using the session of a logged-in client (`SmartApi`), reconciling through the
    * same client's order book (disable with `reconcile: false`). New sessions apply to the next
    * reconnect; a feed stopped by `FeedAuthError` reconnects when a new session arrives.
+   * Without `url`, a client whose `root` is not the venue's (the paper broker) gets `ws://<root host>` +
+   * the feed path ({@link feedUrlFromRoot}).
    * @throws `InputError` (`NO_SESSION`) when the client is not logged in
    */
   static fromClient(
@@ -216,8 +219,10 @@ export class OrderFeed extends TypedEmitter<OrderFeedEvents> {
       });
     }
     const { reconcile, ...rest } = options;
+    const url = feedUrlFromRoot(client.root, ORDER_FEED_PATH, rest.url);
     const feed = new OrderFeed({
       ...rest,
+      ...(url === undefined ? {} : { url }),
       jwtToken: session.jwtToken,
       clientCode: rest.clientCode ?? session.clientCode,
       ...(reconcile === false ? {} : { reconcile: { client } }),

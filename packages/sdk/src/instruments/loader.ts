@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { SCRIP_MASTER_PATH, SCRIP_MASTER_URL } from '@smartapi-ts/protocol';
+import { DEFAULT_ROOT_URL, SCRIP_MASTER_PATH, SCRIP_MASTER_URL } from '@smartapi-ts/protocol';
 import { AbortError, ConnectionError, SmartApiError } from '../errors.js';
 import { DAY_MS, dayStartMs, istDayNumber } from './dates.js';
 import { InstrumentIndex } from './instrument-index.js';
@@ -72,9 +72,15 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'smartapi');
 }
 
-/** The scrip-master URL of a REST root (`http://127.0.0.1:8080` → `…/OpenAPI_File/files/OpenAPIScripMaster.json`). */
+/**
+ * The scrip-master URL of a REST root (`http://127.0.0.1:8080` → `…/OpenAPI_File/files/OpenAPIScripMaster.json`).
+ * The venue's own REST root (`DEFAULT_ROOT_URL`) maps to the venue's scrip-master host (`SCRIP_MASTER_URL`),
+ * so `Instruments.load({ root: api.root })` works for both the venue and the paper broker.
+ */
 export function scripMasterUrlForRoot(root: string): string {
-  return root.replace(/\/+$/, '') + SCRIP_MASTER_PATH;
+  const clean = root.replace(/\/+$/, '');
+  if (clean === DEFAULT_ROOT_URL) return SCRIP_MASTER_URL;
+  return clean + SCRIP_MASTER_PATH;
 }
 
 /** Cache file paths for a URL. */
