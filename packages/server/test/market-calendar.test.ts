@@ -85,9 +85,12 @@ describe('clocks', () => {
         }
       });
     });
+    // the clock's timer is unref'd (it must not keep a server alive), so hold the loop open meanwhile
+    const keepAlive = setTimeout(() => {}, 5000);
     c.start();
     real += 100;
     const t = await done;
+    clearTimeout(keepAlive);
     c.stop();
     assert.equal(t, 1000);
   });

@@ -1,6 +1,7 @@
 /**
  * The broker: drives the pure engine with time, ids and market data, persists every command's events
- * (plus the id counters) in one SQLite transaction before the answer is sent, publishes order updates
+ * (plus the id counters) before the answer is sent — commands of one event-loop turn share one SQLite
+ * transaction (group commit) — publishes order updates
  * to the order feed, and feeds market quotes into the engine (fills, stop triggers, GTT rules).
  */
 import type { IncomingMessage } from 'node:http';
@@ -65,6 +66,9 @@ export class Broker {
   private unsubscribe: (() => void) | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
+  private pending: EngineEvent[] = [];
+  private waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushTimer: ReturnType<typeof setImmediate> | undefined;
 
   constructor(opts: BrokerOptions) {
     this.store = opts.store;
@@ -95,10 +99,49 @@ export class Broker {
   }
 
   /**
-   * Persists events (and id counters) in one transaction, then publishes order updates. Throws when
-   * the commit fails (nothing is acknowledged then).
+   * Persists events (and id counters) in one transaction right now, after anything queued for the
+   * group commit, then publishes order updates. Throws when the commit fails (nothing is acknowledged
+   * then).
    */
   commit(events: readonly EngineEvent[]): void {
+    this.flushPending();
+    this.write(events);
+  }
+
+  /**
+   * Queues events for the next group commit and resolves once they are durable. Commands that arrive in
+   * the same event-loop turn share one SQLite transaction (one fsync of the WAL), which is what lets
+   * durable throughput grow with load; replies still wait for their own events to be on disk. Everything
+   * is written in the order it was queued, so a market-driven fill is never overwritten by an older row
+   * of the same order.
+   */
+  enqueue(events: readonly EngineEvent[]): Promise<void> {
+    for (const e of events) this.pending.push(e);
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.flushTimer ??= setImmediate(() => this.flushPending());
+    return done;
+  }
+
+  /** Commits everything queued by {@link enqueue} (one transaction) and settles its waiters. */
+  flushPending(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.waiters.length === 0) return;
+    const events = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    try {
+      this.write(events);
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    for (const w of waiters) w.resolve();
+  }
+
+  private write(events: readonly EngineEvent[]): void {
+    if (events.length === 0) return;
     this.store.transaction(() => {
       const rows = [];
       for (const e of events) {
@@ -130,10 +173,13 @@ export class Broker {
     }
   }
 
-  /** Runs an engine command: commit its events, then turn its result into a handler result. */
-  run<T>(command: (ctx: EngineContext) => CommandResult<T>): HandlerResult {
+  /**
+   * Runs an engine command: its events join the group commit, and the handler result is returned once
+   * they are durable.
+   */
+  async run<T>(command: (ctx: EngineContext) => CommandResult<T>): Promise<HandlerResult> {
     const { result, events } = command(this.context());
-    if (events.length) this.commit(events);
+    if (events.length) await this.enqueue(events);
     return toHandlerResult(result);
   }
 
@@ -152,7 +198,11 @@ export class Broker {
     const e = this.engine;
     const authed =
       (
-        fn: (clientcode: string, body: unknown, params: Readonly<Record<string, string>>) => HandlerResult,
+        fn: (
+          clientcode: string,
+          body: unknown,
+          params: Readonly<Record<string, string>>,
+        ) => HandlerResult | Promise<HandlerResult>,
       ): Handler =>
       ({ principal, body, params }) => {
         if (!principal) return { ok: false, errorcode: ErrorCode.TOKEN_MISSING, message: 'Token missing' };
@@ -229,7 +279,7 @@ export class Broker {
     if (this.stopped) return;
     try {
       const { events } = fn();
-      if (events.length) this.commit(events);
+      if (events.length) this.enqueue(events).catch((err: unknown) => this.log(`${what} commit failed`, err));
     } catch (err) {
       this.log(`${what} failed`, err);
     }
@@ -260,9 +310,10 @@ export class Broker {
     this.market.stop();
   }
 
-  /** Writes pending counters (shutdown). */
+  /** Commits queued events and writes pending counters (shutdown). */
   flush(): void {
     try {
+      this.flushPending();
       this.store.transaction(() => this.ids.flush());
     } catch {
       // the store may already be closed

@@ -1,0 +1,85 @@
+/**
+ * Group commit: placements that arrive together share one SQLite transaction, every one is answered
+ * only after its transaction committed, and all of them survive a restart.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startPaperBroker } from '@smartapi-ts/testkit';
+
+test('concurrent placements share transactions and every acknowledged order is durable', async () => {
+  const broker = await startPaperBroker({ storage: 'file', market: 'static' });
+  try {
+    const { jwtToken } = await broker.login();
+    const store = broker.server.broker.store;
+    const original = store.transaction.bind(store);
+    let transactions = 0;
+    const N = 60;
+    const order = (i: number) => ({
+      variety: 'NORMAL',
+      tradingsymbol: 'SBIN-EQ',
+      symboltoken: '3045',
+      transactiontype: 'BUY',
+      exchange: 'NSE',
+      ordertype: 'LIMIT',
+      producttype: 'DELIVERY',
+      duration: 'DAY',
+      price: '1.00',
+      quantity: '1',
+      ordertag: `gc${i}`,
+    });
+    // commands issued in one event-loop turn are committed together, and none is answered before that
+    const core = broker.server.broker;
+    const clientcode = broker.account.clientcode;
+    const account = store.accounts.get(clientcode);
+    assert.ok(account);
+    core.ensureAccount(account);
+    let committed = false;
+    const grouped = Array.from({ length: N }, (_, i) =>
+      core
+        .run((ctx) => core.engine.placeOrder(clientcode, order(i), ctx))
+        .then((r) => {
+          assert.ok(committed, 'answered only after the commit');
+          return r;
+        }),
+    );
+    store.transaction = <T>(fn: () => T): T => {
+      transactions++;
+      const out = original(fn);
+      committed = true;
+      return out;
+    };
+    const results = await Promise.all(grouped);
+    assert.equal(transactions, 1, `${N} placements in one turn used ${transactions} transactions`);
+    const ids = new Set<string>();
+    for (const r of results) {
+      assert.ok(r.ok);
+      ids.add((r.data as { orderid: string }).orderid);
+    }
+    // and over HTTP, concurrently: every acknowledged order is there after a restart
+    const answers = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        fetch(`${broker.url}/rest/secure/angelbroking/order/v1/placeOrder`, {
+          method: 'POST',
+          headers: broker.headers(jwtToken),
+          body: JSON.stringify(order(N + i)),
+        }).then((r) => r.json() as Promise<{ status: boolean; data: { orderid: string } }>),
+      ),
+    );
+    store.transaction = original;
+    assert.ok(answers.every((a) => a.status === true && /^\d{15}$/.test(a.data.orderid)));
+    for (const a of answers) ids.add(a.data.orderid);
+    assert.equal(ids.size, 2 * N);
+
+    await broker.restart();
+    const { jwtToken: jwt2 } = await broker.login();
+    const book = (await (
+      await fetch(`${broker.url}/rest/secure/angelbroking/order/v1/getOrderBook`, {
+        headers: broker.headers(jwt2),
+      })
+    ).json()) as { data: { orderid: string }[] };
+    const stored = new Set(book.data.map((o) => o.orderid));
+    for (const id of ids) assert.ok(stored.has(id), `order ${id} survived the restart`);
+  } finally {
+    await broker.close();
+  }
+});
