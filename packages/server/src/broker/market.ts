@@ -9,6 +9,9 @@ import { createSimulatedMarket } from '../market/simulator.js';
 import type { Market } from '../market/types.js';
 import { loadScripMaster } from '../market/universe.js';
 
+/** Most simulation steps one clock tick may run when the market follows real time. */
+export const REALTIME_MAX_STEPS = 8;
+
 /** The clock for a config. */
 export function createClock(config: Pick<PaperConfig, 'clock' | 'speed'>): Clock {
   if (config.clock === 'real') return new SystemClock();
@@ -19,5 +22,13 @@ export function createClock(config: Pick<PaperConfig, 'clock' | 'speed'>): Clock
 export async function createDefaultMarket(config: PaperConfig): Promise<Market> {
   const clock = createClock(config);
   const universe = config.instruments ? loadScripMaster(config.instruments, config.seed) : undefined;
-  return createSimulatedMarket({ clock, seed: config.seed, ...(universe ? { universe } : {}) });
+  return createSimulatedMarket({
+    clock,
+    seed: config.seed,
+    // A timer-driven market that falls behind (a busy event loop) covers the gap with a few longer
+    // steps instead of replaying every step at once: replaying would make the next tick later still and
+    // starve the sockets. A manual clock may jump far and keeps the finer default.
+    ...(config.clock === 'manual' ? {} : { maxStepsPerAdvance: REALTIME_MAX_STEPS }),
+    ...(universe ? { universe } : {}),
+  });
 }
