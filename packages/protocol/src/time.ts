@@ -149,20 +149,20 @@ export function formatIstOrderTime(ms: number): string {
   return `${p2(p.day)}-${TITLE_MONTHS[p.month - 1]}-${p.year} ${p2(p.hour)}:${p2(p.minute)}:${p2(p.second)}`;
 }
 
-/** Parses `20-Oct-2020 13:10:59` (or `DD-MMM-YYYY` alone, month case-insensitive) as IST. */
+/**
+ * Parses `20-Oct-2020 13:10:59` (or `DD-MMM-YYYY` alone, month case-insensitive) as IST. Returns undefined
+ * when malformed or out of range.
+ */
 export function parseIstOrderTime(text: string): number | undefined {
   const m = /^(\d{2})-([A-Za-z]{3})-(\d{4})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(text.trim());
   if (!m) return undefined;
   const month = MONTHS.indexOf(m[2]!.toUpperCase() as (typeof MONTHS)[number]) + 1;
   if (month === 0) return undefined;
-  return istToEpoch(
-    Number(m[3]),
-    month,
-    Number(m[1]),
-    Number(m[4] ?? 0),
-    Number(m[5] ?? 0),
-    Number(m[6] ?? 0),
-  );
+  const day = Number(m[1]);
+  const [h, mi, s] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  if (day < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  const ms = istToEpoch(Number(m[3]), month, day, h, mi, s);
+  return istParts(ms).day === day ? ms : undefined; // e.g. 31 Feb
 }
 
 /** `HH:mm:ss` in IST (trade-book fill time). */

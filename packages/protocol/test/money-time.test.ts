@@ -113,6 +113,10 @@ test('IST parsing, including the day boundary', () => {
   assert.equal(parseExpiry('31FEB2024'), undefined);
   assert.equal(parseExpiry('25XYZ2024'), undefined);
   assert.equal(parseIstOrderTime('20-Oct-2020 13:10:59'), istToEpoch(2020, 10, 20, 13, 10, 59));
+  assert.equal(parseIstOrderTime('25-Jan-2024'), istToEpoch(2024, 1, 25), 'DD-MMM-YYYY alone');
+  assert.equal(parseIstOrderTime('25-JAN-2024 09:15:07'), T, 'month case-insensitive');
+  assert.equal(parseIstOrderTime('31-Feb-2024'), undefined);
+  assert.equal(parseIstOrderTime('25-Jan-2024 24:00:00'), undefined);
   assert.equal(parseIsoTimestamp('2023-09-06T11:15:00+05:30'), istToEpoch(2023, 9, 6, 11, 15));
   assert.equal(parseIsoTimestamp('2020-11-16T14:19:51Z'), Date.UTC(2020, 10, 16, 14, 19, 51));
   assert.equal(parseIsoTimestamp('yesterday'), undefined);

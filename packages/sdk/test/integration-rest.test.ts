@@ -194,6 +194,49 @@ test('100 orderBook() calls fired at once finish with zero rate-limit rejections
   assert.equal(rejected.length, 0);
 });
 
+test('20 placements fired at once are queued to the 9/s order budget: the venue never answers 403', async () => {
+  // A second client of the same client code shares the budget; its fetch counts the venue's answers.
+  const statuses: number[] = [];
+  const counting: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    statuses.push(res.status);
+    return res;
+  };
+  const other = new SmartApi({ apiKey: broker.account.apiKey, root: broker.url, fetch: counting });
+  try {
+    const s = api.session;
+    assert.ok(s);
+    other.setSession({ clientCode: s.clientCode, jwtToken: s.jwtToken, refreshToken: s.refreshToken });
+    const { ltp } = await other.market.ltp({
+      exchange: 'NSE',
+      tradingsymbol: 'SBIN-EQ',
+      symboltoken: '3045',
+    });
+    const price = Math.max(1, Math.floor(ltp * 0.8));
+    const placed = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        other.orders.place({
+          variety: 'NORMAL',
+          tradingsymbol: 'SBIN-EQ',
+          symboltoken: '3045',
+          transactiontype: 'BUY',
+          exchange: 'NSE',
+          ordertype: 'LIMIT',
+          producttype: 'INTRADAY',
+          duration: 'DAY',
+          price,
+          quantity: 1,
+        }),
+      ),
+    );
+    assert.equal(new Set(placed.map((p) => p.orderid)).size, 20);
+    assert.equal(statuses.filter((s) => s === 403).length, 0, 'no rate-limit answer from the venue');
+    assert.equal(statuses.length, 21, 'one request per call, none retried');
+  } finally {
+    other.close();
+  }
+});
+
 test('logout ends the session', async () => {
   const other = new SmartApi({ apiKey: broker.account.apiKey, root: broker.url });
   try {

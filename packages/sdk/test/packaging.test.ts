@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -51,5 +53,31 @@ test('publint finds no packaging problems in the published packages', async () =
       [],
       `${dir} has packaging problems`,
     );
+  }
+});
+
+test('importing the SDK and constructing both clients has no side effects: no network, no files, no handles', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'smartapi-ts-import-'));
+  try {
+    const code = `
+      import net from 'node:net'; import dns from 'node:dns'; import dgram from 'node:dgram';
+      import { readdirSync } from 'node:fs';
+      let calls = 0;
+      const spy = (o, k) => { const f = o[k]; o[k] = function (...a) { calls++; return f.apply(this, a); }; };
+      spy(net.Socket.prototype, 'connect'); spy(dns, 'lookup'); spy(dgram, 'createSocket');
+      const s = await import(${JSON.stringify(`${root}packages/sdk/dist/index.js`)});
+      const api = new s.SmartApi({ apiKey: 'k' });
+      const sc = new s.SmartConnect({ api_key: 'k' });
+      await new Promise((r) => setImmediate(r));
+      console.log(calls, JSON.stringify(process.getActiveResourcesInfo().filter((r) => r !== 'Immediate')), readdirSync('.').length);
+      api.close(); sc.close();`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    }).trim();
+    assert.equal(out, '0 [] 0', 'network calls, active handles, files created in the cwd');
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
   }
 });
