@@ -13,10 +13,18 @@ let env: NodeJS.ProcessEnv;
 
 /** Runs the CLI in-process with captured output. */
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runIn(env, ...argv);
+}
+
+/** Runs the CLI in-process with captured output and the given environment. */
+async function runIn(
+  runEnv: NodeJS.ProcessEnv,
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await main(argv, {
-    env,
+    env: runEnv,
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
   });
@@ -146,6 +154,23 @@ test('login stores a 0600 session; books, instruments and quotes work against th
     clearInterval(mover);
   }
 
+  // --mode quote: the ticks are Quote packets (mode 2, with OHLC fields).
+  const quoteMover = setInterval(() => {
+    price += 5;
+    broker.staticMarket?.setPrice('NSE', '3045', price);
+  }, 25);
+  try {
+    const stream = await run('--json', 'stream', 'NSE:SBIN', '--mode', 'quote', '--count', '1');
+    assert.equal(stream.code, 0, stream.err);
+    const tick = JSON.parse(stream.out.trim()) as { mode: number; closePrice: number; token: string };
+    assert.equal(tick.mode, 2);
+    assert.equal(tick.token, '3045');
+    assert.equal(typeof tick.closePrice, 'number');
+  } finally {
+    clearInterval(quoteMover);
+  }
+  assert.equal((await run('stream', 'NSE:SBIN', '--mode', 'full')).code, 2, 'bad --mode is a usage error');
+
   // --count is exact even when several ticks arrive in one socket read (two symbols moved together).
   assert.equal((await run('stream', 'NSE:SBIN', '--count', 'x')).code, 1, 'bad --count');
   const both = setInterval(() => {
@@ -164,4 +189,67 @@ test('login stores a 0600 session; books, instruments and quotes work against th
   const logout = await run('logout');
   assert.equal(logout.code, 0, logout.err);
   assert.equal((await run('orders')).code, 1, 'session removed');
+});
+
+test('candles against the sim market: a 3-window range prints every bar once, oldest first', async () => {
+  const sim = await startPaperBroker({ market: 'sim' });
+  const simEnv = {
+    SMARTAPI_CONFIG_DIR: join(dir, 'config-sim'),
+    SMARTAPI_CACHE_DIR: join(dir, 'cache-sim'),
+  };
+  try {
+    const a = sim.account;
+    const login = await runIn(
+      simEnv,
+      '--root',
+      sim.url,
+      '--api-key',
+      a.apiKey,
+      'login',
+      '--client-code',
+      a.clientcode,
+      '--pin',
+      a.password,
+      '--totp-secret',
+      a.totpSecret,
+    );
+    assert.equal(login.code, 0, login.err);
+    // 75 days of 1-minute candles: three requests within the 30-day limit.
+    const args = ['NSE:SBIN', '-i', '1m', '-f', '2024-01-01 09:15', '-t', '2024-03-15 15:30'];
+    const csv = await runIn(simEnv, 'candles', ...args, '--csv');
+    assert.equal(csv.code, 0, csv.err);
+    const lines = csv.out.trim().split('\n');
+    assert.equal(lines[0], 'time,open,high,low,close,volume');
+    const times = lines.slice(1).map((l) => l.split(',')[0] ?? '');
+    assert.ok(times.length > 40 * 375, `about 55 sessions of minute bars, got ${times.length}`);
+    for (let i = 1; i < times.length; i++) {
+      assert.ok(times[i - 1]! < times[i]!, `oldest first, no chunk-edge duplicate at ${times[i]}`);
+    }
+    assert.ok(times[0]!.startsWith('2024-01-'), `first window included: ${times[0]}`);
+    assert.ok(times.at(-1)!.startsWith('2024-03-15'), `last window included: ${times.at(-1)}`);
+    assert.ok(
+      times.some((t) => t.startsWith('2024-02-')),
+      'middle window included',
+    );
+
+    // On a terminal a progress bar counts the requests (on stderr, so stdout stays clean CSV).
+    let tty = '';
+    let ttyOut = '';
+    const ttyCode = await main(['candles', ...args, '--csv'], {
+      env: simEnv,
+      stdout: { write: (c: string) => (ttyOut += c) },
+      stderr: { write: (c: string) => (tty += c), isTTY: true },
+    });
+    assert.equal(ttyCode, 0, tty);
+    assert.match(tty, /candles \[.*\] 3\/3 requests/);
+    assert.equal(ttyOut, csv.out);
+
+    const daily = await runIn(simEnv, '--json', 'candles', ...args, '--resample', '1d');
+    assert.equal(daily.code, 0, daily.err);
+    const days = JSON.parse(daily.out) as { time: string; volume: number }[];
+    const sessions = new Set(times.map((t) => t.slice(0, 10)));
+    assert.equal(days.length, sessions.size, 'one resampled bar per session day');
+  } finally {
+    await sim.close();
+  }
 });

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { encodeFeedPacket, type FeedTick } from '@smartapi-ts/protocol';
 import { FeedAuthError, FeedDecodeError, FeedError, InputError } from '../src/errors.js';
 import { MarketFeed } from '../src/feeds/index.js';
+import { Instruments } from '../src/instruments/index.js';
 import { CREDS, delay, type FeedServer, nextEvent, startFeedServer, until } from './feed-helpers.js';
 import { depth20Tick, ltpTick, quoteTick, snapQuoteTick } from './feed-samples.js';
 
@@ -193,6 +195,26 @@ describe('MarketFeed subscriptions', () => {
       ],
       3: [{ exchangeType: 1, tokens: ['3045'] }],
     });
+  });
+
+  test('instrument objects from the scrip-master index subscribe as they are', () => {
+    const ins = Instruments.fromRows(
+      JSON.parse(
+        readFileSync(new URL('../../../fixtures/instruments/scrip-master.json', import.meta.url), 'utf8'),
+      ) as unknown[],
+    );
+    const sbin = ins.bySymbol('NSE', 'SBIN');
+    const fut = ins.future('NIFTY', { at: new Date('2024-01-01T00:00:00Z') });
+    assert.ok(sbin && fut, 'fixture has SBIN-EQ and a NIFTY future');
+    const feed = new MarketFeed({ ...CREDS, url: 'ws://127.0.0.1:9/unused' });
+    feed.subscribe('quote', [sbin, fut]);
+    assert.deepEqual(feed.subscriptions, {
+      2: [
+        { exchangeType: 1, tokens: [sbin.token] },
+        { exchangeType: fut.exchangeType, tokens: [fut.token] },
+      ],
+    });
+    assert.equal(fut.exchangeType, 2, 'NFO is nse_fo');
   });
 
   test('enforces the venue limits client-side with InputError and changes nothing', async () => {

@@ -63,14 +63,14 @@ test('candle backfill through the REST client against the paper broker', async (
     assert.deepEqual(requests, [1, 2], '45 days of 1-minute data = 2 requests within the 30-day limit');
     for (let i = 1; i < candles.length; i++) assert.ok(candles[i]!.time > candles[i - 1]!.time);
     for (const c of candles) assert.ok(c.high >= c.low && Number.isFinite(c.close));
-    if (candles.length > 0) {
-      const daily = resample(candles, '1d');
-      assert.ok(daily.length <= candles.length);
-      assert.equal(
-        daily.reduce((a, c) => a + c.volume, 0),
-        candles.reduce((a, c) => a + c.volume, 0),
-      );
-    }
+    assert.ok(candles.length > 20 * 375, `about 30 sessions of minute bars, got ${candles.length}`);
+    assert.ok(candles[0]!.time.getTime() >= from.getTime() - 60_000, 'first bar inside the range');
+    const daily = resample(candles, '1d');
+    assert.ok(daily.length >= 20 && daily.length < candles.length);
+    assert.equal(
+      daily.reduce((a, c) => a + c.volume, 0),
+      candles.reduce((a, c) => a + c.volume, 0),
+    );
   } finally {
     api.close();
   }
