@@ -8,7 +8,19 @@ import {
   PUBLISHER_LOGIN_URL,
   SmartConnect,
 } from '../src/index.js';
-import { type FakeVenue, fail, gateway, ok, startFakeVenue, TOKENS, TOKENS2 } from './support/rest-fakes.js';
+import {
+  type FakeVenue,
+  fail,
+  gateway,
+  ok,
+  SBIN_LIMIT_ORDER,
+  startFakeVenue,
+  TOKENS,
+  TOKENS2,
+} from './support/rest-fakes.js';
+
+/** SmartConnect takes the official clients' loose dicts. */
+const ORDER: Record<string, unknown> = { ...SBIN_LIMIT_ORDER };
 
 const PROFILE = {
   clientcode: 'D88311',
@@ -46,19 +58,6 @@ before(async () => {
   });
 });
 after(() => venue.close());
-
-const ORDER = {
-  variety: 'NORMAL',
-  tradingsymbol: 'SBIN-EQ',
-  symboltoken: '3045',
-  transactiontype: 'BUY',
-  exchange: 'NSE',
-  ordertype: 'LIMIT',
-  producttype: 'INTRADAY',
-  duration: 'DAY',
-  price: '500',
-  quantity: '1',
-};
 
 test('generateSession resolves to the profile envelope with the tokens (no Bearer prefix)', async () => {
   const sc = new SmartConnect({ api_key: 'compat-key', root: venue.url, rateLimit: false });

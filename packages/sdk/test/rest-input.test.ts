@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError, type PlaceOrderParams, SmartApi } from '../src/index.js';
-import { ok, TOKENS } from './support/rest-fakes.js';
+import { SBIN_LIMIT_ORDER as ORDER, ok, TOKENS } from './support/rest-fakes.js';
 
 function client(): { api: SmartApi; sent: () => number } {
   let n = 0;
@@ -16,19 +16,6 @@ function client(): { api: SmartApi; sent: () => number } {
   api.setSession({ clientCode: 'IN1', ...TOKENS });
   return { api, sent: () => n };
 }
-
-const ORDER: PlaceOrderParams = {
-  variety: 'NORMAL',
-  tradingsymbol: 'SBIN-EQ',
-  symboltoken: '3045',
-  transactiontype: 'BUY',
-  exchange: 'NSE',
-  ordertype: 'LIMIT',
-  producttype: 'INTRADAY',
-  duration: 'DAY',
-  price: '500',
-  quantity: '1',
-};
 
 async function rejects(p: Promise<unknown>, field: RegExp): Promise<void> {
   const e = await p.then(

@@ -3,7 +3,6 @@ import { after, before, beforeEach, test } from 'node:test';
 import { RATE_LIMIT_TEXT, ROUTES } from '@smartapi-ts/protocol';
 import {
   type Order,
-  type PlaceOrderParams,
   RateLimitError,
   ServerError,
   SmartApi,
@@ -14,6 +13,7 @@ import {
   FastClock,
   fail,
   type Handler,
+  SBIN_LIMIT_ORDER as ORDER,
   ok,
   startFakeVenue,
   TOKENS,
@@ -43,19 +43,6 @@ function client(handler: Handler, extra: Record<string, unknown> = {}): { api: S
   api.setSession({ clientCode: 'R1', ...TOKENS });
   return { api, clock };
 }
-
-const ORDER: PlaceOrderParams = {
-  variety: 'NORMAL',
-  tradingsymbol: 'SBIN-EQ',
-  symboltoken: '3045',
-  transactiontype: 'BUY',
-  exchange: 'NSE',
-  ordertype: 'LIMIT',
-  producttype: 'INTRADAY',
-  duration: 'DAY',
-  price: '500',
-  quantity: '1',
-};
 
 function bookRow(over: Partial<Order>): Partial<Order> {
   return {

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { normalizePath } from '@smartapi-ts/protocol';
-import type { Clock } from '../../src/index.js';
+import type { Clock, PlaceOrderParams } from '../../src/index.js';
 
 /** One request the fake venue received. */
 export interface Recorded {
@@ -225,3 +225,17 @@ export const TOKENS2 = {
 };
 /** A valid base32 TOTP secret (test only). */
 export const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+/** A valid SBIN-EQ LIMIT placement, the order most tests send. */
+export const SBIN_LIMIT_ORDER: PlaceOrderParams = {
+  variety: 'NORMAL',
+  tradingsymbol: 'SBIN-EQ',
+  symboltoken: '3045',
+  transactiontype: 'BUY',
+  exchange: 'NSE',
+  ordertype: 'LIMIT',
+  producttype: 'INTRADAY',
+  duration: 'DAY',
+  price: '500',
+  quantity: '1',
+};
