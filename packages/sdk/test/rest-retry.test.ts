@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { RATE_LIMIT_TEXT, ROUTES } from '@smartapi-ts/protocol';
-import {
-  type Order,
-  RateLimitError,
-  ServerError,
-  SmartApi,
-  UnknownOutcomeError,
-} from '../src/index.js';
+import { type Order, RateLimitError, ServerError, SmartApi, UnknownOutcomeError } from '../src/index.js';
 import {
   type FakeVenue,
   FastClock,
