@@ -89,6 +89,10 @@ const ROWS: readonly ErrorCodeInfo[] = [
   e('AB2001', 'Internal Error, Please try after sometime', 'server', { retryable: true }),
   e('AB2002', 'ROBO order is block', 'order'),
   e('AB4008', 'ordertag length should be less than 20 characters', 'input'),
+  // [INF] The paper broker's code for an order the risk checks rejected (funds, lot, tick, freeze, circuit):
+  // the venue documents no code for it. The answer carries the venue's rejection text and, in `data`, the
+  // rejected order's ids (the row stays in the order book).
+  e('AB4001', 'Order rejected by RMS', 'order'),
   e('AB4018', 'Symbol token cannot be empty', 'input'),
   e('AG1000', 'You have already been registered with CDSL for today', 'order'),
   e('AG2001', 'Something went wrong. Please try again', 'server', { retryable: true }),
@@ -153,6 +157,7 @@ export const ErrorCode = {
   INTERNAL_ERROR: 'AB2001',
   ROBO_BLOCKED: 'AB2002',
   ORDERTAG_TOO_LONG: 'AB4008',
+  ORDER_REJECTED_BY_RMS: 'AB4001',
   SYMBOL_TOKEN_EMPTY: 'AB4018',
   EDIS_ALREADY_REGISTERED: 'AG1000',
   EDIS_FAILED: 'AG2001',

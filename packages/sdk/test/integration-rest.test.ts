@@ -212,7 +212,7 @@ test('20 placements fired at once are queued to the 9/s order budget: the venue 
       tradingsymbol: 'SBIN-EQ',
       symboltoken: '3045',
     });
-    const price = Math.max(1, Math.floor(ltp * 0.8));
+    const price = Math.max(1, Math.floor(ltp * 0.9));
     const placed = await Promise.all(
       Array.from({ length: 20 }, () =>
         other.orders.place({

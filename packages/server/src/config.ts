@@ -49,6 +49,14 @@ export interface PaperConfig {
    */
   rateLimits: boolean;
   /**
+   * How placeOrder answers an order the risk checks reject (insufficient funds, lot, tick, freeze,
+   * circuit …): `error` = HTTP 200 `status:false` with code AB4001, the venue's rejection text and the
+   * order ids in `data`; `book` = success with the order id, the rejection shown only in the order book
+   * and the order feed. The rejected order row is in the book either way.
+   * @default 'error'
+   */
+  rmsRejections: 'error' | 'book';
+  /**
    * Largest accepted request body in bytes.
    * @default 1048576
    */
@@ -84,6 +92,7 @@ export const DEFAULT_CONFIG: Readonly<PaperConfig> = Object.freeze({
   speed: 1,
   seed: 1,
   rateLimits: true,
+  rmsRejections: 'error',
   bodyLimit: 1024 * 1024,
   logLevel: 'warn',
   defaultFunds: 100_000_000,
@@ -107,6 +116,9 @@ export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
     throw new TypeError(`port must be an integer 0–65535, got ${String(cfg.port)}`);
   }
   if (typeof cfg.db !== 'string' || cfg.db === '') throw new TypeError('db must be a file name or :memory:');
+  if (cfg.rmsRejections !== 'error' && cfg.rmsRejections !== 'book') {
+    throw new TypeError(`rmsRejections must be error or book, got ${String(cfg.rmsRejections)}`);
+  }
   if (cfg.clock !== 'sim' && cfg.clock !== 'real' && cfg.clock !== 'manual') {
     throw new TypeError(`clock must be sim, real or manual, got ${String(cfg.clock)}`);
   }

@@ -1,7 +1,8 @@
 /**
  * The `smartapi-paper` command line (a contract other tools rely on; keep it stable):
  *
- * - `serve [--host] [--port] [--db] [--seed] [--clock] [--speed] [--instruments] [--no-rate-limits] [--demo]`
+ * - `serve [--host] [--port] [--db] [--seed] [--clock] [--speed] [--instruments] [--no-rate-limits]
+ *   [--rms-rejections error|book] [--demo]`
  *   prints exactly one JSON line `{"event":"listening","url":"http://HOST:PORT"}` as the first stdout
  *   line; everything for humans goes to stderr.
  * - `accounts create --db FILE [--funds RUPEES] [--json]` prints the new credentials (with `--json`:
@@ -63,6 +64,7 @@ interface ServeOptions {
   speed: number;
   instruments?: string;
   rateLimits: boolean;
+  rmsRejections: string;
   demo?: boolean;
   funds: number;
   logLevel: string;
@@ -89,6 +91,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     clock: o.clock,
     speed: o.speed,
     rateLimits: o.rateLimits,
+    rmsRejections: o.rmsRejections as PaperConfigInput['rmsRejections'] & string,
     defaultFunds: o.funds,
     logLevel: o.logLevel as PaperConfigInput['logLevel'] & string,
     ...(o.instruments !== undefined ? { instruments: o.instruments } : {}),
@@ -164,6 +167,14 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .option('--speed <x>', 'speed of the simulated clock', parsePositive, DEFAULT_CONFIG.speed)
     .option('--instruments <file>', 'load this scrip-master JSON instead of the built-in universe')
     .option('--no-rate-limits', 'turn the per-client rate limits off')
+    .addOption(
+      new Option(
+        '--rms-rejections <mode>',
+        'answer to an order the risk checks reject: error (status:false, AB4001) or book (success, rejected in the book)',
+      )
+        .choices(['error', 'book'])
+        .default(DEFAULT_CONFIG.rmsRejections),
+    )
     .option('--demo', 'create a demo account on first start and print its credentials')
     .option(
       '--funds <rupees>',

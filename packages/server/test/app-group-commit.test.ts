@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { formatPaise, roundToTick } from '@smartapi-ts/protocol';
 import { startPaperBroker } from '@smartapi-ts/testkit';
 
 test('concurrent placements share transactions and every acknowledged order is durable', async () => {
@@ -14,6 +15,10 @@ test('concurrent placements share transactions and every acknowledged order is d
     const original = store.transaction.bind(store);
     let transactions = 0;
     const N = 60;
+    const ltp = broker.market.quote('NSE', '3045')?.ltp;
+    assert.ok(ltp);
+    // inside the circuit band, below the market: every order is accepted and rests open
+    const price = formatPaise(roundToTick(Math.round(ltp * 0.95), 5));
     const order = (i: number) => ({
       variety: 'NORMAL',
       tradingsymbol: 'SBIN-EQ',
@@ -23,7 +28,7 @@ test('concurrent placements share transactions and every acknowledged order is d
       ordertype: 'LIMIT',
       producttype: 'DELIVERY',
       duration: 'DAY',
-      price: '1.00',
+      price,
       quantity: '1',
       ordertag: `gc${i}`,
     });

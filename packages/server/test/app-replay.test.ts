@@ -35,7 +35,9 @@ describe('official-client captures replayed against the paper broker', () => {
       for (const fn of client === 'python'
         ? [
             'generateSession:ok',
-            'placeOrder:ok',
+            // the captured limit price is far outside today's circuit band: the order passes every
+            // gateway check, is created, and the risk checks reject it (AB4001, rejected row in the book)
+            'placeOrder:AB4001',
             'orderBook:ok',
             'ltpData:ok',
             'getMarketData:ok',
@@ -45,7 +47,7 @@ describe('official-client captures replayed against the paper broker', () => {
           ]
         : [
             'generateSession:ok',
-            'placeOrder:ok',
+            'placeOrder:AB4001',
             'getOrderBook:ok',
             'marketData:ok',
             'createRule:ok',

@@ -59,7 +59,17 @@ describe('smartapi-paper serve (child process)', () => {
     assert.equal(created.code, 0, created.stderr);
     const creds = JSON.parse(created.stdout) as Creds;
 
-    const first = await startServe(['--port', '0', '--db', db, '--seed', '7', '--no-rate-limits']);
+    const first = await startServe([
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--seed',
+      '7',
+      '--no-rate-limits',
+      '--rms-rejections',
+      'book',
+    ]);
     children.push(first);
     assert.match(first.firstLine, /^\{"event":"listening","url":"http:\/\/127\.0\.0\.1:\d+"\}$/);
     assert.equal(first.url, JSON.parse(first.firstLine).url);
@@ -137,6 +147,75 @@ describe('smartapi-paper serve (child process)', () => {
     const { code } = await again.exited;
     assert.equal(code, 0);
     assert.match(again.stderr(), /shutting down/);
+  });
+
+  it('kill -9 while orders are in flight loses no acknowledged order, trade or position', async () => {
+    const db = join(dir, 'inflight.db');
+    const created = await runCli(['accounts', 'create', '--db', db, '--json']);
+    assert.equal(created.code, 0, created.stderr);
+    const creds = JSON.parse(created.stdout) as Creds;
+    const first = await startServe(['--port', '0', '--db', db, '--seed', '3', '--no-rate-limits']);
+    children.push(first);
+    const jwt = await login(first.url, creds);
+    const order = JSON.stringify({
+      variety: 'NORMAL',
+      tradingsymbol: 'SBIN-EQ',
+      symboltoken: '3045',
+      transactiontype: 'BUY',
+      exchange: 'NSE',
+      ordertype: 'MARKET',
+      producttype: 'INTRADAY',
+      duration: 'DAY',
+      price: '0',
+      quantity: '1',
+    });
+    // 8 concurrent writers keep placing orders; the process is killed once 60 are acknowledged,
+    // with requests still in flight.
+    const acked: string[] = [];
+    let killed = false;
+    const writer = async (): Promise<void> => {
+      while (!killed) {
+        try {
+          const res = await fetch(first.url + ROUTES.placeOrder.path, {
+            method: 'POST',
+            headers: headers(creds.apiKey, jwt),
+            body: order,
+          });
+          const body = (await res.json()) as { status: boolean; data: { orderid: string } };
+          if (body.status) acked.push(body.data.orderid);
+        } catch {
+          return; // connection reset by the kill: never acknowledged
+        }
+        if (acked.length >= 60 && !killed) {
+          killed = true;
+          first.child.kill('SIGKILL');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, writer));
+    await first.exited;
+    assert.ok(acked.length >= 60);
+
+    const again = await startServe(['--port', '0', '--db', db, '--seed', '3', '--no-rate-limits']);
+    children.push(again);
+    const get = async (path: string) =>
+      (await (await fetch(again.url + path, { headers: headers(creds.apiKey, jwt) })).json()) as {
+        data: Record<string, string>[] | null;
+      };
+    const book = (await get(ROUTES.getOrderBook.path)).data ?? [];
+    const byId = new Map(book.map((r) => [r.orderid, r]));
+    for (const id of acked) {
+      assert.ok(byId.has(id), `order ${id} lost`);
+      assert.equal(byId.get(id)?.status, 'complete', `order ${id}`);
+    }
+    // The fills of every acknowledged market order survived too, and agree with the position.
+    const trades = (await get(ROUTES.getTradeBook.path)).data ?? [];
+    const traded = new Set(trades.map((t) => t.orderid));
+    for (const id of acked) assert.ok(traded.has(id), `trade of ${id} lost`);
+    const pos = ((await get(ROUTES.getPosition.path)).data ?? []).find((p) => p.symboltoken === '3045');
+    assert.equal(Number(pos?.netqty), book.filter((r) => r.status === 'complete').length);
+    again.child.kill('SIGTERM');
+    assert.equal((await again.exited).code, 0);
   });
 
   it('--demo creates a stored demo account and prints its credentials to stderr', async () => {

@@ -216,5 +216,18 @@ describe('engine: GTT rules', () => {
     h.engine.openAccount('B2', 100, h.ctx());
     const other = h.engine.gttDetails('B2', { id: rid });
     assert.ok(isRejection(other) && other.errorcode === 'AB9013');
+    // …nor list, modify or cancel it.
+    const otherList = h.engine.gttList('B2', { status: ['FORALL'], page: 1, count: 50 });
+    assert.ok(!isRejection(otherList));
+    assert.equal(JSON.stringify(otherList).includes(`"${rid}"`), false);
+    const om = h.engine.gttModify(
+      'B2',
+      { id: rid, symboltoken: '3045', exchange: 'NSE', price: 1, qty: 1, triggerprice: 1 },
+      h.ctx(),
+    );
+    assert.ok(isRejection(om.result) && om.result.errorcode === 'AB9013' && om.events.length === 0);
+    const oc = h.engine.gttCancel('B2', { id: rid, symboltoken: '3045', exchange: 'NSE' }, h.ctx());
+    assert.ok(isRejection(oc.result) && oc.result.errorcode === 'AB9013' && oc.events.length === 0);
+    assert.equal(JSON.stringify(h.engine.gttList('A1', { status: ['FORALL'], page: 1, count: 50 })), before);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { istToEpoch } from '@smartapi-ts/protocol';
+import { INTERVAL_MINUTES, istToEpoch } from '@smartapi-ts/protocol';
 import { SimClock } from '../src/market/clock.js';
 import * as svc from '../src/market/services.js';
 import { SimulatedMarket } from '../src/market/simulator.js';
@@ -107,6 +107,26 @@ describe('getCandleData / getOIData', () => {
       }),
     );
     assert.equal(daily.at(-1)![0], '2026-01-06T00:00:00+05:30');
+  });
+  it('answers every interval with bars aligned to the interval over a full session', () => {
+    for (const [interval, minutes] of Object.entries(INTERVAL_MINUTES)) {
+      if (minutes >= 1440) continue; // ONE_DAY is checked above
+      const rows = okData(
+        svc.candles(market, {
+          exchange: 'NSE',
+          symboltoken: '3045',
+          interval,
+          fromdate: '2026-01-05 09:15',
+          todate: '2026-01-05 15:29',
+        }),
+      );
+      assert.equal(rows.length, Math.ceil(375 / minutes), interval);
+      for (const [i, r] of rows.entries()) {
+        const mins = 9 * 60 + 15 + i * minutes;
+        const hhmm = `${String(Math.floor(mins / 60)).padStart(2, '0')}:${String(mins % 60).padStart(2, '0')}`;
+        assert.equal(r[0], `2026-01-05T${hhmm}:00+05:30`, interval);
+      }
+    }
   });
   it('validates interval, dates and span', () => {
     const base = {

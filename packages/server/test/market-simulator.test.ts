@@ -52,6 +52,28 @@ describe('simulated market', () => {
     assert.equal(market.quote('NSE', '3045')!.timestamp, clock.now());
   });
 
+  it('maxStepsPerAdvance caps the catch-up of one long advance (a late real-time timer)', () => {
+    const sbinTicks = (maxStepsPerAdvance?: number): { ticks: number; market: SimulatedMarket } => {
+      const clock = new SimClock({ start: START, manual: true });
+      const market = new SimulatedMarket({
+        clock,
+        seed: 42,
+        stepMs: 500,
+        ...(maxStepsPerAdvance === undefined ? {} : { maxStepsPerAdvance }),
+      });
+      let ticks = 0;
+      market.onQuote((q) => {
+        if (q.exchange === 'NSE' && q.token === '3045') ticks++;
+      });
+      clock.advance(60_000); // 120 grid steps behind
+      assert.equal(market.quote('NSE', '3045')!.timestamp, clock.now());
+      return { ticks, market };
+    };
+    assert.ok(sbinTicks().ticks >= 100); // default cap (120): every step is simulated
+    const capped = sbinTicks(4);
+    assert.ok(capped.ticks >= 1 && capped.ticks <= 4, `ticks ${capped.ticks}`);
+  });
+
   it('keeps prices on the tick grid, within circuits, with a sorted book', () => {
     const { clock, market } = make();
     clock.advance(30_000);

@@ -65,6 +65,11 @@ export interface StartPaperBrokerOptions {
    */
   rateLimits?: boolean;
   /**
+   * How placeOrder answers an order the risk checks reject (see the server's `rmsRejections`).
+   * @default 'error'
+   */
+  rmsRejections?: 'error' | 'book';
+  /**
    * `memory` keeps everything in RAM; `file` uses a SQLite file in a fresh temp directory (removed on
    * close) — use it to test restarts with {@link PaperBroker.restart}.
    * @default 'memory'
@@ -152,6 +157,7 @@ export async function startPaperBroker(opts: StartPaperBrokerOptions = {}): Prom
         db,
         seed: opts.seed ?? 1,
         rateLimits: opts.rateLimits ?? false,
+        ...(opts.rmsRejections ? { rmsRejections: opts.rmsRejections } : {}),
         logLevel: 'silent',
         ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
       },

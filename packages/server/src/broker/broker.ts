@@ -76,7 +76,10 @@ export class Broker {
     this.orderFeed = opts.orderFeed;
     this.log = opts.log ?? ((m, e) => console.error(m, e));
     this.ids = new PersistentIds(opts.store, () => opts.market.now());
-    this.engine = new Engine({}, restoreState(toEngineRows(opts.store.rows.loadAll())));
+    this.engine = new Engine(
+      { rmsRejections: opts.config.rmsRejections },
+      restoreState(toEngineRows(opts.store.rows.loadAll())),
+    );
     for (const account of opts.store.accounts.list()) this.ensureAccount(account);
   }
 

@@ -190,6 +190,7 @@ export class Engine {
   readonly feeModel: FeeModel;
   readonly rates: MarginRates;
   readonly offHours: 'amo' | 'reject';
+  readonly rmsRejections: 'book' | 'error';
 
   constructor(config: EngineConfig = {}, state: EngineState = emptyState()) {
     this.state = state;
@@ -197,6 +198,7 @@ export class Engine {
     this.feeModel = config.feeModel ?? new NoFeeModel();
     this.rates = { ...DEFAULT_MARGIN_RATES, ...config.marginRates };
     this.offHours = config.offHours ?? 'amo';
+    this.rmsRejections = config.rmsRejections ?? 'book';
   }
 
   // ───────────────────────────── accounts ─────────────────────────────
@@ -285,10 +287,15 @@ export class Engine {
     const spec = parseBody(() => this.parseOrder(body, ctx));
     if (isRejection(spec)) return { result: spec, events: em.events };
     const o = this.submit(acc, spec, ctx, em, '', '');
-    return {
-      result: { script: o.tradingsymbol, orderid: o.orderid, uniqueorderid: o.uniqueorderid },
-      events: em.events,
-    };
+    const ids = { script: o.tradingsymbol, orderid: o.orderid, uniqueorderid: o.uniqueorderid };
+    if (o.status === 'rejected' && this.rmsRejections === 'error') {
+      // Risk-check rejection: the row stays in the book (as at the venue) and the answer says so at once.
+      return {
+        result: { errorcode: ErrorCode.ORDER_REJECTED_BY_RMS, message: o.text, data: ids },
+        events: em.events,
+      };
+    }
+    return { result: ids, events: em.events };
   }
 
   /**

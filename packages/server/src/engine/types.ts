@@ -387,6 +387,15 @@ export interface EngineConfig {
    * `reject` rejects it. @default 'amo'
    */
   offHours?: 'amo' | 'reject';
+  /**
+   * How `placeOrder` answers an order the risk checks reject (funds, holdings, lot, tick, freeze,
+   * circuit, product rules). Either way the order is created and stays in the book as `rejected` with
+   * the venue's text. `book` answers success with the order id and leaves the rejection to the order
+   * book and the order feed (the venue's flow: an order id only means the OMS received the request);
+   * `error` answers a `status:false` rejection (code AB4001, the rejection text, the ids in `data`).
+   * @default 'book'
+   */
+  rmsRejections?: 'book' | 'error';
 }
 
 /** Re-exported so engine users need one import. */
