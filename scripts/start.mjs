@@ -16,11 +16,15 @@ function newestMtime(dir) {
   }
   return newest;
 }
+/** Modification time of a file, 0 when it does not exist. */
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+// tsc rewrites dist/.tsbuildinfo on every build, so it dates the last build of each package.
 const stale =
   !existsSync(main) ||
   ['protocol', 'server'].some(
     (p) =>
-      newestMtime(join(root, 'packages', p, 'src')) > statSync(join(root, 'packages', p, 'dist')).mtimeMs,
+      newestMtime(join(root, 'packages', p, 'src')) >
+      mtime(join(root, 'packages', p, 'dist', '.tsbuildinfo')),
   );
 if (stale) {
   console.error('building…');

@@ -176,6 +176,70 @@ describe('order-update WebSocket', () => {
     }
   });
 
+  it('pushes modify (AB11 → AB04), stop orders (AB09 → AB10 → … → AB05) and risk rejections (AB03)', async () => {
+    const mine = connect(wsUrl, `Bearer ${jwt}`);
+    await mine.opened;
+    await mine.until(1);
+    const place = (over: Record<string, string>) =>
+      t.server.app.inject({
+        method: 'POST',
+        url: pathOf('placeOrder'),
+        headers: t.headers(jwt),
+        payload: order(over),
+      });
+    const seq = (id: string) =>
+      (mine.messages as Msg[])
+        .filter((m) => typeof m !== 'string' && m.orderData.orderid === id)
+        .map((m) => m['order-status']);
+    try {
+      t.market.setPrice('NSE', '3045', 69_000);
+      // modify a resting order
+      const id = (await place({ price: '600' })).json().data.orderid as string;
+      await mine.waitFor((m) => m.orderData.orderid === id && m['order-status'] === 'AB01');
+      const mod = await t.server.app.inject({
+        method: 'POST',
+        url: pathOf('modifyOrder'),
+        headers: t.headers(jwt),
+        payload: {
+          variety: 'NORMAL',
+          orderid: id,
+          ordertype: 'LIMIT',
+          producttype: 'DELIVERY',
+          duration: 'DAY',
+          price: '610',
+          quantity: '2',
+        },
+      });
+      assert.equal(mod.json().status, true, mod.body);
+      const modified = await mine.waitFor((m) => m.orderData.orderid === id && m['order-status'] === 'AB04');
+      assert.equal(modified.orderData.price, 610);
+      assert.deepEqual(seq(id), ['AB09', 'AB01', 'AB11', 'AB04']);
+
+      // a stop-loss buy waits for its trigger, then fills
+      const sl = (
+        await place({ variety: 'STOPLOSS', ordertype: 'STOPLOSS_LIMIT', triggerprice: '720', price: '725' })
+      ).json().data.orderid as string;
+      await mine.waitFor((m) => m.orderData.orderid === sl && m['order-status'] === 'AB10');
+      t.market.setPrice('NSE', '3045', 72_100);
+      const filled = await mine.waitFor((m) => m.orderData.orderid === sl && m['order-status'] === 'AB05');
+      assert.equal(filled.orderData.status, 'complete');
+      const slSeq = seq(sl);
+      assert.deepEqual(slSeq.slice(0, 2), ['AB09', 'AB10']);
+      assert.equal(slSeq.at(-1), 'AB05');
+
+      // a risk-check rejection is pushed as AB03 with the venue's text
+      const rej = await place({ quantity: '1000000' });
+      assert.equal(rej.json().status, false);
+      const rid = rej.json().data.orderid as string;
+      const pushed = await mine.waitFor((m) => m.orderData.orderid === rid && m['order-status'] === 'AB03');
+      assert.equal(pushed.orderData.status, 'rejected');
+      assert.match(String(pushed.orderData.text), /Insufficient Funds/);
+    } finally {
+      mine.ws.close();
+      await closed(mine.ws);
+    }
+  });
+
   it('answers text ping with text pong', async () => {
     const c = connect(wsUrl, `Bearer ${jwt}`);
     await c.opened;
