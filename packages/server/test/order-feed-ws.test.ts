@@ -240,6 +240,53 @@ describe('order-update WebSocket', () => {
     }
   });
 
+  it('pushes after-market states: placed (AB06), modified (AB08), cancelled (AB07)', async () => {
+    const mine = connect(wsUrl, `Bearer ${jwt}`);
+    await mine.opened;
+    await mine.until(1);
+    t.market.setSession('closed');
+    try {
+      const placed = await t.server.app.inject({
+        method: 'POST',
+        url: pathOf('placeOrder'),
+        headers: t.headers(jwt),
+        payload: order({ price: '650' }),
+      });
+      const id = placed.json().data.orderid as string;
+      const amo = await mine.waitFor((m) => m.orderData.orderid === id && m['order-status'] === 'AB06');
+      assert.equal(amo.orderData.status, 'after market order req received');
+      const mod = await t.server.app.inject({
+        method: 'POST',
+        url: pathOf('modifyOrder'),
+        headers: t.headers(jwt),
+        payload: {
+          variety: 'NORMAL',
+          orderid: id,
+          ordertype: 'LIMIT',
+          producttype: 'DELIVERY',
+          duration: 'DAY',
+          price: '655',
+          quantity: '2',
+        },
+      });
+      assert.equal(mod.json().status, true, mod.body);
+      await mine.waitFor((m) => m.orderData.orderid === id && m['order-status'] === 'AB08');
+      const c = await t.server.app.inject({
+        method: 'POST',
+        url: pathOf('cancelOrder'),
+        headers: t.headers(jwt),
+        payload: { variety: 'NORMAL', orderid: id },
+      });
+      assert.equal(c.json().status, true, c.body);
+      const cancelled = await mine.waitFor((m) => m.orderData.orderid === id && m['order-status'] === 'AB07');
+      assert.equal(cancelled.orderData.status, 'cancelled after market order');
+    } finally {
+      t.market.setSession('open');
+      mine.ws.close();
+      await closed(mine.ws);
+    }
+  });
+
   it('answers text ping with text pong', async () => {
     const c = connect(wsUrl, `Bearer ${jwt}`);
     await c.opened;

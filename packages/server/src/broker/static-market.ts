@@ -114,7 +114,7 @@ function depth(price: number, tick: number, side: 1 | -1): BookLevel[] {
 /** A manual market for tests. */
 export class StaticMarket implements Market {
   private time: number;
-  private readonly sessionState: SessionState;
+  private sessionState: SessionState;
   private readonly list: Instrument[];
   private readonly byKey = new Map<string, Instrument>();
   private readonly bySymbol = new Map<string, Instrument>();
@@ -221,6 +221,11 @@ export class StaticMarket implements Market {
 
   session(_exchange: Exchange, _at?: number): SessionState {
     return this.sessionState;
+  }
+
+  /** Sets the session state every exchange reports from now on (e.g. `closed` to test AMO). */
+  setSession(state: SessionState): void {
+    this.sessionState = state;
   }
 
   candles(): Candle[] {
