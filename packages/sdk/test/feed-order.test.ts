@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { after, describe, test } from 'node:test';
-import type { OrderUpdateData } from '@smartapi-ts/protocol';
+import { emptyOrderUpdateData, type OrderUpdateData } from '@smartapi-ts/protocol';
 import type { SmartApi } from '../src/client.js';
 import { FeedAuthError } from '../src/errors.js';
 import {
@@ -22,43 +22,7 @@ after(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-const EMPTY: OrderUpdateData = {
-  variety: '',
-  ordertype: '',
-  ordertag: '',
-  producttype: '',
-  price: 0,
-  triggerprice: 0,
-  quantity: '0',
-  disclosedquantity: '0',
-  duration: '',
-  squareoff: 0,
-  stoploss: 0,
-  trailingstoploss: 0,
-  tradingsymbol: '',
-  transactiontype: '',
-  exchange: '',
-  symboltoken: '',
-  instrumenttype: '',
-  strikeprice: 0,
-  optiontype: '',
-  expirydate: '',
-  lotsize: '',
-  cancelsize: '0',
-  averageprice: 0,
-  filledshares: '0',
-  unfilledshares: '0',
-  orderid: '',
-  text: '',
-  status: '',
-  orderstatus: '',
-  updatetime: '',
-  exchtime: '',
-  exchorderupdatetime: '',
-  fillid: '',
-  filltime: '',
-  parentorderid: '',
-};
+const EMPTY: OrderUpdateData = emptyOrderUpdateData();
 
 function message(code: string, order: Partial<OrderUpdateData> = {}): string {
   return JSON.stringify({

@@ -280,10 +280,9 @@ export class Engine {
    * funds) create a `rejected` order row and answer with its ids, as the venue does.
    */
   placeOrder(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<PlaceOrderResponse> {
-    const acc = this.state.accounts.get(clientcode);
-    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-    const em = new Emitter();
-    this.ensureDay(acc, ctx, em);
+    const begun = this.begin(clientcode, ctx);
+    if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    const { acc, em } = begun;
     const spec = parseBody(() => this.parseOrder(body, ctx));
     if (isRejection(spec)) return { result: spec, events: em.events };
     const o = this.submit(acc, spec, ctx, em, '', '');
@@ -304,10 +303,9 @@ export class Engine {
    * the feed gets AB11 (modify pending) then AB04 (modified) — AB08 for an AMO.
    */
   modifyOrder(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<OrderIdResponse> {
-    const acc = this.state.accounts.get(clientcode);
-    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-    const em = new Emitter();
-    this.ensureDay(acc, ctx, em);
+    const begun = this.begin(clientcode, ctx);
+    if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    const { acc, em } = begun;
     const parsed = parseBody(() => {
       const f = new Fields(body);
       f.enumOf('variety', Variety, ErrorCode.INVALID_VARIETY);
@@ -374,10 +372,9 @@ export class Engine {
 
   /** `cancelOrder` (spec §12.8): only working orders; cancelling a ROBO leg cancels its sibling. */
   cancelOrder(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<OrderIdResponse> {
-    const acc = this.state.accounts.get(clientcode);
-    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-    const em = new Emitter();
-    this.ensureDay(acc, ctx, em);
+    const begun = this.begin(clientcode, ctx);
+    if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    const { acc, em } = begun;
     const parsed = parseBody(() => {
       const f = new Fields(body);
       f.enumOf('variety', Variety, ErrorCode.INVALID_VARIETY);
@@ -404,10 +401,9 @@ export class Engine {
    * delivery. Failures answer `AB1017` (or the field's code); success answers `data: null`.
    */
   convertPosition(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<null> {
-    const acc = this.state.accounts.get(clientcode);
-    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-    const em = new Emitter();
-    this.ensureDay(acc, ctx, em);
+    const begun = this.begin(clientcode, ctx);
+    if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    const { acc, em } = begun;
     const conv = ErrorCode.POSITION_CONVERSION_FAILED;
     const parsed = parseBody(() => {
       const f = new Fields(body);
@@ -500,10 +496,9 @@ export class Engine {
 
   /** gtt `createRule` (spec §12.21): NSE/BSE, DELIVERY/MARGIN; answers `{ id }`. */
   gttCreate(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<GttIdResponse> {
-    const acc = this.state.accounts.get(clientcode);
-    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-    const em = new Emitter();
-    this.ensureDay(acc, ctx, em);
+    const begun = this.begin(clientcode, ctx);
+    if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    const { acc, em } = begun;
     const parsed = parseBody(() => {
       const f = new Fields(body, ErrorCode.GTT_INVALID_PARAMETERS);
       const { inst } = this.gttInstrument(f, ctx.market, true);
@@ -543,10 +538,9 @@ export class Engine {
 
   /** gtt `modifyRule`: only armed (`NEW`) rules; answers `{ id }`. */
   gttModify(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<GttIdResponse> {
-    const acc = this.state.accounts.get(clientcode);
-    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-    const em = new Emitter();
-    this.ensureDay(acc, ctx, em);
+    const begun = this.begin(clientcode, ctx);
+    if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    const { acc, em } = begun;
     const parsed = parseBody(() => {
       const f = new Fields(body, ErrorCode.GTT_INVALID_PARAMETERS);
       const rule = this.gttRuleOf(acc, f);
@@ -577,10 +571,9 @@ export class Engine {
 
   /** gtt `cancelRule`: only armed rules; answers `{ id }`. */
   gttCancel(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<GttIdResponse> {
-    const acc = this.state.accounts.get(clientcode);
-    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-    const em = new Emitter();
-    this.ensureDay(acc, ctx, em);
+    const begun = this.begin(clientcode, ctx);
+    if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    const { acc, em } = begun;
     const parsed = parseBody(() => {
       const f = new Fields(body, ErrorCode.GTT_INVALID_PARAMETERS);
       const rule = this.gttRuleOf(acc, f);
@@ -640,10 +633,9 @@ export class Engine {
    * was already authorised today; `AG2001` for an unknown ISIN.
    */
   verifyDis(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<VerifyDisResponse> {
-    const acc = this.state.accounts.get(clientcode);
-    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-    const em = new Emitter();
-    this.ensureDay(acc, ctx, em);
+    const begun = this.begin(clientcode, ctx);
+    if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    const { acc, em } = begun;
     const parsed = parseBody(() => {
       const f = new Fields(body, ErrorCode.EDIS_FAILED);
       const isin = f.str('isin', ErrorCode.EDIS_FAILED);
@@ -1876,6 +1868,18 @@ export class Engine {
   // ───────────────────────────── internals: day roll ─────────────────────────────
 
   /** Settles the account's previous trading day when `ctx.now` is in a later IST day. */
+  /**
+   * Starts a command for `clientcode`: its account and an emitter that already carries the end-of-day
+   * settlement events when `ctx.now` falls on a new IST day. Undefined for an unknown account.
+   */
+  private begin(clientcode: string, ctx: EngineContext): { acc: AccountState; em: Emitter } | undefined {
+    const acc = this.state.accounts.get(clientcode);
+    if (!acc) return undefined;
+    const em = new Emitter();
+    this.ensureDay(acc, ctx, em);
+    return { acc, em };
+  }
+
   private ensureDay(acc: AccountState, ctx: QueryContext, em: Emitter): void {
     const day = istDayStart(ctx.now);
     if (acc.funds.tradingday >= day) return;
