@@ -283,4 +283,18 @@ export function officialRequests(client: 'python' | 'js'): OfficialRequest[] {
   return loadJsonFixture<OfficialRequest[]>('official-requests', `${client}.json`);
 }
 
+export {
+  type DiagnosticSink,
+  type PropertyOptions,
+  propertyOptions,
+  propertySeed,
+  SEED_ENV,
+} from './property.js';
+export {
+  type AdvanceableClock,
+  type EventuallyOptions,
+  eventually,
+  type NeverWithinOptions,
+  neverWithin,
+} from './timing.js';
 export { totpCode };
