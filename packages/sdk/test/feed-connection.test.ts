@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
+import { eventually, neverWithin } from '@smartapi-ts/testkit/timing';
 import { ConnectionError, FeedError } from '../src/errors.js';
 import {
   backoffDelay,
@@ -9,7 +10,8 @@ import {
   type FeedSocketOptions,
   MarketFeed,
 } from '../src/feeds/index.js';
-import { CREDS, delay, until } from './feed-helpers.js';
+import { CREDS } from './feed-helpers.js';
+import { ManualClock } from './support/rest-fakes.js';
 
 /** A socket that never connects: emits 'error' (ECONNREFUSED) then 'close' on the next tick. */
 function refusingSocket(log: FeedSocketOptions[]): FeedSocketConstructor {
@@ -94,25 +96,37 @@ describe('connection state machine', () => {
 
   test('close() during a reconnect delay cancels it; connect() afterwards starts over', async () => {
     const log: FeedSocketOptions[] = [];
+    const clock = new ManualClock();
     const feed = new MarketFeed({
       ...CREDS,
       WebSocket: refusingSocket(log),
       reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
+      heartbeat: false,
       random: () => 0.5,
+      clock,
     });
     feed.on('error', () => {});
     const delays: number[] = [];
     feed.on('reconnecting', (i) => delays.push(i.delayMs));
     const p = feed.connect();
-    await until(() => feed.state === 'reconnecting');
+    await eventually(() => assert.equal(feed.state, 'reconnecting'));
     assert.deepEqual(delays, [30_000]);
+    assert.deepEqual(clock.scheduled, [30_000], 'the reconnect delay runs on the injected clock');
     await feed.close();
     await assert.rejects(p, (e: unknown) => e instanceof FeedError && e.code === 'CLOSED');
     assert.equal(feed.state, 'closed');
-    await delay(20);
-    assert.equal(log.length, 1, 'no attempt after close()');
+    assert.equal(clock.timers.size, 0, 'close() cleared the reconnect timer');
+    // two whole reconnect delays of simulated time: no attempt, the feed stays closed
+    await neverWithin(
+      60_000,
+      () => {
+        assert.equal(log.length, 1);
+        assert.equal(feed.state, 'closed');
+      },
+      { clock, message: 'an attempt after close()' },
+    );
     const again = feed.connect();
-    await until(() => log.length === 2);
+    assert.equal(log.length, 2, 'connect() opens a socket at once');
     await feed.close();
     await assert.rejects(again);
   });

@@ -117,17 +117,6 @@ export function nextEvent<T extends unknown[]>(
   });
 }
 
-/** Polls `cond` every 5 ms until it holds (or throws after `ms`). */
-export async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Credentials for a MarketFeed against a test server. */
 export const CREDS = {
   clientCode: 'D88311',

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { encodeFeedPacket, type FeedTick } from '@smartapi-ts/protocol';
+import { eventually, neverWithin } from '@smartapi-ts/testkit/timing';
 import { FeedAuthError, FeedDecodeError, FeedError, InputError } from '../src/errors.js';
 import { MarketFeed } from '../src/feeds/index.js';
 import { Instruments } from '../src/instruments/index.js';
-import { CREDS, delay, type FeedServer, nextEvent, startFeedServer, until } from './feed-helpers.js';
+import { CREDS, type FeedServer, nextEvent, startFeedServer } from './feed-helpers.js';
 import { depth20Tick, ltpTick, quoteTick, snapQuoteTick } from './feed-samples.js';
+import { ManualClock } from './support/rest-fakes.js';
 
 const servers: FeedServer[] = [];
 const feeds: MarketFeed[] = [];
@@ -50,7 +52,7 @@ describe('MarketFeed decoding', () => {
     conn.ws.send(frame.subarray(0, 100), { fin: false, binary: true });
     conn.ws.send(frame.subarray(100, 200), { fin: false, binary: true });
     conn.ws.send(frame.subarray(200), { fin: true, binary: true });
-    await until(() => got.length === 6, 5000, 'six ticks');
+    await eventually(() => assert.equal(got.length, 6), { message: 'six ticks' });
     for (let i = 0; i < sent.length; i++) assert.deepEqual(got[i], sent[i]);
     assert.deepEqual(got[5], snapQuoteTick('2885', 42));
     const ltp = got[0]!;
@@ -81,7 +83,7 @@ describe('MarketFeed decoding', () => {
     conn.ws.send(Buffer.from([5, 1, 0x33])); // unknown mode
     conn.ws.send(Buffer.alloc(0)); // empty
     conn.ws.send(good);
-    await until(() => ticks.length === 1, 5000, 'the good tick');
+    await eventually(() => assert.equal(ticks.length, 1), { message: 'the good tick' });
     assert.deepEqual(
       errors.map((e) => [e instanceof FeedDecodeError, e.code]),
       [
@@ -102,7 +104,7 @@ describe('MarketFeed decoding', () => {
     const conn = await server.waitForConnections(1);
     const long = Buffer.concat([encodeFeedPacket(ltpTick()), Buffer.from([1, 2, 3])]);
     conn.ws.send(long);
-    await until(() => errors.length === 1);
+    await eventually(() => assert.equal(errors.length, 1));
     assert.equal(errors[0]!.code, 'TOO_LONG');
 
     const lenient = await setup();
@@ -110,7 +112,7 @@ describe('MarketFeed decoding', () => {
     lenient.feed.on('tick', (t) => ticks.push(t));
     await lenient.feed.connect();
     (await lenient.server.waitForConnections(1)).ws.send(long);
-    await until(() => ticks.length === 1);
+    await eventually(() => assert.equal(ticks.length, 1));
     assert.deepEqual(ticks[0], ltpTick());
   });
 
@@ -154,7 +156,7 @@ describe('MarketFeed subscriptions', () => {
     );
     feed.subscribe('snapQuote', [{ exchangeType: 'nse_cm', token: '3045' }]);
     feed.subscribe('ltp', ['nse_cm|2885']); // nothing new: nothing sent
-    await until(() => conn.requests.length === 3);
+    await eventually(() => assert.equal(conn.requests.length, 3));
     assert.deepEqual(conn.requests[0]!.params, {
       mode: 1,
       tokenList: [{ exchangeType: 1, tokens: ['3045', '2885'] }],
@@ -180,7 +182,7 @@ describe('MarketFeed subscriptions', () => {
     assert.equal(feed.subscriptionCount, 6);
 
     feed.unsubscribe('ltp', ['nse_cm|2885', 'nse_cm|9999']);
-    await until(() => conn.requests.length === 4);
+    await eventually(() => assert.equal(conn.requests.length, 4));
     assert.deepEqual(conn.requests[3]!.action, 0);
     assert.deepEqual(conn.requests[3]!.params, {
       mode: 1,
@@ -302,7 +304,9 @@ describe('MarketFeed subscriptions', () => {
     feed.on('open', () => opens++);
     await feed.connect();
     const last = await server.waitForConnections(drops + 1);
-    await until(() => last.requests.length >= 3, 5000, 'resubscription on the last connection');
+    await eventually(() => assert.ok(last.requests.length >= 3, 'last.requests.length >= 3'), {
+      message: 'resubscription on the last connection',
+    });
     assert.equal(opens, drops + 1);
     assert.deepEqual(
       reconnects,
@@ -323,7 +327,13 @@ describe('MarketFeed subscriptions', () => {
     for (let i = 0; i <= drops; i++) {
       // connection i+1 follows reconnect attempt i
       const expected = i < 5 ? first : i < 10 ? middle : lastSet;
-      await until(() => setOf(i).length >= expected.length, 2000, `requests of connection ${i + 1}`);
+      await eventually(
+        () => assert.ok(setOf(i).length >= expected.length, 'setOf(i).length >= expected.length'),
+        {
+          timeout: 2000,
+          message: `requests of connection ${i + 1}`,
+        },
+      );
       assert.deepEqual(setOf(i), expected, `connection ${i + 1}`);
     }
     assert.equal(feed.state, 'open');
@@ -347,16 +357,21 @@ describe('MarketFeed subscriptions', () => {
     const errors: unknown[] = [];
     feed.on('error', (e) => errors.push(e));
     await feed.connect();
-    await until(() => (server.conns[0]?.pings ?? 0) >= 60, 5000, '60 pings');
+    await eventually(
+      () => assert.ok((server.conns[0]?.pings ?? 0) >= 60, '(server.conns[0]?.pings ?? 0) >= 60'),
+      { message: '60 pings' },
+    );
     assert.deepEqual(errors, []);
     assert.equal(server.conns.length, 1);
     assert.equal(feed.state, 'open');
   });
 
   test('an auth failure on upgrade stops without looping and surfaces x-error-message', async () => {
-    const { server, feed } = await setup({
-      refuse: { status: 401, message: 'Invalid Header - Invalid Feed Token' },
-    });
+    const clock = new ManualClock();
+    const { server, feed } = await setup(
+      { refuse: { status: 401, message: 'Invalid Header - Invalid Feed Token' } },
+      { clock },
+    );
     const states: string[] = [];
     feed.on('stateChange', ({ to }) => states.push(to));
     const errors: unknown[] = [];
@@ -371,10 +386,18 @@ describe('MarketFeed subscriptions', () => {
       return true;
     });
     await assert.rejects(stream.next(), FeedAuthError);
-    await delay(50);
     assert.equal(server.attempts, 1);
-    assert.equal(reconnecting, 0);
-    assert.deepEqual(states, ['connecting', 'closed']);
+    assert.equal(clock.timers.size, 0, 'no reconnect timer was scheduled');
+    // far beyond the 20 ms backoff cap of setup(): a retry would open a socket (state 'connecting')
+    await neverWithin(
+      60_000,
+      () => {
+        assert.equal(reconnecting, 0);
+        assert.deepEqual(states, ['connecting', 'closed']);
+      },
+      { clock, message: 'a retry after an auth failure' },
+    );
+    assert.equal(server.attempts, 1);
     assert.equal(errors.length, 1);
     assert.ok(feed.lastError instanceof FeedAuthError);
   });

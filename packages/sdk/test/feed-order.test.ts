@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { after, describe, test } from 'node:test';
 import { emptyOrderUpdateData, type OrderUpdateData } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import type { SmartApi } from '../src/client.js';
 import { FeedAuthError } from '../src/errors.js';
 import {
@@ -13,7 +14,7 @@ import {
   type OrderUpdate,
   type SessionSource,
 } from '../src/feeds/index.js';
-import { type FeedServer, nextEvent, type ServerConn, startFeedServer, until } from './feed-helpers.js';
+import { type FeedServer, nextEvent, type ServerConn, startFeedServer } from './feed-helpers.js';
 
 const servers: FeedServer[] = [];
 const feeds: OrderFeed[] = [];
@@ -89,7 +90,7 @@ describe('OrderFeed', () => {
     conn.ws.send(message('AB01', sbin('111', 'open', '4')));
     conn.ws.send(message('AB05', sbin('111', 'complete', '10')));
     conn.ws.send(message('AB03', { ...sbin('112', 'rejected'), text: 'Adapter is Logged Off' }));
-    await until(() => updates.length === 5);
+    await eventually(() => assert.equal(updates.length, 5));
     assert.deepEqual(
       updates.map((u) => [u.code, u.status, u.order.orderid, u.order.filledshares, u.synthetic]),
       [
@@ -141,11 +142,11 @@ describe('OrderFeed', () => {
     feed.on('update', (u) => updates.push(u));
     await feed.connect();
     const conn1 = await server.waitForConnections(1);
-    await until(() => fetches === 1, 2000, 'baseline fetch');
+    await eventually(() => assert.equal(fetches, 1), { timeout: 2000, message: 'baseline fetch' });
     assert.equal(updates.length, 0, 'the baseline emits nothing');
     // while connected, a live update for 201
     conn1.ws.send(message('AB01', sbin('201', 'open', '3')));
-    await until(() => updates.length === 1);
+    await eventually(() => assert.equal(updates.length, 1));
     // disconnected: 201 completes, 203 is placed and rejected, 202 unchanged
     book = [
       { orderid: '201', status: 'complete', filledshares: '10', averageprice: '550.5' },

@@ -10,9 +10,9 @@ import {
   type SessionTokens,
 } from '@smartapi-ts/protocol';
 import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import { FeedAuthError } from '../src/errors.js';
 import { MarketFeed, OrderFeed, type OrderUpdate } from '../src/feeds/index.js';
-import { until } from './feed-helpers.js';
 
 describe('feeds against the paper broker', () => {
   let broker: PaperBroker;
@@ -47,9 +47,27 @@ describe('feeds against the paper broker', () => {
     feed.subscribe('ltp', ['nse_cm|3045']);
     feed.subscribe('snapQuote', ['NSE|2885']);
     await feed.connect();
-    await until(() => ticks.some((t) => t.mode === 1) && ticks.some((t) => t.mode === 3), 5000, 'snapshots');
+    await eventually(
+      () =>
+        assert.ok(
+          ticks.some((t) => t.mode === 1) && ticks.some((t) => t.mode === 3),
+          'ticks.some((t) => t.mode === 1) && ticks.some((t) => t.mode === 3)',
+        ),
+      {
+        message: 'snapshots',
+      },
+    );
     broker.staticMarket!.setPrice('NSE', '3045', 60125); // paise
-    await until(() => ticks.some((t) => t.mode === 1 && t.lastTradedPrice === 601.25), 5000, 'the new price');
+    await eventually(
+      () =>
+        assert.ok(
+          ticks.some((t) => t.mode === 1 && t.lastTradedPrice === 601.25),
+          'ticks.some((t) => t.mode === 1 && t.lastTradedPrice === 601.25)',
+        ),
+      {
+        message: 'the new price',
+      },
+    );
     const snap = ticks.find((t) => t.mode === 3);
     assert.equal(snap?.token, '2885');
   });
@@ -69,7 +87,7 @@ describe('feeds against the paper broker', () => {
     orders.on('connected', () => connected++);
     orders.on('update', (u) => updates.push(u));
     await orders.connect();
-    await until(() => connected === 1, 5000, 'AB00');
+    await eventually(() => assert.equal(connected, 1), { message: 'AB00' });
     const res = await fetch(`${broker.url}${ROUTES.placeOrder.path}`, {
       method: ROUTES.placeOrder.method,
       headers: broker.headers(tokens.jwtToken),
@@ -88,7 +106,16 @@ describe('feeds against the paper broker', () => {
     const body = (await res.json()) as { status: boolean; data?: { orderid?: string } };
     assert.equal(body.status, true, JSON.stringify(body));
     const orderid = body.data?.orderid;
-    await until(() => updates.some((u) => u.order.orderid === orderid), 5000, 'an update for the order');
+    await eventually(
+      () =>
+        assert.ok(
+          updates.some((u) => u.order.orderid === orderid),
+          'updates.some((u) => u.order.orderid === orderid)',
+        ),
+      {
+        message: 'an update for the order',
+      },
+    );
     const u = updates.find((x) => x.order.orderid === orderid)!;
     assert.match(u.code, /^AB(0[1-9]|1[01])$/);
     assert.equal(u.order.tradingsymbol, 'SBIN-EQ');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { encodeFeedPacket, type FeedTick } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import { type FeedError, InputError } from '../src/errors.js';
 import {
   MarketFeedPool,
@@ -9,7 +10,7 @@ import {
   SmartWebSocketV2,
   toOfficialTick,
 } from '../src/feeds/index.js';
-import { CREDS, type FeedServer, startFeedServer, until } from './feed-helpers.js';
+import { CREDS, type FeedServer, startFeedServer } from './feed-helpers.js';
 import { depth20Tick, ltpTick, quoteTick, snapQuoteTick } from './feed-samples.js';
 
 const servers: FeedServer[] = [];
@@ -48,13 +49,18 @@ describe('MarketFeedPool', () => {
     assert.equal(pool.feeds.length, 3);
     assert.equal(pool.subscriptionCount, 2700);
     await srv.waitForConnections(3);
-    await until(() => pool.states.every((s) => s === 'open'));
+    await eventually(() =>
+      assert.ok(
+        pool.states.every((s) => s === 'open'),
+        "pool.states.every((s) => s === 'open')",
+      ),
+    );
     const sent = (i: number): number =>
       srv.conns[i]!.requests.reduce(
         (n, r) => n + r.params.tokenList.reduce((m, g) => m + g.tokens.length, 0),
         0,
       );
-    await until(() => sent(0) + sent(1) + sent(2) === 2700, 5000, 'all requests');
+    await eventually(() => assert.equal(sent(0) + sent(1) + sent(2), 2700), { message: 'all requests' });
     assert.deepEqual([sent(0), sent(1), sent(2)].sort(), [1000, 1000, 700].sort());
 
     assert.throws(
@@ -74,7 +80,7 @@ describe('MarketFeedPool', () => {
     srv.conns.forEach((c, i) => {
       c.ws.send(encodeFeedPacket(ltpTick(String(i))));
     });
-    await until(() => got.length === 3);
+    await eventually(() => assert.equal(got.length, 3));
     assert.deepEqual(got.map((t) => t.token).sort(), ['0', '1', '2']);
     assert.equal(stream.buffered, 3);
     await pool.close();
@@ -109,7 +115,7 @@ describe('SmartWebSocketV2 / SmartWebSocketOrderUpdate', () => {
     sws.on_close = () => events.push('close');
     await sws.connect();
     const conn = await srv.waitForConnections(1);
-    await until(() => conn.requests.length === 1);
+    await eventually(() => assert.equal(conn.requests.length, 1));
     assert.deepEqual(conn.requests[0], {
       correlationID: 'abc123',
       action: 1,
@@ -119,7 +125,9 @@ describe('SmartWebSocketV2 / SmartWebSocketOrderUpdate', () => {
     conn.ws.send(encodeFeedPacket(ltpTick()));
     conn.ws.send(encodeFeedPacket(snapQuoteTick()));
     conn.ws.send(Buffer.from([9]));
-    await until(() => data.length === 2 && events.length === 2);
+    await eventually(() =>
+      assert.ok(data.length === 2 && events.length === 2, 'data.length === 2 && events.length === 2'),
+    );
     assert.deepEqual(data[0], {
       subscription_mode: 1,
       exchange_type: 1,
@@ -179,7 +187,7 @@ describe('SmartWebSocketV2 / SmartWebSocketOrderUpdate', () => {
     assert.equal(conn.headers.authorization, 'Bearer jwt');
     assert.equal(conn.headers['x-client-code'], 'D88311');
     conn.ws.send('{"order-status":"AB01","orderData":{"orderid":"1","status":"open"}}');
-    await until(() => messages.length === 2);
+    await eventually(() => assert.equal(messages.length, 2));
     assert.match(messages[0]!, /"AB00"/);
     assert.equal(JSON.parse(messages[1]!)['order-status'], 'AB01');
     assert.ok(opened);

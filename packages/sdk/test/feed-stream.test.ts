@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { encodeFeedPacket, type FeedTick } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import { FeedError } from '../src/errors.js';
 import { FeedStream, MarketFeed, tickKey } from '../src/feeds/index.js';
-import { CREDS, type FeedServer, startFeedServer, until } from './feed-helpers.js';
+import { CREDS, type FeedServer, startFeedServer } from './feed-helpers.js';
 import { ltpTick, snapQuoteTick } from './feed-samples.js';
 
 const servers: FeedServer[] = [];
@@ -86,7 +87,7 @@ describe('MarketFeed streaming', () => {
     );
     for (const f of frames) conn.ws.send(f);
     // the consumer "sleeps" until everything has arrived
-    await until(() => received === total, 10_000, 'all ticks');
+    await eventually(() => assert.equal(received, total), { timeout: 10_000, message: 'all ticks' });
     assert.ok(stream.stats.maxBuffered <= 64, `maxBuffered ${stream.stats.maxBuffered}`);
     assert.ok(stream.buffered <= tokens);
     assert.equal(stream.stats.dropped, 0);
@@ -111,12 +112,12 @@ describe('MarketFeed streaming', () => {
       for await (const t of feed.ticks()) if (t.mode === 1) all.push(t.sequenceNumber);
     })();
     conn.ws.send(encodeFeedPacket(ltpTick('1', 1)));
-    await until(() => all.length === 1);
+    await eventually(() => assert.equal(all.length, 1));
     ac.abort();
     assert.equal((await aborted.next()).value?.mode, 1); // buffered before the abort
     assert.equal((await aborted.next()).done, true);
     conn.ws.send(encodeFeedPacket(ltpTick('1', 2)));
-    await until(() => all.length === 2);
+    await eventually(() => assert.equal(all.length, 2));
     await feed.close();
     await consumer;
     assert.deepEqual(all, [1, 2]);
@@ -135,13 +136,20 @@ describe('MarketFeed streaming', () => {
     await Promise.all([a.feed.connect(), b.feed.connect()]);
     const ca = await a.server.waitForConnections(1);
     const cb = await b.server.waitForConnections(1);
-    await until(() => ca.requests.length === 1 && cb.requests.length === 1);
+    await eventually(() =>
+      assert.ok(
+        ca.requests.length === 1 && cb.requests.length === 1,
+        'ca.requests.length === 1 && cb.requests.length === 1',
+      ),
+    );
     assert.deepEqual(ca.requests[0]!.params.tokenList, [{ exchangeType: 1, tokens: ['111'] }]);
     assert.deepEqual(cb.requests[0]!.params.tokenList, [{ exchangeType: 1, tokens: ['222'] }]);
     ca.ws.send(encodeFeedPacket(ltpTick('111')));
     cb.ws.send(encodeFeedPacket(ltpTick('222')));
     cb.ws.send(encodeFeedPacket(ltpTick('222')));
-    await until(() => ticksA.length === 1 && ticksB.length === 2);
+    await eventually(() =>
+      assert.ok(ticksA.length === 1 && ticksB.length === 2, 'ticksA.length === 1 && ticksB.length === 2'),
+    );
     assert.deepEqual(ticksA, ['111']);
     assert.deepEqual(ticksB, ['222', '222']);
     assert.equal(a.feed.listenerCount('tick'), 1);
@@ -149,7 +157,7 @@ describe('MarketFeed streaming', () => {
     assert.equal(a.feed.state, 'closed');
     assert.equal(b.feed.state, 'open');
     cb.ws.send(encodeFeedPacket(ltpTick('222')));
-    await until(() => ticksB.length === 3);
+    await eventually(() => assert.equal(ticksB.length, 3));
     assert.deepEqual(b.feed.subscriptions, { 1: [{ exchangeType: 1, tokens: ['222'] }] });
   });
 
@@ -166,7 +174,7 @@ describe('MarketFeed streaming', () => {
     const conn = await server.waitForConnections(1);
     conn.ws.send(encodeFeedPacket(ltpTick()));
     conn.ws.send(encodeFeedPacket(ltpTick()));
-    await until(() => calls === 2);
+    await eventually(() => assert.equal(calls, 2));
     assert.equal(errors.length, 2);
     assert.equal(errors[0]!.code, 'LISTENER_ERROR');
     assert.equal(feed.state, 'open');

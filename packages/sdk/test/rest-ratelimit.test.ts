@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type RateLimit, ROUTES } from '@smartapi-ts/protocol';
-import { AbortError, SmartApi } from '../src/index.js';
+import { eventually, neverWithin } from '@smartapi-ts/testkit/timing';
+import { AbortError, type FetchLike, SmartApi } from '../src/index.js';
 import { RateLimiter } from '../src/internal/rate-limiter.js';
-import { type FakeVenue, ManualClock, ok, startFakeVenue, TOKENS, until } from './support/rest-fakes.js';
+import { type FakeVenue, ManualClock, ok, startFakeVenue, TOKENS } from './support/rest-fakes.js';
 
 const THREE: RateLimit = { group: 'g3', perSecond: 3 };
 
@@ -95,8 +96,14 @@ after(() => venue.close());
 
 test('clients of the same client code share one budget; 100 concurrent book() calls cost 3 requests', async () => {
   const clock = new ManualClock();
+  // records each request the moment the client sends it (the venue only sees it after real I/O)
+  const sent: string[] = [];
+  const recordingFetch: FetchLike = (url, init) => {
+    sent.push(url);
+    return fetch(url, init);
+  };
   const mk = () => {
-    const api = new SmartApi({ apiKey: 'rl-key', root: venue.url, clock });
+    const api = new SmartApi({ apiKey: 'rl-key', root: venue.url, clock, fetch: recordingFetch });
     api.setSession({ clientCode: 'SHARED1', ...TOKENS });
     return api;
   };
@@ -105,13 +112,17 @@ test('clients of the same client code share one budget; 100 concurrent book() ca
   try {
     venue.requests.length = 0;
     const calls = Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).orders.book());
-    await until(() => venue.requests.length === 1, 'first request');
-    // getOrderBook allows 1/s for the client code: the rest wait, sharing one queued request per client
-    clock.advance(1000);
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(venue.requests.length, 1, 'the shared budget holds client a back too');
-    clock.advance(100);
-    await until(() => venue.requests.length === 2, 'second request');
+    await eventually(() => assert.equal(sent.length, 1), { message: 'first request' });
+    // getOrderBook allows 1/s for the client code (+50 ms safety margin): the rest wait, sharing one
+    // queued request per client; the shared budget holds client a back too
+    await neverWithin(1049, () => assert.equal(sent.length, 1), {
+      clock,
+      interval: 1,
+      message: 'a second request inside the 1050 ms window',
+    });
+    clock.advance(1);
+    await eventually(() => assert.equal(sent.length, 2), { message: 'second request at 1050 ms' });
+    await eventually(() => assert.equal(venue.requests.length, 2), { message: 'second request' });
     clock.advance(1100);
     const results = await Promise.all(calls);
     assert.equal(results.length, 100);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { nextIstMidnight, ROUTES } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import { Secret, TOTP } from 'otpauth';
 import {
   AuthenticationError,
@@ -22,7 +23,6 @@ import {
   TOKENS,
   TOKENS2,
   TOTP_SECRET,
-  until,
 } from './support/rest-fakes.js';
 
 let venue: FakeVenue;
@@ -193,7 +193,7 @@ test('daily re-login is scheduled right after 00:00 IST, only with a secret, and
     venue.requests.length = 0;
     loginReply = () => ok(TOKENS2);
     clock.advance((timer?.at ?? 0) - clock.now());
-    await until(() => api.session?.jwtToken === TOKENS2.jwtToken, 're-login');
+    await eventually(() => assert.equal(api.session?.jwtToken, TOKENS2.jwtToken), { message: 're-login' });
     assert.equal(venue.count('/loginByPassword'), 1);
     assert.equal(clock.timers.size, 1, 'the next day is scheduled');
     await api.logout();

@@ -12,6 +12,9 @@
  * microseconds and the same way on every machine. Without a clock they poll in real time; use that only
  * for things that have no clock (bytes on a socket, another process).
  *
+ * Give `assert.ok` a message inside a check: without one, Node builds it by re-reading and parsing the
+ * test's source file on every failure, which under tsx can take seconds per try.
+ *
  * ```ts
  * await eventually(() => assert.equal(ticks.length, 3));                       // real-time polling
  * await neverWithin(60_000, () => assert.equal(attempts, 1), { clock });       // simulated minute

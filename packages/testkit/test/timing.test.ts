@@ -91,7 +91,11 @@ describe('eventually', () => {
   test('with a clock, gives up after timeout simulated ms', async () => {
     const clock = new TestClock();
     await assert.rejects(
-      eventually(() => assert.ok(clock.now > 10_000), { clock, interval: 1000, timeout: 5000 }),
+      eventually(() => assert.ok(clock.now > 10_000, 'clock.now > 10_000'), {
+        clock,
+        interval: 1000,
+        timeout: 5000,
+      }),
       /still failing after 5000 simulated ms and 6 tries/,
     );
     assert.equal(clock.now, 5000);

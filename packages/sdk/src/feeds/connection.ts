@@ -20,6 +20,7 @@
 import { HEARTBEAT_PING, HEARTBEAT_PONG, Header } from '@smartapi-ts/protocol';
 import WebSocket from 'ws';
 import { ConnectionError, FeedAuthError, FeedError } from '../errors.js';
+import { type Clock, systemClock, unrefTimer } from '../internal/clock.js';
 
 /** States of a feed connection. */
 export const ConnectionState = {
@@ -118,6 +119,13 @@ export interface ConnectionOptions {
   WebSocket?: FeedSocketConstructor;
   /** Random source in [0, 1) for the backoff jitter (tests). @default Math.random */
   random?: () => number;
+  /**
+   * Time source of the reconnect delay, the heartbeat and the close grace timer, and of the
+   * "stayed open long enough" check (tests inject a manual clock; the socket itself still runs on real
+   * time). The same {@link Clock} type as the REST client's `clock` option.
+   * @default systemClock
+   */
+  clock?: Clock;
 }
 
 /** Passed to `'open'` listeners. */
@@ -212,6 +220,7 @@ export class FeedConnection {
   readonly #heartbeat: Required<HeartbeatOptions> | null;
   readonly #WS: FeedSocketConstructor;
   readonly #random: () => number;
+  readonly #clock: Clock;
 
   #state: ConnectionState = ConnectionState.IDLE;
   #socket: FeedSocket | null = null;
@@ -221,10 +230,10 @@ export class FeedConnection {
   #stopping = false;
   #pendingFailure: Failure | null = null;
   #lastError: Failure | null = null;
-  #reconnectTimer: NodeJS.Timeout | null = null;
-  #pingTimer: NodeJS.Timeout | null = null;
-  #watchdogTimer: NodeJS.Timeout | null = null;
-  #graceTimer: NodeJS.Timeout | null = null;
+  #reconnectTimer: unknown = null;
+  #pingTimer: Repeating | null = null;
+  #watchdogTimer: Repeating | null = null;
+  #graceTimer: unknown = null;
   #traffic = false;
   #silentChecks = 0;
   #connectWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -239,6 +248,7 @@ export class FeedConnection {
     this.#heartbeat = h === false ? null : { ...DEFAULT_HEARTBEAT, ...(h === true ? {} : h) };
     this.#WS = config.WebSocket ?? (WebSocket as unknown as FeedSocketConstructor);
     this.#random = config.random ?? Math.random;
+    this.#clock = config.clock ?? systemClock;
   }
 
   /** Current state. */
@@ -298,8 +308,8 @@ export class FeedConnection {
       } catch {
         sock.terminate();
       }
-      this.#graceTimer = setTimeout(() => sock.terminate(), CLOSE_GRACE_MS);
-      this.#graceTimer.unref();
+      this.#graceTimer = this.#clock.setTimeout(() => sock.terminate(), CLOSE_GRACE_MS);
+      unrefTimer(this.#graceTimer);
     }
     return p;
   }
@@ -385,7 +395,7 @@ export class FeedConnection {
   }
 
   #onOpen(sock: FeedSocket): void {
-    this.#openedAt = Date.now();
+    this.#openedAt = this.#clock.now();
     const reconnected = this.#everOpened;
     this.#everOpened = true;
     const attempts = this.#attempts;
@@ -401,7 +411,7 @@ export class FeedConnection {
     const wasOpen = this.#state === ConnectionState.OPEN;
     this.#stopHeartbeat();
     if (this.#graceTimer !== null) {
-      clearTimeout(this.#graceTimer);
+      this.#clock.clearTimeout(this.#graceTimer);
       this.#graceTimer = null;
     }
     this.#socket = null;
@@ -422,7 +432,8 @@ export class FeedConnection {
       return;
     }
     const policy = this.#reconnect;
-    if (policy !== null && wasOpen && Date.now() - this.#openedAt >= policy.resetAfterMs) this.#attempts = 0;
+    if (policy !== null && wasOpen && this.#clock.now() - this.#openedAt >= policy.resetAfterMs)
+      this.#attempts = 0;
     if (policy === null || this.#attempts >= policy.maxAttempts) {
       const why =
         failure ??
@@ -451,7 +462,7 @@ export class FeedConnection {
     // Deliberately NOT unref'd: while reconnecting there is no socket, and an unref'd timer would let
     // a bot whose only activity is this feed exit silently during an outage. The feed holds the
     // event loop exactly while an open socket would (until close() or a terminal stop).
-    this.#reconnectTimer = setTimeout(() => {
+    this.#reconnectTimer = this.#clock.setTimeout(() => {
       this.#reconnectTimer = null;
       if (this.#state === ConnectionState.RECONNECTING) this.#openSocket();
     }, delayMs);
@@ -481,47 +492,68 @@ export class FeedConnection {
     const hb = this.#heartbeat;
     if (hb === null) return;
     if (hb.intervalMs > 0) {
-      this.#pingTimer = setInterval(() => {
+      this.#pingTimer = repeat(this.#clock, hb.intervalMs, () => {
         if (sock.readyState === WebSocket.OPEN) sock.send(HEARTBEAT_PING);
-      }, hb.intervalMs);
-      this.#pingTimer.unref();
+      });
     }
     if (hb.timeoutMs > 0) {
       this.#traffic = false;
       this.#silentChecks = 0;
       const checks = 4;
-      this.#watchdogTimer = setInterval(
-        () => {
-          if (this.#traffic) {
-            this.#traffic = false;
-            this.#silentChecks = 0;
-            return;
-          }
-          if (++this.#silentChecks < checks) return;
-          if (this.#socket !== sock) return;
-          this.#pendingFailure = new FeedError(
-            `${this.#config.label}: no traffic for ${hb.timeoutMs} ms; the connection is considered dead`,
-            'HEARTBEAT_TIMEOUT',
-          );
-          sock.terminate();
-        },
-        Math.max(1, Math.floor(hb.timeoutMs / checks)),
-      );
-      this.#watchdogTimer.unref();
+      this.#watchdogTimer = repeat(this.#clock, Math.max(1, Math.floor(hb.timeoutMs / checks)), () => {
+        if (this.#traffic) {
+          this.#traffic = false;
+          this.#silentChecks = 0;
+          return;
+        }
+        if (++this.#silentChecks < checks) return;
+        if (this.#socket !== sock) return;
+        this.#pendingFailure = new FeedError(
+          `${this.#config.label}: no traffic for ${hb.timeoutMs} ms; the connection is considered dead`,
+          'HEARTBEAT_TIMEOUT',
+        );
+        sock.terminate();
+      });
     }
   }
 
   #stopHeartbeat(): void {
-    if (this.#pingTimer !== null) clearInterval(this.#pingTimer);
-    if (this.#watchdogTimer !== null) clearInterval(this.#watchdogTimer);
+    this.#pingTimer?.cancel();
+    this.#watchdogTimer?.cancel();
     this.#pingTimer = null;
     this.#watchdogTimer = null;
   }
 
   #clearReconnectTimer(): void {
-    if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
+    if (this.#reconnectTimer !== null) this.#clock.clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
   }
+}
+
+/** A cancellable repeating timer on a {@link Clock}. */
+interface Repeating {
+  cancel(): void;
+}
+
+/** Calls `fn` every `ms` on `clock` (an unref'd interval built from one-shot timers) until cancelled. */
+function repeat(clock: Clock, ms: number, fn: () => void): Repeating {
+  let stopped = false;
+  let handle: unknown;
+  const schedule = (): void => {
+    handle = clock.setTimeout(() => {
+      if (stopped) return;
+      schedule();
+      fn();
+    }, ms);
+    unrefTimer(handle);
+  };
+  schedule();
+  return {
+    cancel() {
+      stopped = true;
+      clock.clearTimeout(handle);
+    },
+  };
 }
 
 function msg(err: unknown): string {

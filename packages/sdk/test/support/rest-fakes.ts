@@ -202,15 +202,6 @@ export class FastClock implements Clock {
   }
 }
 
-/** Polls `cond` on real time until true (max ~2 s). */
-export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** Fake tokens that look like the venue's (JWT-shaped). */
 export const TOKENS = {
   jwtToken: 'eyJhbGciOiJIUzUxMiJ9.eyJ1c2VybmFtZSI6IkExMjM0NTYifQ.c2lnbmF0dXJlLW9uZQ',
