@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { decodeFeedPacket, type FeedTick, istToEpoch, type QuoteFull } from '@smartapi-ts/protocol';
-import { startPaperBroker } from '@smartapi-ts/testkit';
+import { eventually, startPaperBroker } from '@smartapi-ts/testkit';
 import WebSocket from 'ws';
 import { SimClock } from '../src/market/clock.js';
 import { SimulatedMarket } from '../src/market/simulator.js';
@@ -21,14 +21,6 @@ function collect(ws: WebSocket): { ticks: FeedTick[]; texts: string[] } {
     else out.texts.push(String(data));
   });
   return out;
-}
-
-async function until(pred: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('market feed through the paper broker', () => {
@@ -69,7 +61,9 @@ describe('market feed through the paper broker', () => {
           }),
         );
       }
-      await until(() => new Set(got.ticks.map((t) => t.mode)).size === 4, 'a snapshot in every mode');
+      await eventually(() => assert.equal(new Set(got.ticks.map((t) => t.mode)).size, 4), {
+        message: 'a snapshot in every mode',
+      });
       assert.deepEqual(got.texts, [], 'no error frames');
       const byMode = new Map(got.ticks.map((t) => [t.mode, t]));
 
@@ -165,10 +159,13 @@ describe('market feed fan-out', () => {
         await new Promise<void>((r) => ws.once('open', () => r()));
         ws.send(request);
       }
-      await until(
-        () => counts.every((c) => c >= tokens.length),
-        'every subscriber got its snapshots',
-        20_000,
+      await eventually(
+        () =>
+          assert.ok(
+            counts.every((c) => c >= tokens.length),
+            'every subscriber got its snapshots',
+          ),
+        { timeout: 20_000 },
       );
       const heapBefore = process.memoryUsage().heapUsed;
       const countsBefore = [...counts];
@@ -200,10 +197,13 @@ describe('market feed fan-out', () => {
       );
       const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
       assert.ok(heapGrowth < 64 * 1024 * 1024, `heap grew ${Math.round(heapGrowth / 1e6)} MB`);
-      await until(
-        () => counts.every((c, i) => c > countsBefore[i]!),
-        'every live subscriber kept receiving',
-        20_000,
+      await eventually(
+        () =>
+          assert.ok(
+            counts.every((c, i) => c > countsBefore[i]!),
+            'every live subscriber kept receiving',
+          ),
+        { timeout: 20_000 },
       );
     } finally {
       raw.destroy();

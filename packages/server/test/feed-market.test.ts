@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeFeedPacket, FeedAuthMessage, type FeedTick, istToEpoch } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import WebSocket from 'ws';
 import { SimClock } from '../src/market/clock.js';
 import { SimulatedMarket } from '../src/market/simulator.js';
@@ -57,7 +58,6 @@ interface Client {
   ws: WebSocket;
   ticks: FeedTick[];
   texts: string[];
-  waitFor(pred: () => boolean, what?: string): Promise<void>;
 }
 
 function headersFor(client = 'C1'): Record<string, string> {
@@ -74,28 +74,16 @@ async function connectClient(headers: Record<string, string> = headersFor(), pat
   open.push(ws);
   const ticks: FeedTick[] = [];
   const texts: string[] = [];
-  let wake: (() => void) | undefined;
   ws.on('message', (data, isBinary) => {
     if (isBinary) ticks.push(decodeFeedPacket(new Uint8Array(data as Buffer), { rawPrices: true }));
     else texts.push(String(data));
-    wake?.();
   });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
   });
-  const waitFor = async (pred: () => boolean, what = 'condition') => {
-    const deadline = Date.now() + 5000;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((r) => {
-        wake = r;
-        setTimeout(r, 20);
-      });
-    }
-  };
-  return { ws, ticks, texts, waitFor };
+  return { ws, ticks, texts };
 }
 
 function refusal(
@@ -201,8 +189,11 @@ describe('market feed: upgrade', () => {
     const other = await connectClient(headersFor('C4'));
     other.ws.close();
     cs[0]!.ws.close();
-    await new Promise((res) => cs[0]!.ws.once('close', res));
-    await new Promise((res) => setTimeout(res, 50));
+    await Promise.all([other, cs[0]!].map((x) => new Promise((res) => x.ws.once('close', res))));
+    // the server frees the slot when it sees the close: wait for that, not for a guessed time
+    await eventually(() => assert.equal(feed.stats().connections, 2), {
+      message: 'the server saw both closes',
+    });
     const again = await connectClient(headersFor('C3'));
     for (const c of [again, cs[1]!, cs[2]!]) c.ws.close();
   });
@@ -216,7 +207,7 @@ describe('market feed: subscriptions', () => {
       { exchangeType: 1, tokens: ['3045', '99926000'] },
       { exchangeType: 2, tokens: [nfo.token] },
     ]);
-    await c.waitFor(() => c.ticks.length >= 3, 'snapshots');
+    await eventually(() => assert.ok(c.ticks.length >= 3, 'snapshots'));
     for (const t of c.ticks) {
       assert.equal(t.mode, 3);
       const ex = t.exchangeType === 1 ? 'NSE' : 'NFO';
@@ -224,7 +215,12 @@ describe('market feed: subscriptions', () => {
     }
     c.ticks.length = 0;
     clock.advance(1000);
-    await c.waitFor(() => c.ticks.some((t) => t.token === '3045'), 'ticks');
+    await eventually(() =>
+      assert.ok(
+        c.ticks.some((t) => t.token === '3045'),
+        'ticks',
+      ),
+    );
     const last = c.ticks.filter((t) => t.token === '3045').at(-1)!;
     assertTickMatches(last, market.quote('NSE', '3045')!);
     const seqs = c.ticks.filter((t) => t.token === '3045').map((t) => (t.mode === 3 ? t.sequenceNumber : 0));
@@ -238,20 +234,26 @@ describe('market feed: subscriptions', () => {
     sub(c.ws, 2, [{ exchangeType: 1, tokens: ['2885'] }]);
     sub(c.ws, 4, [{ exchangeType: 1, tokens: ['1594'] }]);
     sub(c.ws, 1, [{ exchangeType: 1, tokens: ['2885'] }]);
-    await c.waitFor(() => c.ticks.length >= 3, 'snapshots');
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(c.ticks.map((t) => t.mode).sort(), [1, 2, 4]);
+    await eventually(() => assert.ok(c.ticks.length >= 3, 'snapshots'));
+    // barrier instead of a sleep: the server answers frames in order, so once the pong of a later ping
+    // is here, every snapshot the four requests caused has arrived (and the manual clock made no ticks)
+    c.ws.send('ping');
+    await eventually(() => assert.ok(c.texts.includes('pong'), 'pong'));
+    assert.deepEqual(c.ticks.map((t) => t.mode).sort(), [1, 2, 4], 'no second snapshot for the duplicate');
+    c.texts.length = 0;
     for (const t of c.ticks) assertTickMatches(t, market.quote('NSE', t.token)!);
     assert.equal(c.texts.length, 0);
     sub(c.ws, 1, [{ exchangeType: 1, tokens: ['2885'] }], 0);
     sub(c.ws, 2, [{ exchangeType: 1, tokens: ['2885'] }], 0);
     sub(c.ws, 4, [{ exchangeType: 1, tokens: ['1594', '3045'] }], 0);
     c.ws.send('ping');
-    await c.waitFor(() => c.texts.includes('pong'), 'pong');
+    await eventually(() => assert.ok(c.texts.includes('pong'), 'pong'));
     c.ticks.length = 0;
     clock.advance(2000);
     c.ws.send('ping');
-    await c.waitFor(() => c.texts.filter((x) => x === 'pong').length === 2, 'second pong');
+    await eventually(() => assert.equal(c.texts.filter((x) => x === 'pong').length, 2), {
+      message: 'second pong',
+    });
     assert.equal(c.ticks.length, 0);
     c.ws.close();
   });
@@ -280,7 +282,7 @@ describe('market feed: subscriptions', () => {
       JSON.stringify({ correlationID: 'x', action: 'subscribe', params: { mode: 1, tokenList: [] } }),
     );
     sub(c.ws, 1, [{ exchangeType: 1, tokens: ['3045', '999999'] }], 1, 'partial01');
-    await c.waitFor(() => errs().length >= 8, 'error frames');
+    await eventually(() => assert.ok(errs().length >= 8, 'error frames'));
     const e = errs();
     assert.deepEqual(
       e.map((x) => [x.correlationID, x.errorCode]),
@@ -297,7 +299,12 @@ describe('market feed: subscriptions', () => {
     );
     assert.equal(e[0]!.errorMessage, 'Invalid Request Payload.');
     // the known token of the partial request was subscribed
-    await c.waitFor(() => c.ticks.some((t) => t.token === '3045'), 'partial snapshot');
+    await eventually(() =>
+      assert.ok(
+        c.ticks.some((t) => t.token === '3045'),
+        'partial snapshot',
+      ),
+    );
     assert.equal(c.ws.readyState, WebSocket.OPEN);
     c.ws.close();
   });
@@ -312,17 +319,17 @@ describe('market feed: subscriptions', () => {
     sub(c.ws, 1, [{ exchangeType: 2, tokens: tokens.slice(0, 600) }], 1, 'first');
     sub(c.ws, 2, [{ exchangeType: 2, tokens: tokens.slice(0, 400) }], 1, 'second');
     sub(c.ws, 2, [{ exchangeType: 2, tokens: tokens.slice(400, 401) }], 1, 'third');
-    await c.waitFor(() => c.texts.length >= 1, 'limit error');
+    await eventually(() => assert.ok(c.texts.length >= 1, 'limit error'));
     assert.deepEqual(JSON.parse(c.texts[0]!), {
       correlationID: 'third',
       errorCode: 'E1002',
       errorMessage: 'Invalid Request. Subscription Limit Exceeded.',
     });
-    await c.waitFor(() => c.ticks.length >= 1000, 'snapshots');
+    await eventually(() => assert.ok(c.ticks.length >= 1000, 'snapshots'));
     // duplicates of existing pairs do not count
     sub(c.ws, 1, [{ exchangeType: 2, tokens: tokens.slice(0, 10) }], 1, 'dups');
     c.ws.send('ping');
-    await c.waitFor(() => c.texts.includes('pong'), 'pong');
+    await eventually(() => assert.ok(c.texts.includes('pong'), 'pong'));
     assert.equal(c.texts.length, 2);
     c.ws.close();
   });
@@ -377,7 +384,7 @@ describe('market feed: slow consumers', () => {
 
     const fast = await connectClient(headersFor('C1'));
     sub(fast.ws, 1, [{ exchangeType: 1, tokens: ['3045'] }]);
-    await fast.waitFor(() => fast.ticks.length >= 1, 'fast snapshot');
+    await eventually(() => assert.ok(fast.ticks.length >= 1, 'fast snapshot'));
 
     let maxBuffered = 0;
     let maxPending = 0;
@@ -399,9 +406,9 @@ describe('market feed: slow consumers', () => {
     assert.ok(maxPending <= tokens.length, `pending ${maxPending} bounded by subscriptions`);
     // high-water mark + one coalesced flush (≤ 1 packet per subscription) + a little slack
     assert.ok(maxBuffered <= 64 * 1024 + tokens.length * 379 + 64 * 1024, `buffered ${maxBuffered} bytes`);
-    await fast.waitFor(() => fast.ticks.length > before + 30, 'fast client ticks');
+    await eventually(() => assert.ok(fast.ticks.length > before + 30, 'fast client ticks'));
     raw.destroy();
     fast.ws.close();
-    await fast.waitFor(() => feed.stats().connections === 0, 'all closed');
+    await eventually(() => assert.equal(feed.stats().connections, 0), { message: 'all closed' });
   });
 });

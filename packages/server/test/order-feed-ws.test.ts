@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ORDER_FEED_PATH } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import WebSocket from 'ws';
 import { pathOf, startTestBroker, type TestBroker } from './app-helpers.js';
 
@@ -19,11 +20,9 @@ function connect(wsUrl: string, authorization?: string) {
     authorization === undefined ? {} : { headers: { Authorization: authorization } },
   );
   const messages: (Msg | string)[] = [];
-  const waiters: (() => void)[] = [];
   ws.on('message', (d: Buffer) => {
     const text = d.toString();
     messages.push(text.startsWith('{') ? (JSON.parse(text) as Msg) : text);
-    for (const w of waiters.splice(0)) w();
   });
   const opened = new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -32,34 +31,28 @@ function connect(wsUrl: string, authorization?: string) {
     );
     ws.once('error', reject);
   });
-  async function until(n: number, ms = 3000): Promise<(Msg | string)[]> {
-    const deadline = Date.now() + ms;
-    while (messages.length < n) {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${n} messages, got ${JSON.stringify(messages)}`);
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 100);
-      });
-    }
-    return messages;
-  }
-  async function waitFor(pred: (m: Msg) => boolean, ms = 3000): Promise<Msg> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const hit = messages.find((m): m is Msg => typeof m !== 'string' && pred(m));
-      if (hit) return hit;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out; got ${JSON.stringify(messages.map((m) => (typeof m === 'string' ? m : [m['order-status'], m.orderData.orderid])))}`,
+  /** Resolves with all messages once at least `n` arrived. */
+  const until = (n: number, timeout = 3000): Promise<(Msg | string)[]> =>
+    eventually(
+      () => {
+        assert.ok(messages.length >= n, `${n} messages, got ${JSON.stringify(messages)}`);
+        return messages;
+      },
+      { timeout },
+    );
+  /** Resolves with the first order update matching `pred`. */
+  const waitFor = (pred: (m: Msg) => boolean, timeout = 3000): Promise<Msg> =>
+    eventually(
+      () => {
+        const hit = messages.find((m): m is Msg => typeof m !== 'string' && pred(m));
+        assert.ok(
+          hit,
+          `no matching update; got ${JSON.stringify(messages.map((m) => (typeof m === 'string' ? m : [m['order-status'], m.orderData.orderid])))}`,
         );
-      }
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 100);
-      });
-    }
-  }
+        return hit;
+      },
+      { timeout },
+    );
   return { ws, messages, opened, until, waitFor };
 }
 
