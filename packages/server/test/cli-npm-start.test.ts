@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { ROUTES } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import { totpCode } from '../src/index.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -34,8 +35,7 @@ test('npm start serves the demo account it prints, and stops on SIGTERM', { time
     const { event, url } = JSON.parse(first) as { event: string; url: string };
     assert.equal(event, 'listening');
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    const deadline = Date.now() + 10_000;
-    while (!/API key:/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => assert.match(stderr, /API key:/), { timeout: 10_000, interval: 50 });
     const field = (name: string) => new RegExp(`${name}:\\s+(\\S+)`).exec(stderr)?.[1];
     const clientcode = field('client code');
     const pin = field('PIN');

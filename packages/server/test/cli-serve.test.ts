@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ROUTES } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import { totpCode } from '../src/session/totp.js';
 import { runCli, type ServeChild, startServe } from './cli-helpers.js';
 
@@ -224,7 +225,7 @@ describe('smartapi-paper serve (child process)', () => {
     children.push(a);
     assert.equal(a.stdout().split('\n')[0], a.firstLine);
     // Human output goes to stderr; wait for it.
-    for (let i = 0; i < 50 && !/API key:/.test(a.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => assert.match(a.stderr(), /API key:/), { interval: 50 });
     const m =
       /client code:\s+(\S+)[\s\S]*PIN:\s+(\S+)[\s\S]*TOTP secret:\s+(\S+)[\s\S]*API key:\s+(\S+)/.exec(
         a.stderr(),
@@ -242,7 +243,7 @@ describe('smartapi-paper serve (child process)', () => {
     // Same demo account after a restart.
     const b = await startServe(['--port', '0', '--db', db, '--demo']);
     children.push(b);
-    for (let i = 0; i < 50 && !/API key:/.test(b.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => assert.match(b.stderr(), /API key:/), { interval: 50 });
     assert.match(b.stderr(), new RegExp(`client code:\\s+${creds.clientcode}`));
     b.child.kill('SIGTERM');
     await b.exited;

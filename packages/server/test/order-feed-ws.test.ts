@@ -293,9 +293,7 @@ describe('order-update WebSocket', () => {
 
   it('refuses bad tokens with 401, expired with 403 and a fourth connection with 429', async () => {
     // Earlier tests' sockets may still be closing on the server side.
-    for (let i = 0; i < 100 && t.server.orderFeed.connections(t.creds.clientcode) > 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await eventually(() => assert.equal(t.server.orderFeed.connections(t.creds.clientcode), 0));
     await assert.rejects(connect(wsUrl).opened, (e: { status?: number }) => e.status === 401);
     await assert.rejects(connect(wsUrl, 'Bearer nope').opened, (e: { status?: number }) => e.status === 401);
     const conns = [connect(wsUrl, jwt), connect(wsUrl, jwt), connect(wsUrl, jwt)];
@@ -303,9 +301,7 @@ describe('order-update WebSocket', () => {
     await assert.rejects(connect(wsUrl, jwt).opened, (e: { status?: number }) => e.status === 429);
     conns[0]?.ws.close();
     await closed(conns[0]?.ws as WebSocket);
-    for (let i = 0; i < 100 && t.server.orderFeed.connections(t.creds.clientcode) > 2; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await eventually(() => assert.equal(t.server.orderFeed.connections(t.creds.clientcode), 2));
     // A slot is free again.
     const again = connect(wsUrl, jwt);
     await again.opened;
