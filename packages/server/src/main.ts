@@ -14,6 +14,7 @@ import { AccountError, createAccount, ensureDemoAccount, listAccounts } from './
 import { buildServer } from './app.js';
 import { resetAccountOffline } from './broker/reset.js';
 import { DEFAULT_CONFIG, type PaperConfigInput, resolveConfig } from './config.js';
+import { holidayTableNotice } from './market/calendar.js';
 import { DatabaseLockedError, isDatabaseLocked } from './storage/sqlite/lock.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
 
@@ -130,6 +131,8 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
         `No accounts yet: run \`smartapi-paper accounts create --db ${config.db}\` (or serve --demo).`,
       );
     }
+    const holidays = holidayTableNotice(server.market.now());
+    if (holidays) lines.push('', `warning: ${holidays}`);
     io.err(`${lines.join('\n')}\n`);
   } catch (err) {
     await server.close();

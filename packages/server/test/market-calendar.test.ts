@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { istToEpoch } from '@smartapi-ts/protocol';
-import { HOLIDAYS, TradingCalendar } from '../src/market/calendar.js';
+import {
+  HOLIDAY_YEARS,
+  HOLIDAYS,
+  holidaysKnown,
+  holidayTableNotice,
+  TradingCalendar,
+} from '../src/market/calendar.js';
 import { SimClock, SystemClock } from '../src/market/clock.js';
 
 const cal = new TradingCalendar();
@@ -16,6 +22,32 @@ describe('trading calendar', () => {
     assert.equal(cal.isTradingDay(at(2025, 12, 25, 10, 0)), false); // Christmas
     assert.equal(cal.isHoliday(at(2025, 10, 21, 12, 0)), true);
     for (const h of HOLIDAYS) assert.match(h, /^202[5-7]-\d{2}-\d{2}$/);
+  });
+
+  it('after the last listed year: weekends only (every weekday trades), with a startup notice', () => {
+    assert.deepEqual(HOLIDAY_YEARS, { first: 2025, last: 2027 });
+    // inside the table: a holiday, no notice
+    assert.equal(holidaysKnown(at(2027, 1, 26, 10, 0)), true);
+    assert.equal(cal.isTradingDay(at(2027, 1, 26, 10, 0)), false);
+    assert.equal(holidayTableNotice(at(2027, 12, 31, 23, 59)), undefined);
+    // 2028: Republic Day (a Wednesday) is not known, so it trades; the weekend stays closed
+    const republicDay2028 = at(2028, 1, 26, 10, 0);
+    assert.equal(holidaysKnown(republicDay2028), false);
+    assert.equal(cal.isHoliday(republicDay2028), false);
+    assert.equal(cal.isTradingDay(republicDay2028), true);
+    assert.equal(cal.session('NSE', republicDay2028), 'open');
+    assert.equal(cal.isTradingDay(at(2028, 1, 29, 10, 0)), false, 'Saturday');
+    assert.equal(cal.nextTradingDay(at(2028, 1, 28, 12, 0)), istToEpoch(2028, 1, 31), 'Fri → Mon');
+    // the first IST minute of 2028 is already beyond the table (IST, not UTC, decides the year)
+    assert.equal(holidayTableNotice(istToEpoch(2027, 12, 31, 23, 59)), undefined);
+    assert.match(
+      holidayTableNotice(istToEpoch(2028, 1, 1, 0, 0)) ?? '',
+      /holiday table ends in 2027; in 2028 .* every weekday as a trading day \(weekends stay closed\)/,
+    );
+    // before the table: the same rule, but no startup notice (only history reaches back there)
+    assert.equal(holidaysKnown(at(2024, 1, 26, 10, 0)), false);
+    assert.equal(cal.isTradingDay(at(2024, 1, 26, 10, 0)), true);
+    assert.equal(holidayTableNotice(at(2024, 1, 26, 10, 0)), undefined);
   });
 
   it('next/previous trading days skip weekends and holidays', () => {

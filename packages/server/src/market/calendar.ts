@@ -63,6 +63,11 @@ export const SESSION_TIMES: Readonly<Record<Exchange, SessionTimes>> = {
  *
  * The same list is used for every exchange (BSE matches NSE; MCX's evening session on some of these
  * days is not modelled).
+ *
+ * Outside the listed years ({@link HOLIDAY_YEARS}) no holiday is known: the calendar then follows the
+ * documented fallback rule "weekends only" — every weekday is a trading day. This keeps a paper broker
+ * started in a later year working (rather than refusing to start); {@link holidayTableNotice} gives the
+ * warning the CLI prints at startup. Extend this list when the exchange publishes a new year.
  */
 export const HOLIDAYS: readonly string[] = [
   // 2025 (NSE circular)
@@ -112,6 +117,36 @@ export const HOLIDAYS: readonly string[] = [
 
 const HOLIDAY_SET = new Set(HOLIDAYS);
 
+const holidayYears = HOLIDAYS.map((d) => Number(d.slice(0, 4)));
+
+/**
+ * First and last year {@link HOLIDAYS} lists. Days of other years follow the fallback rule: weekends
+ * closed, every weekday a trading day.
+ */
+export const HOLIDAY_YEARS: { readonly first: number; readonly last: number } = Object.freeze({
+  first: Math.min(...holidayYears),
+  last: Math.max(...holidayYears),
+});
+
+/** True when the IST year of `ms` is covered by the holiday table ({@link HOLIDAY_YEARS}). */
+export function holidaysKnown(ms: number): boolean {
+  const y = istParts(ms).year;
+  return y >= HOLIDAY_YEARS.first && y <= HOLIDAY_YEARS.last;
+}
+
+/**
+ * The warning to show when a market runs on a day after the holiday table (or `undefined` when the
+ * table covers it): holidays of that year are unknown, so every weekday trades.
+ */
+export function holidayTableNotice(ms: number): string | undefined {
+  const y = istParts(ms).year;
+  if (y <= HOLIDAY_YEARS.last) return undefined;
+  return (
+    `the exchange holiday table ends in ${HOLIDAY_YEARS.last}; in ${y} the simulated market treats every ` +
+    'weekday as a trading day (weekends stay closed) — update HOLIDAYS in market/calendar.ts'
+  );
+}
+
 /** Formats the IST calendar day of `ms` as `YYYY-MM-DD`. */
 function dayKey(ms: number): string {
   const p = istParts(ms);
@@ -141,7 +176,10 @@ export class TradingCalendar {
     this.special.add(istDayStart(ms));
   }
 
-  /** True when `ms` falls on a listed exchange holiday (weekends excluded). */
+  /**
+   * True when `ms` falls on a listed exchange holiday (weekends excluded). Always false outside
+   * {@link HOLIDAY_YEARS} (the weekends-only fallback).
+   */
   isHoliday(ms: number): boolean {
     return HOLIDAY_SET.has(dayKey(ms));
   }
