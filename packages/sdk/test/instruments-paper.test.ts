@@ -3,17 +3,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { istToEpoch } from '@smartapi-ts/protocol';
 import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
 import { SmartApi } from '../src/client.js';
 import { fetchCandles, resample } from '../src/historical/index.js';
 import { type InstrumentIndex, Instruments } from '../src/instruments/index.js';
+
+/**
+ * The market day is pinned (Tue 20 Jan 2026, 09:15 IST) so the 45-day backfill window, its holidays and
+ * the option expiries are the same whatever day the suite runs.
+ */
+const MARKET_START = istToEpoch(2026, 1, 20, 9, 15);
 
 let broker: PaperBroker;
 let dir: string;
 let ins: InstrumentIndex;
 
 before(async () => {
-  broker = await startPaperBroker({ market: 'sim' });
+  broker = await startPaperBroker({ market: 'sim', start: MARKET_START });
   dir = mkdtempSync(join(tmpdir(), 'smartapi-ins-paper-'));
   ins = await Instruments.load({ root: broker.url, cacheDir: dir });
 });
@@ -52,7 +59,8 @@ test('candle backfill through the REST client against the paper broker', async (
   api.setSession({ clientCode: broker.account.clientcode, jwtToken: tokens.jwtToken });
   try {
     const sbin = ins.bySymbol('NSE', 'SBIN')!;
-    const to = new Date();
+    const to = new Date(broker.market.now());
+    assert.equal(to.getTime(), MARKET_START);
     const from = new Date(to.getTime() - 45 * 86_400_000);
     const requests: number[] = [];
     const candles = await fetchCandles(
