@@ -1,6 +1,7 @@
 // Property tests of the feed codec: encode/decode round-trips and a BigInt reference decoder.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { propertyOptions } from '@smartapi-ts/testkit/property';
 import fc from 'fast-check';
 import {
   type DepthLevel,
@@ -169,27 +170,27 @@ const SIZES: Record<number, number> = PACKET_SIZE;
 // ---- properties ------------------------------------------------------------------------------
 
 describe('feed codec properties', () => {
-  it('decode(encode(x, raw), raw) deep-equals x (raw integer prices)', () => {
+  it('decode(encode(x, raw), raw) deep-equals x (raw integer prices)', (t) => {
     fc.assert(
       fc.property(tickArb(rawInt64Price, rawInt32Price), (tick) => {
         const bytes = encodeFeedPacket(tick, { rawPrices: true });
         assert.equal(bytes.length, PACKET_SIZE[tick.mode]);
         assert.deepEqual(decodeFeedPacket(bytes, { rawPrices: true }), tick);
       }),
-      RUNS,
+      propertyOptions(t, RUNS),
     );
   });
 
-  it('decode(encode(x)) deep-equals x (rupee prices that are whole paise / 10^-7 units)', () => {
+  it('decode(encode(x)) deep-equals x (rupee prices that are whole paise / 10^-7 units)', (t) => {
     fc.assert(
       fc.property(tickArb(rupeePrice(2 ** 50 - 1), rupeePrice(2 ** 31 - 1)), (tick) => {
         assert.deepEqual(decodeFeedPacket(encodeFeedPacket(tick)), tick);
       }),
-      RUNS,
+      propertyOptions(t, RUNS),
     );
   });
 
-  it('decodes any well-sized frame exactly like the BigInt reference decoder', () => {
+  it('decodes any well-sized frame exactly like the BigInt reference decoder', (t) => {
     const frame = fc
       .constantFrom(1, 2, 3, 4)
       .chain((mode) =>
@@ -212,11 +213,11 @@ describe('feed codec properties', () => {
             : ((referenceDecode(bytes) as { bestBids: DepthLevel[] }).bestBids[0]?.price ?? 0) / div,
         );
       }),
-      RUNS,
+      propertyOptions(t, RUNS),
     );
   });
 
-  it('never returns garbage: arbitrary bytes either decode as the reference or throw the right code', () => {
+  it('never returns garbage: arbitrary bytes either decode as the reference or throw the right code', (t) => {
     const bytes = fc.oneof(
       fc.uint8Array({ maxLength: 500 }),
       fc
@@ -252,7 +253,7 @@ describe('feed codec properties', () => {
           );
         }
       }),
-      RUNS,
+      propertyOptions(t, RUNS),
     );
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { propertyOptions } from '@smartapi-ts/testkit/property';
 import fc from 'fast-check';
 import {
   formatExpiry,
@@ -60,12 +61,13 @@ test('paise format back to the venue strings', () => {
   assert.equal(paiseToRupees(56820), 568.2);
 });
 
-test('formatPaise and rupeesToPaise round-trip every amount', () => {
+test('formatPaise and rupeesToPaise round-trip every amount', (t) => {
   fc.assert(
     fc.property(fc.integer({ min: -1e12, max: 1e12 }), (p) => {
       assert.equal(rupeesToPaise(formatPaise(p)), p);
       assert.equal(rupeesToPaise(paiseToRupees(p)), p);
     }),
+    propertyOptions(t),
   );
 });
 
@@ -127,7 +129,7 @@ test('IST parsing, including the day boundary', () => {
   assert.equal(nextIstMidnight(istToEpoch(2024, 1, 26)), istToEpoch(2024, 1, 27));
 });
 
-test('IST formatting and parsing round-trip at minute precision', () => {
+test('IST formatting and parsing round-trip at minute precision', (t) => {
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => {
       const minute = Math.floor(ms / 60_000) * 60_000;
@@ -135,5 +137,6 @@ test('IST formatting and parsing round-trip at minute precision', () => {
       assert.equal(parseIsoTimestamp(formatIstIso(ms)), Math.floor(ms / 1000) * 1000);
       assert.equal(parseExpiry(formatExpiry(ms)), istDayStart(ms));
     }),
+    propertyOptions(t),
   );
 });

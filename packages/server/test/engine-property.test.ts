@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { propertyOptions } from '@smartapi-ts/testkit/property';
 import fc from 'fast-check';
 import type { EngineRows, EngineState } from '../src/engine/index.js';
 import {
@@ -330,7 +331,7 @@ function checkReplay(h: Harness): void {
 const STATS = new Map<string, number>();
 
 describe('engine: properties', () => {
-  it('invariants hold after any sequence of orders, quotes and sessions', () => {
+  it('invariants hold after any sequence of orders, quotes and sessions', (t) => {
     fc.assert(
       fc.property(fc.array(fc.oneof(...baseCmds()), { minLength: 5, maxLength: 60, size: 'max' }), (cmds) => {
         const h = new Harness();
@@ -344,11 +345,11 @@ describe('engine: properties', () => {
             STATS.set(o.status, (STATS.get(o.status) ?? 0) + 1);
         }
       }),
-      { numRuns: 120, seed: 20261120 },
+      propertyOptions(t, { numRuns: 120 }),
     );
   });
 
-  it('replaying the stored rows reproduces the state exactly (with conversions, resets and day rolls)', () => {
+  it('replaying the stored rows reproduces the state exactly (with conversions, resets and day rolls)', (t) => {
     fc.assert(
       fc.property(
         fc.array(
@@ -388,7 +389,7 @@ describe('engine: properties', () => {
           assert.deepEqual(a, b);
         },
       ),
-      { numRuns: 120, seed: 7 },
+      propertyOptions(t, { numRuns: 120 }),
     );
   });
 
