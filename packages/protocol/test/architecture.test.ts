@@ -1,10 +1,13 @@
 /**
  * Architecture rules (DESIGN.md §1): the protocol package imports nothing (no packages, no node:
  * built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness);
- * the server never imports the SDK.
+ * the server never imports the SDK; every package's runtime dependencies are on an allow-list with a
+ * reason, and its sources import only packages it declares.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 
@@ -108,4 +111,131 @@ test('server never imports the SDK', () => {
     }
   }
   assert.deepEqual(bad, []);
+});
+
+/**
+ * Runtime `dependencies` each workspace package may declare, with the reason for each. A dependency
+ * not listed here fails the test: adding one is a design decision, made here with its reason.
+ */
+const ALLOWED_DEPENDENCIES: Record<string, Record<string, string>> = {
+  'packages/protocol': {
+    // The wire contract has zero runtime dependencies.
+    // SCHEMA LIBRARY: a single schema library (e.g. TypeBox) may be added here, with its reason.
+  },
+  'packages/sdk': {
+    '@smartapi-ts/protocol': 'the wire contract (routes, errors, feed codec)',
+    ws: 'WebSocket client of the market and order feeds',
+    otpauth: 'TOTP codes for login',
+    // moving to packages/cli: the three below leave the SDK with the CLI
+    commander: 'CLI argument parsing (moving to packages/cli)',
+    'cli-table3': 'CLI tables (moving to packages/cli)',
+    'cli-progress': 'CLI progress bars (moving to packages/cli)',
+  },
+  'packages/server': {
+    '@smartapi-ts/protocol': 'the wire contract it serves',
+    fastify: 'HTTP server',
+    '@fastify/swagger': 'OpenAPI document of the REST routes',
+    '@fastify/swagger-ui': 'the /docs page',
+    'better-sqlite3': 'durable storage (WAL, synchronous transactions)',
+    ws: 'WebSocket server of the market and order feeds',
+    otpauth: 'TOTP verification at login',
+    commander: 'the smartapi-paper CLI',
+  },
+  'packages/testkit': {
+    '@smartapi-ts/paper': 'starts a real paper broker for tests',
+    '@smartapi-ts/protocol': 'routes and types of the helpers',
+  },
+};
+
+interface PackageJson {
+  name: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+function workspaces(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
+  return pkg.workspaces.filter((w) => existsSync(join(root, w, 'package.json')));
+}
+
+function readPackage(dir: string): PackageJson {
+  return JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as PackageJson;
+}
+
+/** `lodash/fp` → `lodash`, `@scope/name/sub` → `@scope/name`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
+}
+
+const BUILTINS = new Set(builtinModules);
+
+/** Problems with a package's declared dependencies against the allow-list. */
+function dependencyProblems(dir: string, pkg: PackageJson, allowed = ALLOWED_DEPENDENCIES): string[] {
+  const allow = allowed[dir];
+  if (allow === undefined) return [`${dir} (${pkg.name}) has no allow-list entry in the architecture test`];
+  return Object.keys(pkg.dependencies ?? {})
+    .filter((d) => !(d in allow))
+    .map((d) => `${pkg.name} depends on ${d}, which is not on its allow-list`);
+}
+
+/** Bare imports in `files` that the package does not declare (built-ins and itself excepted). */
+function undeclaredImports(files: string[], pkg: PackageJson): string[] {
+  const declared = new Set([
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+  ]);
+  const bad: string[] = [];
+  for (const f of files) {
+    for (const s of specifiers(stripComments(readFileSync(f, 'utf8')))) {
+      if (s.startsWith('.') || s.startsWith('node:') || BUILTINS.has(s)) continue;
+      const name = packageOf(s);
+      if (name === pkg.name || declared.has(name)) continue;
+      bad.push(`${relative(root, f)} imports ${s}, but ${pkg.name} does not declare ${name}`);
+    }
+  }
+  return bad;
+}
+
+test('every package declares only allow-listed runtime dependencies', () => {
+  const dirs = workspaces();
+  assert.ok(dirs.includes('packages/protocol') && dirs.includes('packages/server'), 'workspaces found');
+  const bad = dirs.flatMap((d) => dependencyProblems(d, readPackage(d)));
+  assert.deepEqual(bad, []);
+});
+
+test('every package imports only what it declares', () => {
+  const bad: string[] = [];
+  for (const d of workspaces()) {
+    const files = sourceFiles(join(root, d, 'src'));
+    assert.ok(files.length > 0, `${d} sources found`);
+    bad.push(...undeclaredImports(files, readPackage(d)));
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the dependency rules catch violations', () => {
+  const pkg: PackageJson = { name: 'demo', dependencies: { ws: '1', leftpad: '1' } };
+  assert.deepEqual(dependencyProblems('packages/x', pkg, { 'packages/x': { ws: 'feeds' } }), [
+    'demo depends on leftpad, which is not on its allow-list',
+  ]);
+  assert.deepEqual(dependencyProblems('packages/y', pkg, {}), [
+    'packages/y (demo) has no allow-list entry in the architecture test',
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'arch-'));
+  try {
+    const file = join(dir, 'a.ts');
+    writeFileSync(
+      file,
+      "import WebSocket from 'ws';\nimport { x } from 'zod/v4';\nimport 'node:fs';\nimport './b.js';\n",
+    );
+    assert.deepEqual(
+      undeclaredImports([file], pkg).map((m) => m.replace(/^.* imports /, '')),
+      ['zod/v4, but demo does not declare zod'],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(packageOf('@fastify/swagger/static'), '@fastify/swagger');
+  assert.equal(packageOf('ws/lib/x.js'), 'ws');
 });
