@@ -131,6 +131,58 @@ describe('connection state machine', () => {
     await assert.rejects(again);
   });
 
+  test('heartbeat, watchdog and reconnect delay run on the injected clock', async () => {
+    const clock = new ManualClock();
+    const sockets: { sent: string[] }[] = [];
+    const OpeningSocket = class extends EventEmitter implements FeedSocket {
+      readyState = 0;
+      sent: string[] = [];
+      constructor() {
+        super();
+        sockets.push(this);
+        setImmediate(() => {
+          this.readyState = 1;
+          this.emit('open');
+        });
+      }
+      send(text: string): void {
+        this.sent.push(text);
+      }
+      close(): void {
+        this.terminate();
+      }
+      terminate(): void {
+        if (this.readyState === 3) return;
+        this.readyState = 3;
+        this.emit('close', 1006, Buffer.alloc(0));
+      }
+    } as unknown as FeedSocketConstructor;
+    const feed = new MarketFeed({
+      ...CREDS,
+      WebSocket: OpeningSocket,
+      clock,
+      heartbeat: { intervalMs: 10_000, timeoutMs: 20_000 },
+      reconnect: { initialDelayMs: 1000, maxDelayMs: 1000 },
+      random: () => 0.5,
+    });
+    const errors: FeedError[] = [];
+    feed.on('error', (e) => errors.push(e as FeedError));
+    await feed.connect();
+    // a silent socket survives just under 20 s of simulated time, pinging every 10 s
+    await neverWithin(19_999, () => assert.deepEqual(errors, []), { clock, message: 'a heartbeat timeout' });
+    assert.deepEqual(sockets[0]!.sent, ['ping']);
+    clock.advance(1);
+    assert.equal(errors[0]?.code, 'HEARTBEAT_TIMEOUT');
+    assert.equal(feed.state, 'reconnecting');
+    // the reconnect delay (0.5 × 1000 ms) is simulated time too
+    await neverWithin(499, () => assert.equal(sockets.length, 1), { clock, message: 'an early reconnect' });
+    clock.advance(1);
+    assert.equal(sockets.length, 2);
+    await eventually(() => assert.equal(feed.state, 'open'));
+    await feed.close();
+    assert.equal(clock.timers.size, 0, 'close() cleared every timer');
+  });
+
   test('reconnect: false stops after the first loss', async () => {
     const log: FeedSocketOptions[] = [];
     const feed = new MarketFeed({ ...CREDS, WebSocket: refusingSocket(log), reconnect: false });

@@ -308,8 +308,11 @@ export class FeedConnection {
       } catch {
         sock.terminate();
       }
-      this.#graceTimer = this.#clock.setTimeout(() => sock.terminate(), CLOSE_GRACE_MS);
-      unrefTimer(this.#graceTimer);
+      // (a socket may report 'close' synchronously: then there is nothing left to wait for)
+      if (this.#socket === sock) {
+        this.#graceTimer = this.#clock.setTimeout(() => sock.terminate(), CLOSE_GRACE_MS);
+        unrefTimer(this.#graceTimer);
+      }
     }
     return p;
   }
