@@ -289,7 +289,13 @@ describe('MarketFeed subscriptions', () => {
     const drops = 20;
     const { server, feed } = await setup({
       onConnection: (conn, n) => {
-        if (n <= drops) setTimeout(() => (n % 2 ? conn.ws.terminate() : conn.ws.close()), 25);
+        if (n > drops) return;
+        // drop connection n once its whole resubscription arrived (it follows reconnect attempt n − 1:
+        // two modes until attempt 10 adds a third), alternating a hard and a clean loss
+        const want = n - 1 < 10 ? 2 : 3;
+        conn.ws.on('message', () => {
+          if (conn.requests.length === want) n % 2 ? conn.ws.terminate() : conn.ws.close();
+        });
       },
     });
     feed.subscribe('ltp', ['nse_cm|3045', 'nse_cm|2885']);
