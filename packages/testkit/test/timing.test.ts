@@ -63,7 +63,7 @@ describe('eventually', () => {
           n++;
           assert.equal(n, -1);
         },
-        { timeout: 40, interval: 5, message: 'a negative n' },
+        { timeout: 200, interval: 5, message: 'a negative n' },
       ),
       (e: unknown) => {
         assert.ok(e instanceof assert.AssertionError, 'still an AssertionError');
@@ -202,6 +202,6 @@ describe('neverWithin', () => {
       { interval: 10 },
     );
     assert.ok(Date.now() - started >= 59, 'waited the window');
-    assert.ok(checks >= 3, 'checked repeatedly');
+    assert.ok(checks >= 2, 'checked at the start and again after waiting');
   });
 });
