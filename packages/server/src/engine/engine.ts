@@ -54,6 +54,7 @@ import {
   isWorking,
   newAccount,
   positionKey,
+  restoreState,
   setBlocked,
   unindexAccount,
 } from './state.js';
@@ -64,6 +65,7 @@ import type {
   EngineConfig,
   EngineContext,
   EngineEvent,
+  EngineRows,
   EngineState,
   FeeModel,
   FillModel,
@@ -199,6 +201,15 @@ export class Engine {
     this.rates = { ...DEFAULT_MARGIN_RATES, ...config.marginRates };
     this.offHours = config.offHours ?? 'amo';
     this.rmsRejections = config.rmsRejections ?? 'book';
+  }
+
+  /**
+   * Replaces the whole state with the one rebuilt from `rows` (in place, so every holder of
+   * {@link Engine.state} sees it). The infrastructure calls it when a commit failed, to drop the
+   * changes the database does not have.
+   */
+  restore(rows: EngineRows): void {
+    Object.assign(this.state, restoreState(rows));
   }
 
   // ───────────────────────────── accounts ─────────────────────────────
