@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ROUTES } from '@smartapi-ts/protocol';
-import { totpCode } from '../src/session/totp.js';
+import { totpCode } from '../src/identity/totp.js';
 import { runCli, type ServeChild, startServe } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paper-serve-'));

@@ -23,10 +23,10 @@ import {
   type Market,
   type PaperServer,
   SimClock,
-  StaticMarket,
   totpCode,
 } from '@smartapi-ts/paper';
 import { ROUTES, type SessionTokens } from '@smartapi-ts/protocol';
+import { StaticMarket } from './static-market.js';
 
 /** Options of {@link startPaperBroker}. */
 export interface StartPaperBrokerOptions {
@@ -283,4 +283,5 @@ export function officialRequests(client: 'python' | 'js'): OfficialRequest[] {
   return loadJsonFixture<OfficialRequest[]>('official-requests', `${client}.json`);
 }
 
+export { StaticMarket, type StaticMarketOptions } from './static-market.js';
 export { totpCode };

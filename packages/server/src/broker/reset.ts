@@ -3,8 +3,9 @@
  * account's funds, orders, trades, positions, holdings and GTT rules to its starting funds and ends the
  * account's sessions, all in one transaction through the broker's write path ({@link Ledger.commit}).
  */
-import { AccountError } from '../accounts/accounts.js';
+
 import type { EngineEvent } from '../engine/types.js';
+import { AccountError } from '../identity/accounts.js';
 import type { AccountRecord, Store } from '../storage/types.js';
 import { Ledger } from './ledger.js';
 

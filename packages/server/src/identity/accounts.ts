@@ -2,9 +2,9 @@
  * Account administration: create (with generated credentials), list, reset, and the demo account.
  */
 import { randomInt } from 'node:crypto';
-import { newTotpSecret } from '../session/totp.js';
 import type { AccountRecord, Store } from '../storage/types.js';
 import { hashPin } from './pin-hash.js';
+import { newTotpSecret } from './totp.js';
 
 /** The credentials of an account, as `accounts create --json` prints them. */
 export interface AccountCredentials {
