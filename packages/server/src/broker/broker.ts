@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, errorInfo, type OrderUpdateCode } from '@smartapi-ts/protocol';
 import type { PaperConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
+import { isRejection, type Result } from '../engine/result.js';
 import type { CommandResult, EngineContext, EngineEvent, QueryContext } from '../engine/types.js';
 import { orderUpdateData } from '../engine/views.js';
 import type { Handler, Handlers } from '../http/api.js';
@@ -40,15 +41,12 @@ export interface MarketFeedLike {
 /** Interval of the clock driver (AMO release, GTT expiry, day roll), real ms. */
 const CLOCK_DRIVER_MS = 1000;
 
-/** Turns an engine value (`data` or a `Rejection`) into a handler result. */
-export function toHandlerResult(value: unknown): HandlerResult {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const o = value as Record<string, unknown>;
-    if (typeof o.errorcode === 'string' && typeof o.message === 'string' && o.errorcode !== '') {
-      return 'data' in o && o.data !== undefined
-        ? { ok: false, errorcode: o.errorcode, message: o.message, data: o.data }
-        : { ok: false, errorcode: o.errorcode, message: o.message };
-    }
+/** Turns an engine result (response data or a {@link Rejection}) into a handler result. */
+export function toHandlerResult<T>(value: Result<T>): HandlerResult {
+  if (isRejection(value)) {
+    return value.data === undefined
+      ? { ok: false, errorcode: value.errorcode, message: value.message }
+      : { ok: false, errorcode: value.errorcode, message: value.message, data: value.data };
   }
   return { ok: true, data: value === undefined ? null : value };
 }
@@ -190,8 +188,8 @@ export class Broker {
     const cmd = (
       fn: (clientcode: string, body: unknown, ctx: EngineContext) => CommandResult<unknown>,
     ): Handler => authed((cc, body) => this.run((ctx) => fn.call(e, cc, body, ctx)));
-    const read = (
-      fn: (clientcode: string, body: unknown, params: Readonly<Record<string, string>>) => unknown,
+    const read = <T>(
+      fn: (clientcode: string, body: unknown, params: Readonly<Record<string, string>>) => Result<T>,
     ): Handler => authed((cc, body, params) => toHandlerResult(fn(cc, body, params)));
     return {
       getRMS: read((cc) => e.rms(cc, this.query())),

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { istParts } from '@smartapi-ts/protocol';
-import type { IdSource } from '../engine/types.js';
+import type { IdSource } from '../engine/ports.js';
 import type { Store } from '../storage/types.js';
 
 const p2 = (n: number) => String(n % 100).padStart(2, '0');

@@ -15,7 +15,9 @@ import {
   tryParseInteger,
   tryRupeesToPaise,
 } from '@smartapi-ts/protocol';
-import type { MarketView, QueryContext, Rejection } from './types.js';
+import type { MarketView } from './ports.js';
+import type { Rejection } from './result.js';
+import type { QueryContext } from './types.js';
 import { Fields, fail, INVALID_INPUT, parseBody } from './validate.js';
 
 /** Charge segment of one fill. */

@@ -38,12 +38,13 @@ import {
   TransactionType,
   Variety,
 } from '@smartapi-ts/protocol';
-import type { Instrument, Quote } from '../market/types.js';
 import { estimateCharges } from './charges.js';
 import { NoFeeModel } from './fee-model.js';
 import { WalkTheBookFillModel } from './fill-model.js';
 import { DEFAULT_MARGIN_RATES, isDeliveryProduct, isOption, marginFor, positionMargin } from './margin.js';
 import { breakEven, isEmptyPosition, positionFigures, unrealisedPnl } from './portfolio.js';
+import type { FeeModel, FillModel, Instrument, MarketView, Quote } from './ports.js';
+import { isRejection, type Rejection, reject } from './result.js';
 import {
   cloneOrder,
   emptyState,
@@ -67,21 +68,17 @@ import type {
   EngineEvent,
   EngineRows,
   EngineState,
-  FeeModel,
-  FillModel,
   FundsRecord,
   GttRuleRecord,
   HoldingRecord,
   InstrumentSnapshot,
   MarginRates,
-  MarketView,
   OrderRecord,
   PositionRecord,
   QueryContext,
-  Rejection,
   TradeRecord,
 } from './types.js';
-import { Fields, fail, INVALID_INPUT, InputRejection, isRejection, parseBody, reject } from './validate.js';
+import { Fields, fail, INVALID_INPUT, InputRejection, parseBody } from './validate.js';
 import {
   averagePrice,
   gttRow,
@@ -301,7 +298,7 @@ export class Engine {
     if (o.status === 'rejected' && this.rmsRejections === 'error') {
       // Risk-check rejection: the row stays in the book (as at the venue) and the answer says so at once.
       return {
-        result: { errorcode: ErrorCode.ORDER_REJECTED_BY_RMS, message: o.text, data: ids },
+        result: reject(ErrorCode.ORDER_REJECTED_BY_RMS, o.text, ids),
         events: em.events,
       };
     }
@@ -668,7 +665,7 @@ export class Engine {
         TransDtls: null,
         version: null,
       };
-      return { result: { ...reject(ErrorCode.EDIS_ALREADY_REGISTERED), data }, events: em.events };
+      return { result: reject(ErrorCode.EDIS_ALREADY_REGISTERED, undefined, data), events: em.events };
     }
     const reqId = ctx.ids.exchangeOrderId();
     h.authorisedday = today;

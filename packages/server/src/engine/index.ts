@@ -20,6 +20,8 @@ export { WalkTheBookFillModel } from './fill-model.js';
 export { marginFor, positionMargin } from './margin.js';
 export type { PositionFigures } from './portfolio.js';
 export { breakEven, positionFigures, unrealisedPnl } from './portfolio.js';
+export type * from './ports.js';
+export { isRejection, Rejection, type Result, reject } from './result.js';
 export {
   emptyState,
   holdingKey,
@@ -30,5 +32,4 @@ export {
   stateRows,
 } from './state.js';
 export type * from './types.js';
-export { isRejection } from './validate.js';
 export { gttRow, orderDetailsRow, orderRow, orderUpdateData, positionRow, tradeRow } from './views.js';
