@@ -1,8 +1,8 @@
 /**
  * The broker: drives the pure engine with time, ids and market data, persists every command's events
- * (plus the id counters) before the answer is sent — commands of one event-loop turn share one SQLite
- * transaction (group commit) — publishes order updates
- * to the order feed, and feeds market quotes into the engine (fills, stop triggers, GTT rules).
+ * (plus the id counters) through its {@link Ledger} before the answer is sent (commands of one event-loop
+ * turn share one SQLite transaction; a failed one restores the engine from the database), publishes
+ * order updates to the order feed, and feeds market quotes into the engine (fills, stop triggers, GTT).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -1,7 +1,8 @@
 /**
  * Types of the paper broker's pure order engine: its persisted records (plain JSON data, integer paise),
- * the events every command emits (row upserts), the context a command receives (time, ids, market) and
- * the pluggable models. See engine/README.md for the purity contract.
+ * the events every command emits (row upserts), the context a command receives (time, ids, market), the
+ * in-memory state and the configuration. The ports it reads (market, ids, fill and fee models) are in
+ * `ports.ts`. See engine/README.md for the purity contract.
  */
 import type {
   Duration,
@@ -34,7 +35,7 @@ export interface EngineContext extends QueryContext {
 // ───────────────────────────── results ─────────────────────────────
 
 /**
- * What a command returns: `result` is the response `data` (exact wire shape) or a {@link Rejection};
+ * What a command returns: `result` is the response `data` (exact wire shape) or a `Rejection`;
  * `events` are the row upserts the command caused, in order. A rejection carries no events, except
  * for placeOrder/modifyOrder RMS rejections, which the venue reports as a successful placement whose
  * order row reads `rejected` (see docs/paper-broker-engine.md).
@@ -196,7 +197,7 @@ export interface FundsRecord {
   initialcash: number;
   /**
    * The account's current trading day (epoch ms of 00:00 IST). A command at a later day first settles the
-   * previous day (see `Engine.rollDay`).
+   * previous day (see `positions/day-roll.ts`).
    */
   tradingday: number;
 }

@@ -141,18 +141,3 @@ export function listAccounts(store: Store): AccountSummary[] {
     orders: store.rows.count('order', a.clientcode),
   }));
 }
-
-/**
- * Resets an account to its starting state: deletes its orders, trades, positions, holdings, funds
- * and GTT rules (the engine re-creates funds from the starting amount) and ends its sessions.
- * Must not run while a server holds the database (the server keeps the state in memory).
- */
-export function resetAccount(store: Store, clientcode: string, now: number = Date.now()): AccountRecord {
-  const account = store.accounts.get(clientcode.toUpperCase());
-  if (!account) throw new AccountError(`no such client: ${clientcode}`);
-  store.transaction(() => {
-    store.rows.deleteClient(account.clientcode);
-    store.sessions.revokeAll(account.clientcode, now);
-  });
-  return account;
-}

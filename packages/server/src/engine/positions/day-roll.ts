@@ -13,7 +13,7 @@ import type { AccountState } from '../types.js';
 import { isEmptyPosition, positionFigures, unrealisedPnl } from './portfolio.js';
 
 /** Every day and carried-forward quantity and amount of a position at zero. */
-export const ZERO_POSITION = {
+const ZERO_POSITION = {
   buyqty: 0,
   buyamount: 0,
   sellqty: 0,
