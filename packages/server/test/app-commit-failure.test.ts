@@ -111,6 +111,8 @@ describe('a failed commit', () => {
     } finally {
       restore();
     }
+    // the venue's business envelope: HTTP 200, status:false, AB2001 (retryable: nothing happened)
+    assert.equal(refused.http, 200);
     assert.equal(refused.body.status, false);
     assert.equal(refused.body.errorcode, ErrorCode.INTERNAL_ERROR);
     assert.equal(refused.body.data, null);
