@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCode, type Order, ROUTES } from '@smartapi-ts/protocol';
 import { toEngineRows } from '../src/broker/persist.js';
-import { type EngineRows, restoreState, stateRows } from '../src/engine/index.js';
+import { type EngineRows, type FillModel, restoreState, stateRows } from '../src/engine/index.js';
 import type { Store } from '../src/storage/types.js';
 import { startTestBroker, type TestBroker } from './app-helpers.js';
 
@@ -190,6 +190,34 @@ describe('a failed commit', () => {
       [[open.orderid, 'complete', '2']],
     );
     assert.equal(store.rows.count('trade'), 1);
+    assertMemoryMatchesDb();
+  });
+
+  it('an engine error half way through a command leaves no trace: the state is restored from the DB', async () => {
+    const { engine, store } = b.server.broker;
+    const booked = (await book()).map((o) => o.orderid);
+    const trades = store.rows.count('trade');
+    const mutable = engine as { fillModel: FillModel };
+    const fillModel = engine.fillModel;
+    mutable.fillModel = {
+      fill() {
+        throw new Error('simulated engine bug');
+      },
+    };
+    let res: Awaited<ReturnType<typeof post>>;
+    try {
+      // the order row is created and indexed before matching throws
+      res = await post('placeOrder', { ...LIMIT_BUY, ordertype: 'MARKET', price: '0' });
+    } finally {
+      mutable.fillModel = fillModel;
+    }
+    assert.equal(res.body.status, false);
+    assert.equal(res.body.errorcode, ErrorCode.INTERNAL_ERROR);
+    assert.deepEqual(
+      (await book()).map((o) => o.orderid),
+      booked,
+    );
+    assert.equal(store.rows.count('trade'), trades);
     assertMemoryMatchesDb();
   });
 });

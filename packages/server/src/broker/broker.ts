@@ -143,7 +143,14 @@ export class Broker {
    * command did not happen.
    */
   async run<T>(command: (ctx: EngineContext) => CommandResult<T>): Promise<HandlerResult> {
-    const { result, events } = command(this.context());
+    let outcome: CommandResult<T>;
+    try {
+      outcome = command(this.context());
+    } catch (err) {
+      this.resync();
+      throw err;
+    }
+    const { result, events } = outcome;
     if (events.length) {
       try {
         await this.enqueue(events);
@@ -258,6 +265,16 @@ export class Broker {
       if (events.length) this.enqueue(events).catch((err: unknown) => this.log(`${what} commit failed`, err));
     } catch (err) {
       this.log(`${what} failed`, err);
+      this.resync();
+    }
+  }
+
+  /** After the engine threw half way through a command: drops whatever it changed (see {@link Ledger.resync}). */
+  private resync(): void {
+    try {
+      this.ledger.resync();
+    } catch (err) {
+      this.log('state resync failed', err);
     }
   }
 

@@ -113,6 +113,15 @@ export class Ledger {
     if (events.length) this.onCommitted?.(events);
   }
 
+  /**
+   * After the engine threw in the middle of a command (a bug: its change may be half applied), commits what
+   * is queued and rebuilds the engine state and id counters from the database, dropping the half change.
+   */
+  resync(): void {
+    this.flushPending();
+    this.restoreFromDb();
+  }
+
   /** Writes the id counters that were drawn but not committed yet (shutdown). */
   flushIds(): void {
     this.store.transaction(() => this.ids.flush());
@@ -143,13 +152,17 @@ export class Ledger {
    */
   private recover(cause: unknown): Error {
     try {
-      this.engine.restore(toEngineRows(this.store.rows.loadAll()));
-      this.ids.reload();
+      this.restoreFromDb();
     } catch (err) {
       return new Error('commit failed and the state could not be restored from the database', {
         cause: new AggregateError([cause, err]),
       });
     }
     return new CommitError(cause);
+  }
+
+  private restoreFromDb(): void {
+    this.engine.restore(toEngineRows(this.store.rows.loadAll()));
+    this.ids.reload();
   }
 }
