@@ -1,7 +1,8 @@
 /**
  * Architecture rules (DESIGN.md §1): the protocol package imports nothing (no packages, no node:
- * built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness);
- * the server never imports the SDK; every package's runtime dependencies are on an allow-list with a
+ * built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness) and
+ * imports nothing of the server outside its folder; `market/` depends on the engine's ports only; the
+ * server never imports the SDK; every package's runtime dependencies are on an allow-list with a
  * reason, and its sources import only packages it declares.
  */
 import assert from 'node:assert/strict';
@@ -88,6 +89,26 @@ test('server engine is pure: no I/O modules, no timers, no clock, no randomness'
     }
     for (const re of ENGINE_FORBIDDEN_CALLS)
       if (re.test(code)) bad.push(`${relative(root, f)} uses ${re.source}`);
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the engine imports nothing of the server outside engine/; market/ only the engine ports', () => {
+  const engineDir = join(root, 'packages/server/src/engine');
+  const bad: string[] = [];
+  for (const f of sourceFiles(engineDir)) {
+    for (const s of specifiers(stripComments(readFileSync(f, 'utf8')))) {
+      if (s.startsWith('.') && relative(engineDir, join(f, '..', s)).startsWith('..'))
+        bad.push(`${relative(root, f)} imports ${s}`);
+    }
+  }
+  const marketDir = join(root, 'packages/server/src/market');
+  for (const f of sourceFiles(marketDir)) {
+    for (const s of specifiers(stripComments(readFileSync(f, 'utf8')))) {
+      const target = relative(join(root, 'packages/server/src'), join(f, '..', s));
+      if (s.startsWith('.') && target.startsWith('engine/') && target !== 'engine/ports.js')
+        bad.push(`${relative(root, f)} imports ${s}`);
+    }
   }
   assert.deepEqual(bad, []);
 });

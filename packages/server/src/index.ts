@@ -10,18 +10,8 @@
  * ```
  */
 
-export {
-  type AccountCredentials,
-  AccountError,
-  type AccountSummary,
-  type CreateAccountOptions,
-  createAccount,
-  ensureDemoAccount,
-  listAccounts,
-} from './accounts/accounts.js';
 export { type BuildDependencies, buildServer, type MarketFeedHandle, type PaperServer } from './app.js';
 export { createClock, createDefaultMarket } from './broker/market.js';
-export { StaticMarket, type StaticMarketOptions } from './broker/static-market.js';
 export {
   type ClockMode,
   DEFAULT_CONFIG,
@@ -30,11 +20,20 @@ export {
   type PaperConfigInput,
   resolveConfig,
 } from './config.js';
+export {
+  type AccountCredentials,
+  AccountError,
+  type AccountSummary,
+  type CreateAccountOptions,
+  createAccount,
+  ensureDemoAccount,
+  listAccounts,
+} from './identity/accounts.js';
+export { totpCode, verifyTotp } from './identity/totp.js';
 export { type CliIo, main } from './main.js';
 export { type Clock, SimClock, type SimClockOptions, SystemClock } from './market/clock.js';
 export { createSimulatedMarket, SimulatedMarket, type SimulatedMarketOptions } from './market/simulator.js';
-export type { Instrument, Market, Quote } from './market/types.js';
-export { totpCode, verifyTotp } from './session/totp.js';
+export type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from './market/types.js';
 export { DatabaseLockedError } from './storage/sqlite/lock.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite/store.js';
 export type { Store } from './storage/types.js';

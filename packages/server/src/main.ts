@@ -10,10 +10,10 @@
  * - `accounts list --db FILE [--json]`, `accounts reset <clientcode> --db FILE`.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { AccountError, createAccount, ensureDemoAccount, listAccounts } from './accounts/accounts.js';
 import { buildServer } from './app.js';
 import { resetAccountOffline } from './broker/reset.js';
 import { DEFAULT_CONFIG, type PaperConfigInput, resolveConfig } from './config.js';
+import { AccountError, createAccount, ensureDemoAccount, listAccounts } from './identity/accounts.js';
 import { holidayTableNotice } from './market/calendar.js';
 import { DatabaseLockedError, isDatabaseLocked } from './storage/sqlite/lock.js';
 import { openSqliteStore } from './storage/sqlite/store.js';

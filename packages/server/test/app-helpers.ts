@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { ROUTES, type RouteName } from '@smartapi-ts/protocol';
-import { type AccountCredentials, createAccount } from '../src/accounts/accounts.js';
+import { StaticMarket } from '@smartapi-ts/testkit';
 import { buildServer, type PaperServer } from '../src/app.js';
-import { StaticMarket } from '../src/broker/static-market.js';
 import type { PaperConfigInput } from '../src/config.js';
-import { totpCode } from '../src/session/totp.js';
+import { type AccountCredentials, createAccount } from '../src/identity/accounts.js';
+import { totpCode } from '../src/identity/totp.js';
 
 /** A captured official-client request record (fixtures/official-requests). */
 export interface CapturedRequest {

@@ -27,7 +27,7 @@ describe('HTTP surface: envelopes, auth and quirks', () => {
 
   it('Python login capture (Content-type spelling, spaced JSON) logs in', async () => {
     const rec = capture('python', 'generateSession');
-    const { totpCode } = await import('../src/session/totp.js');
+    const { totpCode } = await import('../src/identity/totp.js');
     const res = await t.server.app.inject({
       method: 'POST',
       url: rec.path,

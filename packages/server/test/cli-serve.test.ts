@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ROUTES } from '@smartapi-ts/protocol';
 import { eventually } from '@smartapi-ts/testkit/timing';
-import { totpCode } from '../src/session/totp.js';
+import { totpCode } from '../src/identity/totp.js';
 import { runCli, type ServeChild, startServe } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paper-serve-'));

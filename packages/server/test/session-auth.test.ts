@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { istToEpoch, nextIstMidnight } from '@smartapi-ts/protocol';
-import { createAccount } from '../src/accounts/accounts.js';
-import { signJwt, verifyJwt } from '../src/session/jwt.js';
-import { SessionService } from '../src/session/sessions.js';
-import { newTotpSecret, totpCode, verifyTotp } from '../src/session/totp.js';
+import { createAccount } from '../src/identity/accounts.js';
+import { signJwt, verifyJwt } from '../src/identity/jwt.js';
+import { SessionService } from '../src/identity/sessions.js';
+import { newTotpSecret, totpCode, verifyTotp } from '../src/identity/totp.js';
 import { openSqliteStore } from '../src/storage/sqlite/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paper-session-'));

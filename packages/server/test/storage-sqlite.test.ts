@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createAccount, ensureDemoAccount, listAccounts, resetAccount } from '../src/accounts/accounts.js';
-import { hashPin, verifyPin } from '../src/accounts/pin-hash.js';
+import { istDayStart } from '@smartapi-ts/protocol';
+import { resetAccountOffline } from '../src/broker/reset.js';
+import { createAccount, ensureDemoAccount, listAccounts } from '../src/identity/accounts.js';
+import { hashPin, verifyPin } from '../src/identity/pin-hash.js';
 import { DatabaseLockedError, isDatabaseLocked } from '../src/storage/sqlite/lock.js';
 import { MIGRATIONS } from '../src/storage/sqlite/migrations.js';
 import { openSqliteStore } from '../src/storage/sqlite/store.js';
@@ -118,19 +120,46 @@ describe('sqlite store', () => {
     s2.close();
   });
 
-  it('resetAccount deletes the client rows and ends its sessions', async () => {
+  it('accounts reset (offline) deletes the client rows, restores the funds and ends its sessions, in one write', async () => {
     const s = openSqliteStore(':memory:');
-    const { credentials } = await createAccount(s, {});
+    const { credentials } = await createAccount(s, { funds: 500_00 });
     const cc = credentials.clientcode;
     s.sessions.insert({ sid: 's1', clientcode: cc, createdAt: 1, expiresAt: Date.now() + 1e6, revokedAt: 0 });
     s.rows.apply([
-      { kind: 'order', key: 'o', clientcode: cc, data: {} },
-      { kind: 'order', key: 'p', clientcode: 'OTHER', data: {} },
+      { kind: 'order', key: '1', clientcode: cc, data: { clientcode: cc, orderid: '1', createdat: 1 } },
+      {
+        kind: 'order',
+        key: '2',
+        clientcode: 'OTHER',
+        data: { clientcode: 'OTHER', orderid: '2', createdat: 1 },
+      },
     ]);
-    resetAccount(s, cc.toLowerCase(), 123);
+    let transactions = 0;
+    const original = s.transaction.bind(s);
+    s.transaction = <T>(fn: () => T): T => {
+      transactions++;
+      return original(fn);
+    };
+    // the engine never opened this account: its stray rows go, a funds row is written
+    resetAccountOffline(s, cc.toLowerCase(), 123);
+    assert.equal(transactions, 1);
     assert.equal(s.rows.count('order', cc), 0);
     assert.equal(s.rows.count('order', 'OTHER'), 1);
     assert.equal(s.sessions.get('s1')?.revokedAt, 123);
+    const funds = () => s.rows.loadAll().filter((r) => r.kind === 'funds' && r.clientcode === cc);
+    assert.deepEqual(
+      funds().map((r) => r.data),
+      [{ clientcode: cc, cash: 500_00, collateral: 0, initialcash: 500_00, tradingday: istDayStart(123) }],
+    );
+    // an open account with spent cash goes back to its starting funds
+    s.rows.apply([
+      { kind: 'funds', key: cc, clientcode: cc, data: { ...(funds()[0]?.data as object), cash: 1 } },
+    ]);
+    resetAccountOffline(s, cc, 456);
+    assert.deepEqual(
+      funds().map((r) => (r.data as { cash: number }).cash),
+      [500_00],
+    );
     s.close();
   });
 });

@@ -23,10 +23,10 @@ import {
   type Market,
   type PaperServer,
   SimClock,
-  StaticMarket,
   totpCode,
 } from '@smartapi-ts/paper';
 import { ROUTES, type SessionTokens } from '@smartapi-ts/protocol';
+import { StaticMarket } from './static-market.js';
 
 /** Options of {@link startPaperBroker}. */
 export interface StartPaperBrokerOptions {
@@ -290,6 +290,7 @@ export {
   propertySeed,
   SEED_ENV,
 } from './property.js';
+export { StaticMarket, type StaticMarketOptions } from './static-market.js';
 export {
   type AdvanceableClock,
   type EventuallyOptions,

@@ -1,27 +1,26 @@
 /**
  * The broker: drives the pure engine with time, ids and market data, persists every command's events
- * (plus the id counters) before the answer is sent — commands of one event-loop turn share one SQLite
- * transaction (group commit) — publishes order updates
- * to the order feed, and feeds market quotes into the engine (fills, stop triggers, GTT rules).
+ * (plus the id counters) through its {@link Ledger} before the answer is sent (commands of one event-loop
+ * turn share one SQLite transaction; a failed one restores the engine from the database), publishes
+ * order updates to the order feed, and feeds market quotes into the engine (fills, stop triggers, GTT).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, type OrderUpdateCode } from '@smartapi-ts/protocol';
+import { ErrorCode, errorInfo, type OrderUpdateCode } from '@smartapi-ts/protocol';
 import type { PaperConfig } from '../config.js';
-import { Engine } from '../engine/engine.js';
-import { restoreState } from '../engine/state.js';
+import type { Engine } from '../engine/engine.js';
+import { isRejection, type Result } from '../engine/result.js';
 import type { CommandResult, EngineContext, EngineEvent, QueryContext } from '../engine/types.js';
 import { orderUpdateData } from '../engine/views.js';
 import type { Handler, Handlers } from '../http/api.js';
 import type { HandlerResult } from '../http/reply.js';
+import type { SessionService } from '../identity/sessions.js';
 import * as services from '../market/services.js';
 import type { Market } from '../market/types.js';
-import type { SessionService } from '../session/sessions.js';
 import type { AccountRecord, Store } from '../storage/types.js';
 import { createMarketFeed } from '../ws/market-feed.js';
 import type { OrderFeed } from '../ws/order-feed.js';
-import { PersistentIds } from './ids.js';
-import { eventRow, toEngineRows } from './persist.js';
+import { Ledger } from './ledger.js';
 
 /** Collaborators of a {@link Broker}. */
 export interface BrokerOptions {
@@ -42,15 +41,12 @@ export interface MarketFeedLike {
 /** Interval of the clock driver (AMO release, GTT expiry, day roll), real ms. */
 const CLOCK_DRIVER_MS = 1000;
 
-/** Turns an engine value (`data` or a `Rejection`) into a handler result. */
-export function toHandlerResult(value: unknown): HandlerResult {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const o = value as Record<string, unknown>;
-    if (typeof o.errorcode === 'string' && typeof o.message === 'string' && o.errorcode !== '') {
-      return 'data' in o && o.data !== undefined
-        ? { ok: false, errorcode: o.errorcode, message: o.message, data: o.data }
-        : { ok: false, errorcode: o.errorcode, message: o.message };
-    }
+/** Turns an engine result (response data or a {@link Rejection}) into a handler result. */
+export function toHandlerResult<T>(value: Result<T>): HandlerResult {
+  if (isRejection(value)) {
+    return value.data === undefined
+      ? { ok: false, errorcode: value.errorcode, message: value.message }
+      : { ok: false, errorcode: value.errorcode, message: value.message, data: value.data };
   }
   return { ok: true, data: value === undefined ? null : value };
 }
@@ -60,32 +56,32 @@ export class Broker {
   readonly store: Store;
   readonly market: Market;
   readonly engine: Engine;
+  /** The one write path of engine changes (group commit, recovery from a failed commit). */
+  readonly ledger: Ledger;
   private readonly orderFeed: OrderFeed;
-  private readonly ids: PersistentIds;
   private readonly log: (message: string, err: unknown) => void;
   private unsubscribe: (() => void) | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
-  private pending: EngineEvent[] = [];
-  private waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
-  private flushTimer: ReturnType<typeof setImmediate> | undefined;
 
   constructor(opts: BrokerOptions) {
     this.store = opts.store;
     this.market = opts.market;
     this.orderFeed = opts.orderFeed;
     this.log = opts.log ?? ((m, e) => console.error(m, e));
-    this.ids = new PersistentIds(opts.store, () => opts.market.now());
-    this.engine = new Engine(
-      { rmsRejections: opts.config.rmsRejections },
-      restoreState(toEngineRows(opts.store.rows.loadAll())),
-    );
+    this.ledger = new Ledger({
+      store: opts.store,
+      now: () => opts.market.now(),
+      engine: { rmsRejections: opts.config.rmsRejections },
+      onCommitted: (events) => this.publish(events),
+    });
+    this.engine = this.ledger.engine;
     for (const account of opts.store.accounts.list()) this.ensureAccount(account);
   }
 
   /** The engine's context for a command at the current market time. */
   context(): EngineContext {
-    return { now: this.market.now(), ids: this.ids, market: this.market };
+    return { now: this.market.now(), ids: this.ledger.ids, market: this.market };
   }
 
   private query(): QueryContext {
@@ -104,61 +100,26 @@ export class Broker {
   /**
    * Persists events (and id counters) in one transaction right now, after anything queued for the
    * group commit, then publishes order updates. Throws when the commit fails (nothing is acknowledged
-   * then).
+   * then, and the engine state is restored from the database).
    */
   commit(events: readonly EngineEvent[]): void {
-    this.flushPending();
-    this.write(events);
+    this.ledger.commit(events);
   }
 
   /**
-   * Queues events for the next group commit and resolves once they are durable. Commands that arrive in
-   * the same event-loop turn share one SQLite transaction (one fsync of the WAL), which is what lets
-   * durable throughput grow with load; replies still wait for their own events to be on disk. Everything
-   * is written in the order it was queued, so a market-driven fill is never overwritten by an older row
-   * of the same order.
+   * Queues events for the next group commit and resolves once they are durable (see
+   * {@link Ledger.enqueue}); rejects when their transaction failed.
    */
   enqueue(events: readonly EngineEvent[]): Promise<void> {
-    for (const e of events) this.pending.push(e);
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    this.flushTimer ??= setImmediate(() => this.flushPending());
-    return done;
+    return this.ledger.enqueue(events);
   }
 
   /** Commits everything queued by {@link enqueue} (one transaction) and settles its waiters. */
   flushPending(): void {
-    if (this.flushTimer) clearImmediate(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.waiters.length === 0) return;
-    const events = this.pending;
-    const waiters = this.waiters;
-    this.pending = [];
-    this.waiters = [];
-    try {
-      this.write(events);
-    } catch (err) {
-      for (const w of waiters) w.reject(err);
-      return;
-    }
-    for (const w of waiters) w.resolve();
+    this.ledger.flushPending();
   }
 
-  private write(events: readonly EngineEvent[]): void {
-    if (events.length === 0) return;
-    this.store.transaction(() => {
-      const rows = [];
-      for (const e of events) {
-        if (e.type === 'reset') {
-          if (rows.length) this.store.rows.apply(rows.splice(0));
-          this.store.rows.deleteClient(e.clientcode);
-          continue;
-        }
-        const row = eventRow(e);
-        if (row) rows.push(row);
-      }
-      if (rows.length) this.store.rows.apply(rows);
-      this.ids.flush();
-    });
+  private publish(events: readonly EngineEvent[]): void {
     for (const e of events) {
       if (e.type === 'order' && e.update) this.publishOrder(e.clientcode, e.update, e);
     }
@@ -178,11 +139,30 @@ export class Broker {
 
   /**
    * Runs an engine command: its events join the group commit, and the handler result is returned once
-   * they are durable.
+   * they are durable. When the commit fails the answer is the venue's internal error (`AB2001`): the
+   * command did not happen.
    */
   async run<T>(command: (ctx: EngineContext) => CommandResult<T>): Promise<HandlerResult> {
-    const { result, events } = command(this.context());
-    if (events.length) await this.enqueue(events);
+    let outcome: CommandResult<T>;
+    try {
+      outcome = command(this.context());
+    } catch (err) {
+      this.resync();
+      throw err;
+    }
+    const { result, events } = outcome;
+    if (events.length) {
+      try {
+        await this.enqueue(events);
+      } catch (err) {
+        this.log('command commit failed', err);
+        return {
+          ok: false,
+          errorcode: ErrorCode.INTERNAL_ERROR,
+          message: errorInfo(ErrorCode.INTERNAL_ERROR).message,
+        };
+      }
+    }
     return toHandlerResult(result);
   }
 
@@ -215,8 +195,8 @@ export class Broker {
     const cmd = (
       fn: (clientcode: string, body: unknown, ctx: EngineContext) => CommandResult<unknown>,
     ): Handler => authed((cc, body) => this.run((ctx) => fn.call(e, cc, body, ctx)));
-    const read = (
-      fn: (clientcode: string, body: unknown, params: Readonly<Record<string, string>>) => unknown,
+    const read = <T>(
+      fn: (clientcode: string, body: unknown, params: Readonly<Record<string, string>>) => Result<T>,
     ): Handler => authed((cc, body, params) => toHandlerResult(fn(cc, body, params)));
     return {
       getRMS: read((cc) => e.rms(cc, this.query())),
@@ -285,6 +265,16 @@ export class Broker {
       if (events.length) this.enqueue(events).catch((err: unknown) => this.log(`${what} commit failed`, err));
     } catch (err) {
       this.log(`${what} failed`, err);
+      this.resync();
+    }
+  }
+
+  /** After the engine threw half way through a command: drops whatever it changed (see {@link Ledger.resync}). */
+  private resync(): void {
+    try {
+      this.ledger.resync();
+    } catch (err) {
+      this.log('state resync failed', err);
     }
   }
 
@@ -317,7 +307,7 @@ export class Broker {
   flush(): void {
     try {
       this.flushPending();
-      this.store.transaction(() => this.ids.flush());
+      this.ledger.flushIds();
     } catch {
       // the store may already be closed
     }

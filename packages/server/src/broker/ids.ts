@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { istParts } from '@smartapi-ts/protocol';
-import type { IdSource } from '../engine/types.js';
+import type { IdSource } from '../engine/ports.js';
 import type { Store } from '../storage/types.js';
 
 const p2 = (n: number) => String(n % 100).padStart(2, '0');
@@ -18,7 +18,7 @@ const START: Readonly<Record<string, number>> = {
 
 /** Counter-backed ids: `orderid` = YYMMDD + 9 digits, 16-digit exchange order ids, GTT ids from 1000001. */
 export class PersistentIds implements IdSource {
-  private readonly values: Record<string, number>;
+  private values: Record<string, number>;
   private readonly dirty = new Set<string>();
   private readonly store: Store;
   private readonly now: () => number;
@@ -55,6 +55,12 @@ export class PersistentIds implements IdSource {
 
   gttRuleId(): string {
     return String(this.next('gtt'));
+  }
+
+  /** Forgets counters drawn since the last commit: the values go back to what the store holds. */
+  reload(): void {
+    this.values = { ...START, ...this.store.counters.all() };
+    this.dirty.clear();
   }
 
   /** Writes changed counters; call inside the command's transaction. */

@@ -1,13 +1,13 @@
 /**
  * `accounts reset` without a running server: rebuilds the engine from the stored rows, resets the
- * account's funds, orders, trades, positions, holdings and GTT rules to its starting funds, persists
- * the result in one transaction and ends the account's sessions.
+ * account's funds, orders, trades, positions, holdings and GTT rules to its starting funds and ends the
+ * account's sessions, all in one transaction through the broker's write path ({@link Ledger.commit}).
  */
-import { AccountError } from '../accounts/accounts.js';
-import { Engine } from '../engine/engine.js';
-import { restoreState } from '../engine/state.js';
+
+import type { EngineEvent } from '../engine/types.js';
+import { AccountError } from '../identity/accounts.js';
 import type { AccountRecord, Store } from '../storage/types.js';
-import { eventRow, toEngineRows } from './persist.js';
+import { Ledger } from './ledger.js';
 
 /** Resets an account in a store no server holds. */
 export function resetAccountOffline(
@@ -17,19 +17,13 @@ export function resetAccountOffline(
 ): AccountRecord {
   const account = store.accounts.get(clientcode.toUpperCase());
   if (!account) throw new AccountError(`no such client: ${clientcode}`);
-  const engine = new Engine({}, restoreState(toEngineRows(store.rows.loadAll())));
-  const { events } = engine.hasAccount(account.clientcode)
-    ? engine.resetAccount(account.clientcode, { now }, account.startingFunds)
-    : engine.openAccount(account.clientcode, account.startingFunds, { now });
-  store.transaction(() => {
-    store.rows.deleteClient(account.clientcode);
-    const rows = [];
-    for (const e of events) {
-      const row = eventRow(e);
-      if (row) rows.push(row);
-    }
-    store.rows.apply(rows);
-    store.sessions.revokeAll(account.clientcode, now);
-  });
+  const ledger = new Ledger({ store, now: () => now });
+  const { engine } = ledger;
+  const cc = account.clientcode;
+  // An account the engine never opened may still have stray rows: the `reset` event deletes them.
+  const events: EngineEvent[] = engine.hasAccount(cc)
+    ? engine.resetAccount(cc, { now }, account.startingFunds).events
+    : [{ type: 'reset', clientcode: cc }, ...engine.openAccount(cc, account.startingFunds, { now }).events];
+  ledger.commit(events, () => store.sessions.revokeAll(cc, now));
   return account;
 }

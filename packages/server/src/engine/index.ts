@@ -11,15 +11,26 @@
  * ```
  */
 
-export type { ChargeBreakdown, ChargeLine, ChargeSegment, DatedRate } from './charges.js';
-export { CHARGE_RATES, chargeSummary, chargesFor, estimateCharges, rateOn, sumCharges } from './charges.js';
-export type { FundsFigures, SeedHoldingInput } from './engine.js';
-export { DEFAULT_MARGIN_RATES, Engine, insufficientFunds, productNotAllowed, snapshotOf } from './engine.js';
-export { NoFeeModel } from './fee-model.js';
-export { WalkTheBookFillModel } from './fill-model.js';
-export { marginFor, positionMargin } from './margin.js';
-export type { PositionFigures } from './portfolio.js';
-export { breakEven, positionFigures, unrealisedPnl } from './portfolio.js';
+export type { SeedHoldingInput } from './accounts.js';
+export type { ChargeBreakdown, ChargeLine, ChargeSegment, DatedRate } from './charges/charges.js';
+export {
+  CHARGE_RATES,
+  chargeSummary,
+  chargesFor,
+  estimateCharges,
+  rateOn,
+  sumCharges,
+} from './charges/charges.js';
+export { NoFeeModel } from './charges/fee-model.js';
+export { Engine } from './engine.js';
+export { WalkTheBookFillModel } from './execution/fill-model.js';
+export type * from './ports.js';
+export type { PositionFigures } from './positions/portfolio.js';
+export { breakEven, positionFigures, unrealisedPnl } from './positions/portfolio.js';
+export { isRejection, Rejection, type Result, reject } from './result.js';
+export { insufficientFunds, productNotAllowed } from './risk/checks.js';
+export type { FundsFigures } from './risk/funds.js';
+export { DEFAULT_MARGIN_RATES, marginFor, positionMargin } from './risk/margin.js';
 export {
   emptyState,
   holdingKey,
@@ -27,8 +38,8 @@ export {
   isWorking,
   positionKey,
   restoreState,
+  snapshotOf,
   stateRows,
 } from './state.js';
 export type * from './types.js';
-export { isRejection } from './validate.js';
-export { gttRow, orderDetailsRow, orderRow, orderUpdateData, positionRow, tradeRow } from './views.js';
+export { gttRow, orderDetailsRow, orderUpdateData, positionRow, tradeRow } from './views.js';

@@ -1,7 +1,9 @@
 /**
- * Engine state: construction, keys, working-order / GTT indexes, and `restoreState` (rebuild from rows).
+ * Engine state: record snapshots and keys, construction, working-order / GTT indexes, and `restoreState`
+ * (rebuild from rows).
  */
 import type { Exchange } from '@smartapi-ts/protocol';
+import type { Instrument } from './ports.js';
 import type {
   AccountState,
   EngineRows,
@@ -9,9 +11,27 @@ import type {
   FundsRecord,
   GttRuleRecord,
   HoldingRecord,
+  InstrumentSnapshot,
   OrderRecord,
   PositionRecord,
 } from './types.js';
+
+/** Instrument → the facts copied into order, trade and position rows. */
+export function snapshotOf(inst: Instrument): InstrumentSnapshot {
+  return {
+    exchange: inst.exchange,
+    symboltoken: inst.token,
+    tradingsymbol: inst.symbol,
+    name: inst.name,
+    instrumenttype: inst.instrumentType,
+    segment: inst.segment,
+    lotsize: inst.lotSize,
+    ticksize: inst.tickSize,
+    strike: inst.strike ?? -1,
+    optiontype: inst.optionType ?? '',
+    expiry: inst.expiry ?? 0,
+  };
+}
 
 /** `exchange:token` — the key of the per-instrument indexes. */
 export function instrumentKey(exchange: Exchange | string, token: string): string {

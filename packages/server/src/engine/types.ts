@@ -1,7 +1,8 @@
 /**
  * Types of the paper broker's pure order engine: its persisted records (plain JSON data, integer paise),
- * the events every command emits (row upserts), the context a command receives (time, ids, market) and
- * the pluggable models. See engine/README.md for the purity contract.
+ * the events every command emits (row upserts), the context a command receives (time, ids, market), the
+ * in-memory state and the configuration. The ports it reads (market, ids, fill and fee models) are in
+ * `ports.ts`. See engine/README.md for the purity contract.
  */
 import type {
   Duration,
@@ -14,25 +15,10 @@ import type {
   TransactionType,
   Variety,
 } from '@smartapi-ts/protocol';
-import type { Instrument, Market, Quote, Segment } from '../market/types.js';
+import type { FeeModel, FillModel, IdSource, MarketView, Segment } from './ports.js';
+import type { Result } from './result.js';
 
 // ───────────────────────────── context ─────────────────────────────
-
-/**
- * Id generator implemented by the infrastructure (it persists its counters).
- * Formats: `orderId` = `YYMMDD` + 9-digit counter (15 digits), `uniqueOrderId` = UUID v4,
- * `exchangeOrderId` = 16 digits, `tradeId` = exchange trade id (digits), `gttRuleId` = decimal integer string.
- */
-export interface IdSource {
-  orderId(): string;
-  uniqueOrderId(): string;
-  exchangeOrderId(): string;
-  tradeId(): string;
-  gttRuleId(): string;
-}
-
-/** The part of the simulated market the engine reads (instrument master, latest quote, session state). */
-export type MarketView = Pick<Market, 'instrument' | 'instrumentBySymbol' | 'quote' | 'session'>;
 
 /** Context of a read-only query. */
 export interface QueryContext {
@@ -48,25 +34,14 @@ export interface EngineContext extends QueryContext {
 
 // ───────────────────────────── results ─────────────────────────────
 
-/** A business rejection: the venue error code (protocol `ErrorCode`) and message for `status:false`. */
-export interface Rejection {
-  errorcode: string;
-  message: string;
-  /**
-   * Data the venue still returns with this failure (EDIS `AG1000` returns `ReqId` and nulls); the HTTP
-   * layer puts it into the envelope's `data` (omitted = `null`).
-   */
-  data?: unknown;
-}
-
 /**
- * What a command returns: `result` is the response `data` (exact wire shape) or a {@link Rejection};
+ * What a command returns: `result` is the response `data` (exact wire shape) or a `Rejection`;
  * `events` are the row upserts the command caused, in order. A rejection carries no events, except
  * for placeOrder/modifyOrder RMS rejections, which the venue reports as a successful placement whose
  * order row reads `rejected` (see docs/paper-broker-engine.md).
  */
 export interface CommandResult<T> {
-  result: T | Rejection;
+  result: Result<T>;
   events: EngineEvent[];
 }
 
@@ -222,7 +197,7 @@ export interface FundsRecord {
   initialcash: number;
   /**
    * The account's current trading day (epoch ms of 00:00 IST). A command at a later day first settles the
-   * previous day (see `Engine.rollDay`).
+   * previous day (see `positions/day-roll.ts`).
    */
   tradingday: number;
 }
@@ -317,46 +292,6 @@ export interface EngineState {
 
 // ───────────────────────────── pluggable models ─────────────────────────────
 
-/** One fill proposed by a {@link FillModel}. */
-export interface Fill {
-  /** Paise. */
-  price: number;
-  quantity: number;
-}
-
-/** What the fill model sees of an order. */
-export interface FillRequest {
-  side: TransactionType;
-  /** Unfilled quantity. */
-  quantity: number;
-  /** Limit price in paise, or `undefined` for a market order. */
-  limit: number | undefined;
-  /** `true` when the order just arrived (or just triggered); `false` for a resting order seeing a new quote. */
-  aggressive: boolean;
-  instrument: InstrumentSnapshot;
-}
-
-/**
- * Decides the fills of an order against a quote. Fills must respect the limit (buy ≤ limit, sell ≥ limit)
- * and total at most `quantity`. The default {@link WalkTheBookFillModel} walks the best-5 levels.
- */
-export interface FillModel {
-  fill(order: FillRequest, quote: Quote): Fill[];
-}
-
-/** A charge computed by a {@link FeeModel} (paise). */
-export interface FeeCharge {
-  amount: number;
-}
-
-/**
- * Charges deducted from funds per fill. The default charges nothing (charges are a later issue);
- * `estimateCharges` always uses the dated rate table.
- */
-export interface FeeModel {
-  feeForFill(trade: TradeRecord): FeeCharge;
-}
-
 /** Margin rates as fractions (0.2 = 20 %). */
 export interface MarginRates {
   /** Equity INTRADAY / BO (leverage 5×). @default 0.2 */
@@ -397,6 +332,3 @@ export interface EngineConfig {
    */
   rmsRejections?: 'book' | 'error';
 }
-
-/** Re-exported so engine users need one import. */
-export type { Instrument, Quote };

@@ -2,30 +2,8 @@
  * Input parsing for request bodies the HTTP layer forwards unvalidated: numbers as strings or numbers,
  * `null` treated as absent, extra keys ignored (spec smartapi-rest.md §11, official-requests NOTES.md).
  */
-import {
-  ERROR_CODES,
-  ErrorCode,
-  isEnumValue,
-  tryParseInteger,
-  tryRupeesToPaise,
-} from '@smartapi-ts/protocol';
-import type { Rejection } from './types.js';
-
-/** True when a command/query result is a {@link Rejection} rather than response data. */
-export function isRejection(value: unknown): value is Rejection {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { errorcode?: unknown }).errorcode === 'string' &&
-    typeof (value as { message?: unknown }).message === 'string' &&
-    Object.keys(value).every((k) => k === 'errorcode' || k === 'message' || k === 'data')
-  );
-}
-
-/** Builds a rejection; the message defaults to the protocol table's text for the code. */
-export function reject(errorcode: string, message?: string): Rejection {
-  return { errorcode, message: message ?? ERROR_CODES[errorcode]?.message ?? 'Error' };
-}
+import { ErrorCode, isEnumValue, tryParseInteger, tryRupeesToPaise } from '@smartapi-ts/protocol';
+import { type Rejection, reject } from './result.js';
 
 /** Thrown inside parsers and turned into a {@link Rejection} by {@link parseBody}. */
 export class InputRejection extends Error {

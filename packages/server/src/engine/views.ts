@@ -19,7 +19,7 @@ import {
   formatUtcIsoSeconds,
   OrderUpdateCode,
 } from '@smartapi-ts/protocol';
-import { positionFigures, unrealisedPnl } from './portfolio.js';
+import { positionFigures, unrealisedPnl } from './positions/portfolio.js';
 import type { GttRuleRecord, InstrumentSnapshot, OrderRecord, PositionRecord, TradeRecord } from './types.js';
 
 /** Price decimals of an instrument (4 for currency, else 2). */

@@ -20,7 +20,7 @@ import {
   USER_TYPE,
 } from '@smartapi-ts/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, SessionService } from '../session/sessions.js';
+import type { Principal, SessionService } from '../identity/sessions.js';
 import type { RateLimiter } from './rate-limit.js';
 import { type HandlerResult, sendFailure, sendRateLimited, sendResult } from './reply.js';
 

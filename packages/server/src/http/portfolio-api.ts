@@ -6,7 +6,7 @@
  */
 import { ErrorCode, Header, PORTFOLIO_ROUTES } from '@smartapi-ts/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionService } from '../session/sessions.js';
+import type { SessionService } from '../identity/sessions.js';
 
 /** Portfolio rows of one client. */
 export interface PortfolioSource {

@@ -2,7 +2,7 @@
  * Handlers of the session routes: loginByPassword, generateTokens, getProfile, logout.
  */
 import { ErrorCode } from '@smartapi-ts/protocol';
-import type { SessionService } from '../session/sessions.js';
+import type { SessionService } from '../identity/sessions.js';
 import type { Handlers } from './api.js';
 
 /** The four session handlers. */

@@ -2,81 +2,10 @@
  * The seam between the simulated market (`market/`) and the rest of the paper broker (engine, HTTP,
  * feeds). Everything here is data: prices are integer paise, times epoch milliseconds.
  */
-import type { Exchange, ExchangeType, ScripMasterRow } from '@smartapi-ts/protocol';
+import type { Exchange, ScripMasterRow } from '@smartapi-ts/protocol';
+import type { BookLevel, Instrument, MarketView, Quote, SessionState } from '../engine/ports.js';
 
-/** Market segment, which decides sessions, products and margin rules. */
-export type Segment = 'EQ' | 'IDX' | 'FO' | 'COM' | 'CUR';
-
-/** One tradable (or index) instrument of the universe. */
-export interface Instrument {
-  exchange: Exchange;
-  exchangeType: ExchangeType;
-  token: string;
-  /** Trading symbol (`SBIN-EQ`, `NIFTY25JAN2418000CE`). */
-  symbol: string;
-  /** Underlying / company short name (`SBIN`, `NIFTY`). */
-  name: string;
-  /** Scrip-master instrument type (`''`, `AMXIDX`, `FUTIDX`, `OPTIDX`, `FUTSTK`, `OPTSTK`, `FUTCOM`, …). */
-  instrumentType: string;
-  segment: Segment;
-  lotSize: number;
-  /** Tick size in paise (5 = ₹0.05). 0 for indices. */
-  tickSize: number;
-  /** Maximum quantity of one order (units); Infinity when none. */
-  freezeQty: number;
-  /** Expiry as epoch ms of 00:00 IST of the expiry day; undefined for non-derivatives. */
-  expiry?: number;
-  /** Strike in paise for options. */
-  strike?: number;
-  optionType?: 'CE' | 'PE';
-  /** Token of the underlying (index or equity) for derivatives. */
-  underlyingToken?: string;
-  /** ISIN for equities (holdings need it). */
-  isin?: string;
-  /** Indices are not tradable. */
-  tradable: boolean;
-}
-
-/** One level of the order book. */
-export interface BookLevel {
-  price: number;
-  quantity: number;
-  orders: number;
-}
-
-/** The current state of one instrument (paise, ms). */
-export interface Quote {
-  exchange: Exchange;
-  token: string;
-  /** Increases on every change of this instrument. */
-  sequence: number;
-  /** Exchange time of this snapshot (epoch ms). */
-  timestamp: number;
-  ltp: number;
-  lastTradeQty: number;
-  lastTradeTime: number;
-  /** Volume-weighted average traded price of the day. */
-  avgPrice: number;
-  volume: number;
-  open: number;
-  high: number;
-  low: number;
-  /** Previous day's close. */
-  close: number;
-  openInterest: number;
-  totalBuyQty: number;
-  totalSellQty: number;
-  /** Best five bids, best first (always 5 entries; empty levels are zeros). */
-  bids: BookLevel[];
-  /** Best five asks, best first. */
-  asks: BookLevel[];
-  upperCircuit: number;
-  lowerCircuit: number;
-  high52Week: number;
-  low52Week: number;
-  /** Open interest at the previous day's close (derivatives; 0 otherwise). */
-  prevOpenInterest?: number;
-}
+export type { BookLevel, Instrument, Quote, Segment, SessionState } from '../engine/ports.js';
 
 /** One OHLCV bar (paise); `time` is the bar start. */
 export interface Candle {
@@ -90,11 +19,8 @@ export interface Candle {
   oi: number;
 }
 
-/** Trading-session state of an exchange at an instant. */
-export type SessionState = 'closed' | 'preopen' | 'open' | 'postclose';
-
 /** The market as the rest of the broker sees it. */
-export interface Market {
+export interface Market extends MarketView {
   /** Current market time (simulated or wall clock), epoch ms. */
   now(): number;
   /** Every instrument of the universe. */

@@ -11,7 +11,7 @@ export interface AccountRecord {
   name: string;
   email: string;
   mobileno: string;
-  /** Encoded scrypt hash of the trading PIN (see `accounts/pin-hash.ts`). */
+  /** Encoded scrypt hash of the trading PIN (see `identity/pin-hash.ts`). */
   pinHash: string;
   /** Base32 TOTP secret (RFC 6238, SHA-1, 6 digits, 30 s). */
   totpSecret: string;

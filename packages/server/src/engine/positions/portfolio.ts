@@ -2,7 +2,7 @@
  * Position arithmetic (paise, fractional where averages divide): totals, averages, realised and
  * unrealised P&L, break-even (spec smartapi-rest.md §12.19, portfolio-api.md §7).
  */
-import type { PositionRecord } from './types.js';
+import type { PositionRecord } from '../types.js';
 
 /** Derived figures of one position (paise; averages and P&L may be fractional). */
 export interface PositionFigures {

@@ -2,10 +2,11 @@
  * A tiny, fully manual {@link Market}: a handful of real instruments whose quotes only change when a
  * test calls {@link StaticMarket.setPrice}, and whose clock only moves on {@link StaticMarket.advance}.
  * For deterministic tests of the HTTP layer, durability and the order feed; the product uses the
- * simulated market of `market/`.
+ * simulated market of `@smartapi-ts/paper`.
  */
+
+import type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from '@smartapi-ts/paper';
 import type { Exchange, ExchangeType, ScripMasterRow } from '@smartapi-ts/protocol';
-import type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from '../market/types.js';
 
 /** Options of {@link StaticMarket}. */
 export interface StaticMarketOptions {

@@ -3,8 +3,7 @@
  * level); a market order whose quantity exceeds the visible depth fills the rest at the last level
  * (full fills); a resting limit order fills completely at its limit price when the LTP trades through it.
  */
-import type { BookLevel, Quote } from '../market/types.js';
-import type { Fill, FillModel, FillRequest } from './types.js';
+import type { BookLevel, Fill, FillModel, FillRequest, Quote } from '../ports.js';
 
 /** Walk-the-book fill model (see module comment). */
 export class WalkTheBookFillModel implements FillModel {

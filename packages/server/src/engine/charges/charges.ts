@@ -15,8 +15,10 @@ import {
   tryParseInteger,
   tryRupeesToPaise,
 } from '@smartapi-ts/protocol';
-import type { MarketView, QueryContext, Rejection } from './types.js';
-import { Fields, fail, INVALID_INPUT, parseBody } from './validate.js';
+import type { MarketView } from '../ports.js';
+import type { Rejection } from '../result.js';
+import type { QueryContext } from '../types.js';
+import { Fields, fail, INVALID_INPUT, parseBody } from '../validate.js';
 
 /** Charge segment of one fill. */
 export type ChargeSegment = 'EQ_DELIVERY' | 'EQ_INTRADAY' | 'FUT' | 'OPT';

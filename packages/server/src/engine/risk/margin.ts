@@ -4,8 +4,8 @@
  * currency), option writing on strike × quantity. Option buying = premium. See docs/paper-broker-engine.md.
  */
 import type { ProductType, TransactionType } from '@smartapi-ts/protocol';
-import { positionFigures } from './portfolio.js';
-import type { InstrumentSnapshot, MarginRates, PositionRecord } from './types.js';
+import { positionFigures } from '../positions/portfolio.js';
+import type { InstrumentSnapshot, MarginRates, PositionRecord } from '../types.js';
 
 /** Default margin rates (fractions of value). */
 export const DEFAULT_MARGIN_RATES: Readonly<MarginRates> = Object.freeze({

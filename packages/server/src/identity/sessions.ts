@@ -16,9 +16,9 @@ import {
   type SessionTokens,
   stripBearer,
 } from '@smartapi-ts/protocol';
-import { verifyPin } from '../accounts/pin-hash.js';
 import type { AccountRecord, SessionRecord, Store } from '../storage/types.js';
 import { signJwt, type TokenClaims, type TokenType, verifyJwt } from './jwt.js';
+import { verifyPin } from './pin-hash.js';
 import { verifyTotp } from './totp.js';
 
 /** A business failure: the venue's code and message (answered as an envelope). */

@@ -2,9 +2,9 @@
  * Account administration: create (with generated credentials), list, reset, and the demo account.
  */
 import { randomInt } from 'node:crypto';
-import { newTotpSecret } from '../session/totp.js';
 import type { AccountRecord, Store } from '../storage/types.js';
 import { hashPin } from './pin-hash.js';
+import { newTotpSecret } from './totp.js';
 
 /** The credentials of an account, as `accounts create --json` prints them. */
 export interface AccountCredentials {
@@ -140,19 +140,4 @@ export function listAccounts(store: Store): AccountSummary[] {
     lastLoginAt: a.lastLoginAt ? new Date(a.lastLoginAt).toISOString() : '',
     orders: store.rows.count('order', a.clientcode),
   }));
-}
-
-/**
- * Resets an account to its starting state: deletes its orders, trades, positions, holdings, funds
- * and GTT rules (the engine re-creates funds from the starting amount) and ends its sessions.
- * Must not run while a server holds the database (the server keeps the state in memory).
- */
-export function resetAccount(store: Store, clientcode: string, now: number = Date.now()): AccountRecord {
-  const account = store.accounts.get(clientcode.toUpperCase());
-  if (!account) throw new AccountError(`no such client: ${clientcode}`);
-  store.transaction(() => {
-    store.rows.deleteClient(account.clientcode);
-    store.sessions.revokeAll(account.clientcode, now);
-  });
-  return account;
 }

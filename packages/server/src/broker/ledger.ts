@@ -1,0 +1,168 @@
+/**
+ * The broker's one write path: the engine, its durable id counters and the store, kept in step.
+ *
+ * Every engine change reaches SQLite through {@link Ledger.commit} (now) or {@link Ledger.enqueue} (group
+ * commit: commands of one event-loop turn share one transaction, one fsync of the WAL). The engine mutates
+ * its memory before the commit; when the transaction fails, the ledger rebuilds the engine state and the
+ * id counters from the database, so memory is never ahead of the disk, and every waiter of that batch gets
+ * the error (nothing of the batch is acknowledged or published).
+ */
+import { Engine } from '../engine/engine.js';
+import { restoreState } from '../engine/state.js';
+import type { EngineConfig, EngineEvent } from '../engine/types.js';
+import type { Store } from '../storage/types.js';
+import { PersistentIds } from './ids.js';
+import { eventRow, toEngineRows } from './persist.js';
+
+/** Collaborators of a {@link Ledger}. */
+export interface LedgerOptions {
+  store: Store;
+  /** Current market time (epoch ms), for the dated order ids. */
+  now: () => number;
+  engine?: EngineConfig;
+  /** Called with a batch's events once its transaction committed (order-update fan-out). */
+  onCommitted?: (events: readonly EngineEvent[]) => void;
+}
+
+/** Thrown to the waiters of a batch whose transaction failed (the engine state was restored). */
+export class CommitError extends Error {
+  constructor(cause: unknown) {
+    super(`commit failed, state restored from the database: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
+    this.name = 'CommitError';
+  }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** The engine plus its persistence (see module comment). */
+export class Ledger {
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly ids: PersistentIds;
+  private readonly onCommitted: ((events: readonly EngineEvent[]) => void) | undefined;
+  private pending: EngineEvent[] = [];
+  private extras: (() => void)[] = [];
+  private waiters: Waiter[] = [];
+  private flushTimer: ReturnType<typeof setImmediate> | undefined;
+
+  constructor(opts: LedgerOptions) {
+    this.store = opts.store;
+    this.onCommitted = opts.onCommitted;
+    this.ids = new PersistentIds(opts.store, opts.now);
+    this.engine = new Engine(opts.engine, restoreState(toEngineRows(opts.store.rows.loadAll())));
+  }
+
+  /**
+   * Persists events (and id counters) in one transaction right now, together with anything queued for
+   * the group commit, then publishes them. `alsoInTransaction` runs inside the same transaction (e.g.
+   * ending an account's sessions on reset). Throws a {@link CommitError} when the transaction fails; the
+   * engine state has been restored from the database then.
+   */
+  commit(events: readonly EngineEvent[], alsoInTransaction?: () => void): void {
+    let failure: unknown;
+    let failed = false;
+    for (const e of events) this.pending.push(e);
+    if (alsoInTransaction) this.extras.push(alsoInTransaction);
+    this.waiters.push({
+      resolve: () => {},
+      reject: (err) => {
+        failed = true;
+        failure = err;
+      },
+    });
+    this.flushPending();
+    if (failed) throw failure;
+  }
+
+  /**
+   * Queues events for the next group commit and resolves once they are durable (rejects with a
+   * {@link CommitError} when their transaction failed). Everything is written in the order it was
+   * queued, so a market-driven fill is never overwritten by an older row of the same order.
+   */
+  enqueue(events: readonly EngineEvent[]): Promise<void> {
+    for (const e of events) this.pending.push(e);
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.flushTimer ??= setImmediate(() => this.flushPending());
+    return done;
+  }
+
+  /** Commits everything queued (one transaction) and settles its waiters. */
+  flushPending(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.waiters.length === 0) return;
+    const events = this.pending;
+    const extras = this.extras;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.extras = [];
+    this.waiters = [];
+    try {
+      this.write(events, extras);
+    } catch (err) {
+      const error = this.recover(err);
+      for (const w of waiters) w.reject(error);
+      return;
+    }
+    for (const w of waiters) w.resolve();
+    if (events.length) this.onCommitted?.(events);
+  }
+
+  /**
+   * After the engine threw in the middle of a command (a bug: its change may be half applied), commits what
+   * is queued and rebuilds the engine state and id counters from the database, dropping the half change.
+   */
+  resync(): void {
+    this.flushPending();
+    this.restoreFromDb();
+  }
+
+  /** Writes the id counters that were drawn but not committed yet (shutdown). */
+  flushIds(): void {
+    this.store.transaction(() => this.ids.flush());
+  }
+
+  private write(events: readonly EngineEvent[], extras: readonly (() => void)[]): void {
+    if (events.length === 0 && extras.length === 0) return;
+    this.store.transaction(() => {
+      const rows = [];
+      for (const e of events) {
+        if (e.type === 'reset') {
+          if (rows.length) this.store.rows.apply(rows.splice(0));
+          this.store.rows.deleteClient(e.clientcode);
+          continue;
+        }
+        const row = eventRow(e);
+        if (row) rows.push(row);
+      }
+      if (rows.length) this.store.rows.apply(rows);
+      this.ids.flush();
+      for (const fn of extras) fn();
+    });
+  }
+
+  /**
+   * After a failed transaction: the engine state and the id counters go back to what the database holds
+   * (the rolled-back batch is forgotten). Returns the error for the batch's waiters.
+   */
+  private recover(cause: unknown): Error {
+    try {
+      this.restoreFromDb();
+    } catch (err) {
+      return new Error('commit failed and the state could not be restored from the database', {
+        cause: new AggregateError([cause, err]),
+      });
+    }
+    return new CommitError(cause);
+  }
+
+  private restoreFromDb(): void {
+    this.engine.restore(toEngineRows(this.store.rows.loadAll()));
+    this.ids.reload();
+  }
+}

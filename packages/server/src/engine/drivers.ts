@@ -1,0 +1,96 @@
+/**
+ * The market and clock drivers: what happens without a command. A quote releases AMOs once the session
+ * is open, triggers stop orders on the LTP, fills resting orders the market reached and fires GTT rules
+ * whose trigger the LTP crossed; the clock settles ended trading days, releases AMOs and expires rules.
+ */
+import { istDayStart } from '@smartapi-ts/protocol';
+import type { Run } from './context.js';
+import { WalkTheBookFillModel } from './execution/fill-model.js';
+import { expireGtt, fireGtt } from './gtt.js';
+import { release } from './orders/lifecycle.js';
+import { work } from './orders/matching.js';
+import type { Quote } from './ports.js';
+import { ensureDay } from './positions/day-roll.js';
+import { instrumentKey, isWorking } from './state.js';
+import type { AccountState } from './types.js';
+
+/** One quote of one instrument. O(working orders + armed rules on that instrument). */
+export function onQuote(run: Run, quote: Quote): void {
+  const { core, ctx } = run;
+  const { state } = core;
+  const key = instrumentKey(quote.exchange, quote.token);
+  const open = ctx.market.session(quote.exchange, ctx.now) === 'open';
+  const working = state.workingByInstrument.get(key);
+  if (working && working.size > 0 && open) {
+    const day = istDayStart(ctx.now);
+    const fast = core.fillModel instanceof WalkTheBookFillModel;
+    const ask = quote.asks[0];
+    const bid = quote.bids[0];
+    // Highest buy limit / lowest sell limit the quote can reach (trade-through or touch of the book).
+    const buyReach = Math.min(
+      ask && ask.quantity > 0 && ask.price > 0 ? ask.price : Number.POSITIVE_INFINITY,
+      quote.ltp > 0 ? quote.ltp + 1 : Number.POSITIVE_INFINITY,
+    );
+    const sellReach = Math.max(
+      bid && bid.quantity > 0 && bid.price > 0 ? bid.price : 0,
+      quote.ltp > 0 ? quote.ltp - 1 : 0,
+    );
+    let acc: AccountState | undefined;
+    for (const orderid of [...working]) {
+      const owner = state.workingOwner.get(orderid);
+      if (owner === undefined) continue;
+      if (acc?.clientcode !== owner) {
+        acc = state.accounts.get(owner);
+        if (!acc) continue;
+        if (acc.funds.tradingday < day) ensureDay(run, acc);
+      }
+      const o = acc.orders.get(orderid);
+      if (!o) continue;
+      if (o.amo) {
+        if (open && isWorking(o)) release(run, acc, o, quote);
+        continue;
+      }
+      if (!open) continue;
+      if (fast && o.status === 'open' && o.ordertype === 'LIMIT') {
+        // Resting limits the quote does not reach (the common case on every tick).
+        if (o.transactiontype === 'BUY' ? o.price < buyReach : o.price > sellReach) continue;
+      }
+      if (isWorking(o)) work(run, acc, o, quote, false);
+    }
+  }
+  const rules = state.gttByInstrument.get(key);
+  if (open && rules && rules.size > 0 && quote.ltp > 0) {
+    for (const id of [...rules]) {
+      const owner = state.gttOwner.get(id);
+      const acc = owner === undefined ? undefined : state.accounts.get(owner);
+      const rule = acc?.gttRules.get(id);
+      if (!acc || !rule || rule.status !== 'NEW') continue;
+      ensureDay(run, acc);
+      if (expireGtt(run, rule)) continue;
+      const hit = rule.direction === 'up' ? quote.ltp >= rule.triggerprice : quote.ltp <= rule.triggerprice;
+      if (hit) fireGtt(run, acc, rule);
+    }
+  }
+}
+
+/**
+ * The clock: settles accounts whose trading day ended, releases AMOs on exchanges whose session is open
+ * (at the latest quotes) and expires GTT rules.
+ */
+export function onClock(run: Run): void {
+  const { core, ctx } = run;
+  const { state } = core;
+  for (const acc of state.accounts.values()) ensureDay(run, acc);
+  for (const [orderid, owner] of [...state.workingOwner]) {
+    const acc = state.accounts.get(owner);
+    const o = acc?.orders.get(orderid);
+    if (!acc || !o?.amo || !isWorking(o)) continue;
+    if (ctx.market.session(o.exchange, ctx.now) !== 'open') continue;
+    const quote = ctx.market.quote(o.exchange, o.symboltoken);
+    if (quote) release(run, acc, o, quote);
+  }
+  for (const [id, owner] of [...state.gttOwner]) {
+    const rule = state.accounts.get(owner)?.gttRules.get(id);
+    if (rule) expireGtt(run, rule);
+  }
+}

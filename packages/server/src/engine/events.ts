@@ -1,0 +1,51 @@
+/**
+ * The events a command emits: row upserts in order, each a snapshot (later mutation of the record never
+ * changes an emitted event).
+ */
+import type { OrderUpdateCode } from '@smartapi-ts/protocol';
+import type {
+  EngineEvent,
+  FundsRecord,
+  GttRuleRecord,
+  HoldingRecord,
+  OrderRecord,
+  PositionRecord,
+  TradeRecord,
+} from './types.js';
+
+/** Collects the events of one command or driver run. */
+export class Emitter {
+  readonly events: EngineEvent[] = [];
+
+  /** An order row, with the order-update code to push (AB01–AB11) when the feed should hear of it. */
+  order(o: OrderRecord, update?: OrderUpdateCode): void {
+    const e: EngineEvent = { type: 'order', clientcode: o.clientcode, order: { ...o } };
+    if (update) e.update = update;
+    this.events.push(e);
+  }
+
+  trade(t: TradeRecord): void {
+    this.events.push({ type: 'trade', clientcode: t.clientcode, trade: { ...t } });
+  }
+
+  position(p: PositionRecord): void {
+    this.events.push({ type: 'position', clientcode: p.clientcode, position: { ...p } });
+  }
+
+  holding(h: HoldingRecord): void {
+    this.events.push({ type: 'holding', clientcode: h.clientcode, holding: { ...h } });
+  }
+
+  funds(f: FundsRecord): void {
+    this.events.push({ type: 'funds', clientcode: f.clientcode, funds: { ...f } });
+  }
+
+  gtt(r: GttRuleRecord): void {
+    this.events.push({ type: 'gtt', clientcode: r.clientcode, rule: { ...r } });
+  }
+
+  /** Deletes every row of the account (account reset). */
+  reset(clientcode: string): void {
+    this.events.push({ type: 'reset', clientcode });
+  }
+}

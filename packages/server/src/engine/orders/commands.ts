@@ -1,0 +1,87 @@
+/**
+ * The order commands (`placeOrder`, `modifyOrder`, `cancelOrder`), run inside the engine's command
+ * prologue (`context.ts`): parse, check, then change state.
+ */
+import type { OrderIdResponse, OrderStatus, PlaceOrderResponse } from '@smartapi-ts/protocol';
+import { ErrorCode } from '@smartapi-ts/protocol';
+import type { Run } from '../context.js';
+import { isRejection, type Result, reject } from '../result.js';
+import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
+import { availableFunds, orderMargin } from '../risk/funds.js';
+import { indexOrder, isWorking, setBlocked } from '../state.js';
+import type { AccountState, OrderRecord } from '../types.js';
+import { INVALID_INPUT, parseBody } from '../validate.js';
+import { cancelRest, legsOf, submit } from './lifecycle.js';
+import { work } from './matching.js';
+import { parseCancel, parseModify, parseOrder } from './parse.js';
+
+/**
+ * `placeOrder` (spec §12.6). Input errors are rejections without an order; risk-check rejections create a
+ * `rejected` order row and answer its ids (`rmsRejections: 'book'`) or AB4001 with the ids in `data`.
+ */
+export function placeOrder(run: Run, acc: AccountState, body: unknown): Result<PlaceOrderResponse> {
+  const spec = parseBody(() => parseOrder(body, run.ctx));
+  if (isRejection(spec)) return spec;
+  const o = submit(run, acc, spec, '', '');
+  const ids = { script: o.tradingsymbol, orderid: o.orderid, uniqueorderid: o.uniqueorderid };
+  if (o.status === 'rejected' && run.core.rmsRejections === 'error') {
+    // Risk-check rejection: the row stays in the book (as at the venue) and the answer says so at once.
+    return reject(ErrorCode.ORDER_REJECTED_BY_RMS, o.text, ids);
+  }
+  return ids;
+}
+
+/**
+ * `modifyOrder` (spec §12.7): only working orders. A failed check leaves the order as it was. A modified
+ * resting order reads `open` again and is matched at once; the feed gets AB11 then AB04 (AB08 for an AMO).
+ */
+export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<OrderIdResponse> {
+  const { core, ctx, em } = run;
+  const parsed = parseBody(() => parseModify(acc, body));
+  if (isRejection(parsed)) return parsed;
+  const { o } = parsed;
+  const inst = ctx.market.instrument(o.exchange, o.symboltoken);
+  const candidate: OrderRecord = {
+    ...o,
+    ordertype: parsed.ordertype,
+    duration: parsed.duration,
+    quantity: parsed.qty,
+    price: parsed.price,
+    triggerprice: parsed.trigger,
+    disclosedquantity: parsed.disclosed,
+  };
+  const text = inst
+    ? rmsCheck(core.state, acc, candidate, inst, ctx, o.orderid)
+    : 'Symbol details not available';
+  if (text !== undefined) return reject(INVALID_INPUT, text);
+  const margin = orderMargin(core.state, core.rates, acc, candidate, ctx.market, o.orderid);
+  const available = availableFunds(acc, ctx.market, core.rates) + o.blockedmargin;
+  if (margin > available) return reject(INVALID_INPUT, insufficientFunds(available, margin));
+  const { blockedmargin: _old, ...changes } = candidate;
+  Object.assign(o, changes, { updatedat: ctx.now });
+  setBlocked(acc, o, margin);
+  if (o.amo) {
+    em.order(o, 'AB08');
+  } else {
+    if (!isStop(o.ordertype)) o.triggered = false;
+    const resting: OrderStatus = isStop(o.ordertype) && !o.triggered ? 'trigger pending' : 'open';
+    o.status = resting;
+    em.order(o, 'AB11');
+    em.order(o, 'AB04');
+    const quote = ctx.market.quote(o.exchange, o.symboltoken);
+    if (quote && ctx.market.session(o.exchange, ctx.now) === 'open') work(run, acc, o, quote, true);
+  }
+  indexOrder(core.state, o);
+  return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
+}
+
+/** `cancelOrder` (spec §12.8): only working orders; cancelling a ROBO leg cancels its sibling. */
+export function cancelOrder(run: Run, acc: AccountState, body: unknown): Result<OrderIdResponse> {
+  const o = parseBody(() => parseCancel(acc, body));
+  if (isRejection(o)) return o;
+  cancelRest(run, o, '');
+  if (o.parentorderid) {
+    for (const sib of legsOf(acc, o.parentorderid)) if (isWorking(sib)) cancelRest(run, sib, '');
+  }
+  return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
+}

@@ -1,0 +1,152 @@
+/**
+ * The engine's ports: the market facts it reasons about (instrument, quote, book level, session), the
+ * market view and id source a command receives, and the pluggable fill and fee models. Infrastructure
+ * implements them (`market/` re-exports these types and its `Market` extends {@link MarketView}); the
+ * engine depends on nothing outside this folder but the protocol. Prices are integer paise, times epoch ms.
+ */
+import type { Exchange, ExchangeType, TransactionType } from '@smartapi-ts/protocol';
+import type { InstrumentSnapshot, TradeRecord } from './types.js';
+
+// ───────────────────────────── market facts ─────────────────────────────
+
+/** Market segment, which decides sessions, products and margin rules. */
+export type Segment = 'EQ' | 'IDX' | 'FO' | 'COM' | 'CUR';
+
+/** One tradable (or index) instrument of the universe. */
+export interface Instrument {
+  exchange: Exchange;
+  exchangeType: ExchangeType;
+  token: string;
+  /** Trading symbol (`SBIN-EQ`, `NIFTY25JAN2418000CE`). */
+  symbol: string;
+  /** Underlying / company short name (`SBIN`, `NIFTY`). */
+  name: string;
+  /** Scrip-master instrument type (`''`, `AMXIDX`, `FUTIDX`, `OPTIDX`, `FUTSTK`, `OPTSTK`, `FUTCOM`, …). */
+  instrumentType: string;
+  segment: Segment;
+  lotSize: number;
+  /** Tick size in paise (5 = ₹0.05). 0 for indices. */
+  tickSize: number;
+  /** Maximum quantity of one order (units); Infinity when none. */
+  freezeQty: number;
+  /** Expiry as epoch ms of 00:00 IST of the expiry day; undefined for non-derivatives. */
+  expiry?: number;
+  /** Strike in paise for options. */
+  strike?: number;
+  optionType?: 'CE' | 'PE';
+  /** Token of the underlying (index or equity) for derivatives. */
+  underlyingToken?: string;
+  /** ISIN for equities (holdings need it). */
+  isin?: string;
+  /** Indices are not tradable. */
+  tradable: boolean;
+}
+
+/** One level of the order book. */
+export interface BookLevel {
+  price: number;
+  quantity: number;
+  orders: number;
+}
+
+/** The current state of one instrument (paise, ms). */
+export interface Quote {
+  exchange: Exchange;
+  token: string;
+  /** Increases on every change of this instrument. */
+  sequence: number;
+  /** Exchange time of this snapshot (epoch ms). */
+  timestamp: number;
+  ltp: number;
+  lastTradeQty: number;
+  lastTradeTime: number;
+  /** Volume-weighted average traded price of the day. */
+  avgPrice: number;
+  volume: number;
+  open: number;
+  high: number;
+  low: number;
+  /** Previous day's close. */
+  close: number;
+  openInterest: number;
+  totalBuyQty: number;
+  totalSellQty: number;
+  /** Best five bids, best first (always 5 entries; empty levels are zeros). */
+  bids: BookLevel[];
+  /** Best five asks, best first. */
+  asks: BookLevel[];
+  upperCircuit: number;
+  lowerCircuit: number;
+  high52Week: number;
+  low52Week: number;
+  /** Open interest at the previous day's close (derivatives; 0 otherwise). */
+  prevOpenInterest?: number;
+}
+
+/** Trading-session state of an exchange at an instant. */
+export type SessionState = 'closed' | 'preopen' | 'open' | 'postclose';
+
+/** The part of the market the engine reads: instrument master, latest quote, session state. */
+export interface MarketView {
+  instrument(exchange: Exchange, token: string): Instrument | undefined;
+  instrumentBySymbol(exchange: Exchange, symbol: string): Instrument | undefined;
+  /** The latest quote, or undefined for unknown instruments. */
+  quote(exchange: Exchange, token: string): Quote | undefined;
+  /** Session state of an exchange at `at` (epoch ms). */
+  session(exchange: Exchange, at: number): SessionState;
+}
+
+/**
+ * Id generator implemented by the infrastructure (it persists its counters).
+ * Formats: `orderId` = `YYMMDD` + 9-digit counter (15 digits), `uniqueOrderId` = UUID v4,
+ * `exchangeOrderId` = 16 digits, `tradeId` = exchange trade id (digits), `gttRuleId` = decimal integer string.
+ */
+export interface IdSource {
+  orderId(): string;
+  uniqueOrderId(): string;
+  exchangeOrderId(): string;
+  tradeId(): string;
+  gttRuleId(): string;
+}
+
+// ───────────────────────────── pluggable models ─────────────────────────────
+
+/** One fill proposed by a {@link FillModel}. */
+export interface Fill {
+  /** Paise. */
+  price: number;
+  quantity: number;
+}
+
+/** What the fill model sees of an order. */
+export interface FillRequest {
+  side: TransactionType;
+  /** Unfilled quantity. */
+  quantity: number;
+  /** Limit price in paise, or `undefined` for a market order. */
+  limit: number | undefined;
+  /** `true` when the order just arrived (or just triggered); `false` for a resting order seeing a new quote. */
+  aggressive: boolean;
+  instrument: InstrumentSnapshot;
+}
+
+/**
+ * Decides the fills of an order against a quote. Fills must respect the limit (buy ≤ limit, sell ≥ limit)
+ * and total at most `quantity`. The default {@link WalkTheBookFillModel} walks the best-5 levels.
+ */
+export interface FillModel {
+  fill(order: FillRequest, quote: Quote): Fill[];
+}
+
+/** A charge computed by a {@link FeeModel} (paise). */
+export interface FeeCharge {
+  amount: number;
+}
+
+/**
+ * Charges deducted from funds per fill. The default charges nothing (charges are a later issue);
+ * `estimateCharges` always uses the dated rate table.
+ */
+export interface FeeModel {
+  feeForFill(trade: TradeRecord): FeeCharge;
+}
