@@ -1,5 +1,5 @@
 /**
- * The `smartapi` command (bin of the SDK package). See docs/cli.md.
+ * The `smartapi` command (bin of `@smartapi-ts/cli`). See docs/cli.md.
  *
  * Exit codes: 0 success, 1 error (API, network, not logged in, nothing found), 2 usage error.
  */
@@ -17,16 +17,18 @@ import {
 } from '@smartapi-ts/protocol';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
-import { SmartApi } from '../client.js';
-import { AuthenticationError, SmartApiError } from '../errors.js';
-import { MarketFeed } from '../feeds/market-feed.js';
-import { HistoricalData, resample } from '../historical/index.js';
 import {
+  AuthenticationError,
+  HistoricalData,
   type Instrument,
   type InstrumentIndex,
   Instruments,
   type LoadOptions,
-} from '../instruments/index.js';
+  MarketFeed,
+  resample,
+  SmartApi,
+  SmartApiError,
+} from 'smartapi-ts';
 import { type CliSession, deleteSession, loadSession, saveSession, sessionFile } from './config.js';
 import { type Cell, type CliIo, renderCsv, renderJson, renderTable } from './output.js';
 
