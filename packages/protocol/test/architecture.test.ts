@@ -1,11 +1,12 @@
 /**
  * Architecture rules (DESIGN.md §1): the protocol package imports nothing (no packages, no node:
  * built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness);
- * the server never imports the SDK.
+ * the server never imports the SDK; the CLI reaches the SDK and protocol only by package name and never
+ * the server; the SDK never imports the CLI or its terminal libraries.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -105,6 +106,36 @@ test('server never imports the SDK', () => {
       if (s === 'smartapi-ts' || s.startsWith('smartapi-ts/') || s.includes('/sdk/')) {
         bad.push(`${relative(root, f)} imports ${s}`);
       }
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the CLI uses the SDK and the protocol through their package names, and never the server', () => {
+  const files = sourceFiles(join(root, 'packages/cli/src'));
+  assert.ok(files.length > 5, 'cli sources found');
+  const allowed = /^(node:.*|@smartapi-ts\/protocol|smartapi-ts|commander|cli-table3|cli-progress)$/;
+  const bad: string[] = [];
+  for (const f of files) {
+    for (const s of specifiers(stripComments(readFileSync(f, 'utf8')))) {
+      if (s.startsWith('.')) {
+        // relative imports stay inside packages/cli/src
+        if (!resolve(dirname(f), s).startsWith(join(root, 'packages/cli/src/')))
+          bad.push(`${relative(root, f)} imports ${s}`);
+        continue;
+      }
+      if (!allowed.test(s)) bad.push(`${relative(root, f)} imports ${s}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the SDK library does not depend on the CLI or its terminal libraries', () => {
+  const bad: string[] = [];
+  for (const f of sourceFiles(join(root, 'packages/sdk/src'))) {
+    for (const s of specifiers(stripComments(readFileSync(f, 'utf8')))) {
+      if (/^(commander|cli-table3|cli-progress|@smartapi-ts\/cli)$/.test(s) || s.includes('/cli/'))
+        bad.push(`${relative(root, f)} imports ${s}`);
     }
   }
   assert.deepEqual(bad, []);
