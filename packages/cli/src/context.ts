@@ -45,6 +45,7 @@ export const normalizeRoot = (root: string): string => root.replace(/\/+$/, '');
 
 /** One CLI run: created by `main()`, handed to every command's `register()`. */
 export class CliContext {
+  /** The streams and environment of this run (injectable for tests). */
   readonly io: CliIo;
   readonly #cleanups: (() => unknown)[] = [];
 
