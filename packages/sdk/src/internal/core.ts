@@ -100,7 +100,7 @@ function checkRequestOptions(route: string, opts: RequestOptions): Record<string
       bad(`headers: the value of ${name} must be a string without line breaks`);
     extra[name] = value;
   }
-  return extra;
+  return Object.keys(extra).length > 0 ? extra : undefined;
 }
 
 /** What the pipeline needs from the session layer. */
