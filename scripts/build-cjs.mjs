@@ -9,7 +9,7 @@ const libs = [
   { dir: 'packages/protocol', external: [] },
   {
     dir: 'packages/sdk',
-    external: ['@smartapi-ts/protocol', 'ws', 'otpauth', 'commander', 'cli-progress', 'cli-table3'],
+    external: ['@smartapi-ts/protocol', 'ws', 'otpauth'],
   },
 ];
 for (const lib of libs) {

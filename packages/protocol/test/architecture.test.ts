@@ -2,14 +2,15 @@
  * Architecture rules (DESIGN.md §1): the protocol package imports nothing (no packages, no node:
  * built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness) and
  * imports nothing of the server outside its folder; `market/` depends on the engine's ports only; the
- * server never imports the SDK; every package's runtime dependencies are on an allow-list with a
- * reason, and its sources import only packages it declares.
+ * server never imports the SDK; the CLI reaches the SDK and protocol only by package name and never the
+ * server; the SDK never imports the CLI or its terminal libraries; every package's runtime dependencies
+ * are on an allow-list with a reason, and its sources import only packages it declares.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -147,10 +148,13 @@ const ALLOWED_DEPENDENCIES: Record<string, Record<string, string>> = {
     '@smartapi-ts/protocol': 'the wire contract (routes, errors, feed codec)',
     ws: 'WebSocket client of the market and order feeds',
     otpauth: 'TOTP codes for login',
-    // moving to packages/cli: the three below leave the SDK with the CLI
-    commander: 'CLI argument parsing (moving to packages/cli)',
-    'cli-table3': 'CLI tables (moving to packages/cli)',
-    'cli-progress': 'CLI progress bars (moving to packages/cli)',
+  },
+  'packages/cli': {
+    'smartapi-ts': 'the SDK the commands drive',
+    '@smartapi-ts/protocol': 'enums and the live root constant',
+    commander: 'argument parsing',
+    'cli-table3': 'tables',
+    'cli-progress': 'progress bars of instrument sync and candle backfill',
   },
   'packages/server': {
     '@smartapi-ts/protocol': 'the wire contract it serves',
@@ -259,4 +263,34 @@ test('the dependency rules catch violations', () => {
   }
   assert.equal(packageOf('@fastify/swagger/static'), '@fastify/swagger');
   assert.equal(packageOf('ws/lib/x.js'), 'ws');
+});
+
+test('the CLI uses the SDK and the protocol through their package names, and never the server', () => {
+  const files = sourceFiles(join(root, 'packages/cli/src'));
+  assert.ok(files.length > 5, 'cli sources found');
+  const allowed = /^(node:.*|@smartapi-ts\/protocol|smartapi-ts|commander|cli-table3|cli-progress)$/;
+  const bad: string[] = [];
+  for (const f of files) {
+    for (const s of specifiers(stripComments(readFileSync(f, 'utf8')))) {
+      if (s.startsWith('.')) {
+        // relative imports stay inside packages/cli/src
+        if (!resolve(dirname(f), s).startsWith(join(root, 'packages/cli/src/')))
+          bad.push(`${relative(root, f)} imports ${s}`);
+        continue;
+      }
+      if (!allowed.test(s)) bad.push(`${relative(root, f)} imports ${s}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the SDK library does not depend on the CLI or its terminal libraries', () => {
+  const bad: string[] = [];
+  for (const f of sourceFiles(join(root, 'packages/sdk/src'))) {
+    for (const s of specifiers(stripComments(readFileSync(f, 'utf8')))) {
+      if (/^(commander|cli-table3|cli-progress|@smartapi-ts\/cli)$/.test(s) || s.includes('/cli/'))
+        bad.push(`${relative(root, f)} imports ${s}`);
+    }
+  }
+  assert.deepEqual(bad, []);
 });

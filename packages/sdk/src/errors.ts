@@ -16,8 +16,37 @@
  */
 import { type ErrorCategory, errorInfo } from '@smartapi-ts/protocol';
 
+/**
+ * The brand of the SDK's error classes: a registry symbol (`Symbol.for`, so every copy of the SDK in a
+ * process — the ESM build, the CommonJS bundle, two installed versions — uses the same key). Each
+ * class's prototype carries its own kind under it (`'RateLimitError'`, `'ApiError'`, …), so walking an
+ * error's prototype chain yields its kind and every ancestor's kind, whichever copy created it.
+ */
+export const ERROR_KIND = Symbol.for('smartapi-ts.error');
+
+/** Brands a class's prototype with its kind (non-enumerable, so logs and JSON do not show it). */
+function brand(cls: abstract new (...args: never[]) => Error, kind: string): void {
+  Object.defineProperty(cls.prototype, ERROR_KIND, { value: kind, enumerable: false, writable: false });
+}
+
+/**
+ * True when `e` is an error of the SDK class called `kind` or of a subclass, created by any copy of the
+ * SDK. It walks the prototype chain for the brand and also requires `name` to be a string, so a foreign
+ * error that happens to share a name (the DOM's `TimeoutError`, `AbortError`) never matches.
+ */
+function isKind(e: unknown, kind: string): boolean {
+  if (typeof e !== 'object' || e === null || typeof (e as { name?: unknown }).name !== 'string') return false;
+  for (let p: object | null = Object.getPrototypeOf(e); p !== null; p = Object.getPrototypeOf(p)) {
+    if (Object.hasOwn(p, ERROR_KIND) && (p as Record<symbol, unknown>)[ERROR_KIND] === kind) return true;
+  }
+  return false;
+}
+
 /** Base class of every error the SDK throws. */
 export class SmartApiError extends Error {
+  static {
+    brand(SmartApiError, 'SmartApiError');
+  }
   override name = 'SmartApiError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -45,6 +74,9 @@ export interface ApiErrorInit {
 
 /** An error answer from the venue (or the paper broker). */
 export class ApiError extends SmartApiError {
+  static {
+    brand(ApiError, 'ApiError');
+  }
   override name = 'ApiError';
   /** The venue's error code. */
   readonly code: string;
@@ -84,35 +116,59 @@ export class ApiError extends SmartApiError {
 
 /** Credentials, tokens or sessions were rejected (AG8001–AG8004, AB8050, AB1007, AB1050, …). */
 export class AuthenticationError extends ApiError {
+  static {
+    brand(AuthenticationError, 'AuthenticationError');
+  }
   override name = 'AuthenticationError';
 }
 /** The account may not do this (AB1006, …). */
 export class PermissionError extends ApiError {
+  static {
+    brand(PermissionError, 'PermissionError');
+  }
   override name = 'PermissionError';
 }
 /** Invalid parameters, detected by the venue or by the SDK before sending (then `httpStatus` is 0). */
 export class InputError extends ApiError {
+  static {
+    brand(InputError, 'InputError');
+  }
   override name = 'InputError';
 }
 /** The venue refused an order, GTT rule or conversion (AB2002, AB1017, …). */
 export class OrderRejectedError extends ApiError {
+  static {
+    brand(OrderRejectedError, 'OrderRejectedError');
+  }
   override name = 'OrderRejectedError';
 }
 /** An id or book was not found (AB1013–AB1016, AB9013). */
 export class NotFoundError extends ApiError {
+  static {
+    brand(NotFoundError, 'NotFoundError');
+  }
   override name = 'NotFoundError';
 }
 /** The venue's rate limit answer (HTTP 403 with a plain-text body). */
 export class RateLimitError extends ApiError {
+  static {
+    brand(RateLimitError, 'RateLimitError');
+  }
   override name = 'RateLimitError';
 }
 /** The venue failed (5xx, AB1004, AB2001, non-JSON or malformed body). */
 export class ServerError extends ApiError {
+  static {
+    brand(ServerError, 'ServerError');
+  }
   override name = 'ServerError';
 }
 
 /** The request never got an answer (DNS, refused, reset, TLS). */
 export class ConnectionError extends SmartApiError {
+  static {
+    brand(ConnectionError, 'ConnectionError');
+  }
   override name = 'ConnectionError';
   /** Route name, when the error happened during a REST call. */
   readonly route?: string;
@@ -130,10 +186,16 @@ export class ConnectionError extends SmartApiError {
 }
 /** No answer within the timeout. */
 export class TimeoutError extends ConnectionError {
+  static {
+    brand(TimeoutError, 'TimeoutError');
+  }
   override name = 'TimeoutError';
 }
 /** The caller aborted the operation through its `AbortSignal`. */
 export class AbortError extends SmartApiError {
+  static {
+    brand(AbortError, 'AbortError');
+  }
   override name = 'AbortError';
 }
 
@@ -161,6 +223,9 @@ export interface Reconciliation {
  * SDK does not know whether the venue applied it. `reconciliation` says what the order book showed.
  */
 export class UnknownOutcomeError extends SmartApiError {
+  static {
+    brand(UnknownOutcomeError, 'UnknownOutcomeError');
+  }
   override name = 'UnknownOutcomeError';
   readonly route: string;
   readonly reconciliation: Reconciliation;
@@ -185,6 +250,9 @@ export class UnknownOutcomeError extends SmartApiError {
 
 /** A WebSocket feed failed. */
 export class FeedError extends SmartApiError {
+  static {
+    brand(FeedError, 'FeedError');
+  }
   override name = 'FeedError';
   /** Venue error code (`E1001`, `E1002`), HTTP status of a refused upgrade as a string, or a local code. */
   readonly code: string;
@@ -195,10 +263,16 @@ export class FeedError extends SmartApiError {
 }
 /** The feed refused our credentials (HTTP 401/403 on upgrade, `x-error-message`). Not retried. */
 export class FeedAuthError extends FeedError {
+  static {
+    brand(FeedAuthError, 'FeedAuthError');
+  }
   override name = 'FeedAuthError';
 }
 /** A binary frame could not be decoded. */
 export class FeedDecodeError extends FeedError {
+  static {
+    brand(FeedDecodeError, 'FeedDecodeError');
+  }
   override name = 'FeedDecodeError';
 }
 
@@ -220,18 +294,55 @@ export function apiErrorFromCode(init: ApiErrorInit): ApiError {
   return new Cls({ ...init, message: init.message || info.message });
 }
 
-/** Type guards. */
-export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
+/*
+ * Type guards. Each one recognises errors of its class and subclasses from any copy of the SDK loaded in
+ * the process: `instanceof` first (same copy), then the {@link ERROR_KIND} brand on the prototype chain
+ * (an error created by the CommonJS build seen by the ESM build's guard, or vice versa). Prefer them to
+ * `instanceof` in code that may receive errors from another copy.
+ */
+/** True for every error the SDK throws. */
+export const isSmartApiError = (e: unknown): e is SmartApiError =>
+  e instanceof SmartApiError || isKind(e, 'SmartApiError');
+/** True for an error answer from the venue (any {@link ApiError} subclass). */
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError || isKind(e, 'ApiError');
+/** True for {@link AuthenticationError}. */
 export const isAuthenticationError = (e: unknown): e is AuthenticationError =>
-  e instanceof AuthenticationError;
-export const isRateLimitError = (e: unknown): e is RateLimitError => e instanceof RateLimitError;
-export const isInputError = (e: unknown): e is InputError => e instanceof InputError;
-export const isOrderRejectedError = (e: unknown): e is OrderRejectedError => e instanceof OrderRejectedError;
-export const isNotFoundError = (e: unknown): e is NotFoundError => e instanceof NotFoundError;
-export const isServerError = (e: unknown): e is ServerError => e instanceof ServerError;
-export const isConnectionError = (e: unknown): e is ConnectionError => e instanceof ConnectionError;
-export const isTimeoutError = (e: unknown): e is TimeoutError => e instanceof TimeoutError;
-export const isAbortError = (e: unknown): e is AbortError => e instanceof AbortError;
-export const isFeedError = (e: unknown): e is FeedError => e instanceof FeedError;
+  e instanceof AuthenticationError || isKind(e, 'AuthenticationError');
+/** True for {@link PermissionError}. */
+export const isPermissionError = (e: unknown): e is PermissionError =>
+  e instanceof PermissionError || isKind(e, 'PermissionError');
+/** True for {@link RateLimitError}. */
+export const isRateLimitError = (e: unknown): e is RateLimitError =>
+  e instanceof RateLimitError || isKind(e, 'RateLimitError');
+/** True for {@link InputError}. */
+export const isInputError = (e: unknown): e is InputError =>
+  e instanceof InputError || isKind(e, 'InputError');
+/** True for {@link OrderRejectedError}. */
+export const isOrderRejectedError = (e: unknown): e is OrderRejectedError =>
+  e instanceof OrderRejectedError || isKind(e, 'OrderRejectedError');
+/** True for {@link NotFoundError}. */
+export const isNotFoundError = (e: unknown): e is NotFoundError =>
+  e instanceof NotFoundError || isKind(e, 'NotFoundError');
+/** True for {@link ServerError}. */
+export const isServerError = (e: unknown): e is ServerError =>
+  e instanceof ServerError || isKind(e, 'ServerError');
+/** True for {@link ConnectionError} (and {@link TimeoutError}). */
+export const isConnectionError = (e: unknown): e is ConnectionError =>
+  e instanceof ConnectionError || isKind(e, 'ConnectionError');
+/** True for {@link TimeoutError}. */
+export const isTimeoutError = (e: unknown): e is TimeoutError =>
+  e instanceof TimeoutError || isKind(e, 'TimeoutError');
+/** True for {@link AbortError}. */
+export const isAbortError = (e: unknown): e is AbortError =>
+  e instanceof AbortError || isKind(e, 'AbortError');
+/** True for {@link FeedError} (and its subclasses). */
+export const isFeedError = (e: unknown): e is FeedError => e instanceof FeedError || isKind(e, 'FeedError');
+/** True for {@link FeedAuthError}. */
+export const isFeedAuthError = (e: unknown): e is FeedAuthError =>
+  e instanceof FeedAuthError || isKind(e, 'FeedAuthError');
+/** True for {@link FeedDecodeError}. */
+export const isFeedDecodeError = (e: unknown): e is FeedDecodeError =>
+  e instanceof FeedDecodeError || isKind(e, 'FeedDecodeError');
+/** True for {@link UnknownOutcomeError}. */
 export const isUnknownOutcomeError = (e: unknown): e is UnknownOutcomeError =>
-  e instanceof UnknownOutcomeError;
+  e instanceof UnknownOutcomeError || isKind(e, 'UnknownOutcomeError');

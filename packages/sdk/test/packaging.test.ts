@@ -46,7 +46,7 @@ test('import loads the ES module builds', () => {
 
 test('publint finds no packaging problems in the published packages', async () => {
   const { publint } = await import('publint');
-  for (const dir of ['packages/protocol', 'packages/sdk', 'packages/server']) {
+  for (const dir of ['packages/protocol', 'packages/sdk', 'packages/cli', 'packages/server']) {
     const { messages } = await publint({ pkgDir: `${root}${dir}`, pack: false, level: 'suggestion' });
     assert.deepEqual(
       messages.map((m) => `${m.type} ${m.code} ${m.path.join('.')}`),

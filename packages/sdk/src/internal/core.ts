@@ -11,12 +11,14 @@ import {
   type RouteDef,
   type RouteName,
   routePath,
+  WireHeader,
 } from '@smartapi-ts/protocol';
 import {
   AbortError,
   ApiError,
   AuthenticationError,
   ConnectionError,
+  InputError,
   UnknownOutcomeError,
 } from '../errors.js';
 import { type Clock, sleep } from './clock.js';
@@ -36,6 +38,69 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Timeout of each HTTP attempt in ms. @default the client's `timeout` (7000) */
   timeout?: number;
+  /**
+   * Retries after the first attempt for this call, overriding the client's `retry.retries` (`0`: no
+   * retry). It only changes how many times; what is retried stays the same: reads retry on connection
+   * failures, timeouts, 5xx, retryable venue codes and the rate-limit answer, while order and GTT writes
+   * and conversions are still never retried blindly — only when the venue certainly did not act (the
+   * rate-limit answer, or a connection that was never established). Backoff delays are the client's.
+   * A session refresh and its one replay do not count as a retry.
+   * @default the client's `retry.retries` (3)
+   */
+  maxRetries?: number;
+  /**
+   * Extra request headers for this call (a tracing id, a header your proxy needs), sent on every
+   * attempt. The SDK's own headers cannot be replaced: naming `Authorization`, `X-PrivateKey`,
+   * `X-UserType`, `X-SourceID`, `X-ClientLocalIP`, `X-ClientPublicIP`, `X-MACAddress`,
+   * `Content-Type`, `Accept` or a header the transport manages (`Host`, `Content-Length`,
+   * `Connection`, …), in any letter case, fails with an `InputError` before anything is sent. Set the
+   * identity headers with the client options instead.
+   */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Header names (lower case) a caller may not set through {@link RequestOptions.headers}: the SDK's
+ * identity and auth headers, and the headers the HTTP transport manages.
+ */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  ...Object.values(WireHeader).map((h) => h.toLowerCase()),
+  'host',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'proxy-authorization',
+]);
+
+/** RFC 9110 token characters of a header name. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Checks the per-call options that need it; throws `InputError` (nothing sent). */
+function checkRequestOptions(route: string, opts: RequestOptions): Record<string, string> | undefined {
+  const bad = (message: string): never => {
+    throw new InputError({ code: '', message, httpStatus: 0, route });
+  };
+  const n = opts.maxRetries;
+  if (n !== undefined && !(typeof n === 'number' && Number.isSafeInteger(n) && n >= 0))
+    bad(`maxRetries must be a whole number ≥ 0, got ${String(n)}`);
+  const h: unknown = opts.headers;
+  if (h === undefined) return undefined;
+  if (h === null || typeof h !== 'object' || Array.isArray(h)) return bad('headers must be an object');
+  const extra: Record<string, string> = {};
+  for (const [name, value] of Object.entries(h)) {
+    if (!HEADER_NAME.test(name)) bad(`headers: ${JSON.stringify(name)} is not a valid header name`);
+    if (RESERVED_HEADERS.has(name.toLowerCase()))
+      bad(`headers: ${name} is set by the SDK and cannot be overridden per call`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value))
+      bad(`headers: the value of ${name} must be a string without line breaks`);
+    extra[name] = value;
+  }
+  return Object.keys(extra).length > 0 ? extra : undefined;
 }
 
 /** What the pipeline needs from the session layer. */
@@ -125,7 +190,17 @@ export class RestCore {
   call(name: RouteName, spec: CallSpec = {}, opts?: RequestOptions): Promise<Decoded> {
     const route = ROUTES[name];
     const path = spec.pathParams ? routePath(name, spec.pathParams) : route.path;
-    if (this.config.coalesceReads && route.method === 'GET' && !spec.pathParams && !opts?.signal) {
+    let extra: Record<string, string> | undefined;
+    if (opts) {
+      try {
+        extra = checkRequestOptions(name, opts);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    // Calls with their own headers or retry count never share a request with other callers.
+    const shareable = !opts?.signal && !extra && opts?.maxRetries === undefined;
+    if (this.config.coalesceReads && route.method === 'GET' && !spec.pathParams && shareable) {
       const joined = this.#pending.get(path);
       // each joiner gets its own copy, so one caller mutating its result cannot affect another
       if (joined) return joined.then((d) => ({ data: structuredClone(d.data), message: d.message }));
@@ -133,7 +208,7 @@ export class RestCore {
       // after the joiner was called, so coalescing never returns a stale book.
       let dispatched = false;
       let p: Promise<Decoded> | undefined;
-      p = this.#run(route, path, spec, opts, () => {
+      p = this.#run(route, path, spec, opts, extra, () => {
         if (dispatched) return;
         dispatched = true;
         if (p !== undefined && this.#pending.get(path) === p) this.#pending.delete(path);
@@ -141,7 +216,7 @@ export class RestCore {
       if (!dispatched) this.#pending.set(path, p);
       return p;
     }
-    return this.#run(route, path, spec, opts, undefined);
+    return this.#run(route, path, spec, opts, extra, undefined);
   }
 
   async #run(
@@ -149,12 +224,14 @@ export class RestCore {
     path: string,
     spec: CallSpec,
     opts: RequestOptions | undefined,
+    extra: Readonly<Record<string, string>> | undefined,
     onDispatch: (() => void) | undefined,
   ): Promise<Decoded> {
     const { config } = this;
     const name = route.name;
     const signal = opts?.signal;
     const timeoutMs = opts?.timeout ?? config.timeoutMs;
+    const retries = opts?.maxRetries ?? config.retry.retries;
     let attempt = 0;
     let recovered = false;
     for (;;) {
@@ -190,7 +267,8 @@ export class RestCore {
         body = b === undefined ? '{}' : JSON.stringify(b);
       }
       const bearer = jwt ?? spec.bearer;
-      const headers = bearer === undefined ? config.headers.base() : config.headers.withAuth(bearer);
+      const own = bearer === undefined ? config.headers.base() : config.headers.withAuth(bearer);
+      const headers = extra ? { ...extra, ...own } : own;
       const started = config.logger.enabled ? config.clock.now() : 0;
       try {
         const res = await config.transport.send({
@@ -227,7 +305,7 @@ export class RestCore {
           await this.session.recover(jwt, err, signal);
           continue;
         }
-        if (attempt < config.retry.retries && isRetryable(err, route.unsafeWrite)) {
+        if (attempt < retries && isRetryable(err, route.unsafeWrite)) {
           const wait = backoffMs(config.retry, attempt, err, config.random);
           config.logger.warn('smartapi retry', {
             route: name,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
-import { sessionFile } from '../src/cli/config.js';
-import { main, parseInterval } from '../src/cli/main.js';
+import { sessionFile } from '../src/config.js';
+import { main, parseInterval } from '../src/main.js';
 
 let broker: PaperBroker;
 let dir: string;

@@ -7,6 +7,8 @@ import Table from 'cli-table3';
 export interface CliIo {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  /** Where confirmation answers are read from. */
+  stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
 }
 
@@ -35,6 +37,14 @@ export function csvField(v: Cell): string {
 /** Renders rows as CSV with a header line. */
 export function renderCsv(head: string[], rows: Cell[][]): string {
   return `${[head, ...rows].map((r) => r.map(csvField).join(',')).join('\n')}\n`;
+}
+
+/** Renders an object as a two-column table (field, value). */
+export function renderFields(record: Readonly<Record<string, Cell>>): string {
+  return renderTable(
+    ['Field', 'Value'],
+    Object.entries(record).map(([k, v]) => [k, v]),
+  );
 }
 
 /** JSON for scripts (one document, trailing newline). */
