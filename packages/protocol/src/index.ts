@@ -9,6 +9,7 @@ export * from './feed/index.js';
 export * from './headers.js';
 export * from './money.js';
 export * from './routes.js';
+export * from './rules/index.js';
 export * from './time.js';
 export type * from './types.js';
 export * from './ws.js';
