@@ -24,12 +24,16 @@ export * from './responses.js';
 /**
  * Checks a request body against its route's rules. Returns `{ ok: true }`, or the first failure with
  * the venue's `errorcode` and `message` (exactly what the paper broker answers for the same body).
- * Routes without body rules (GET routes) always pass.
+ * Routes without body rules (GET routes) always pass; a body whose fields are all optional may be
+ * left out.
  */
 export function checkRequest(route: RouteName, body: unknown): RuleResult {
   const rule = requestRule(route);
   if (!rule) return RULE_OK;
-  const f = checkValue(rule.schema, body, '', true);
+  // A body with no required field may be left out (logout without a client code).
+  const optionalOnly = (rule.schema.required ?? []).length === 0;
+  const input = optionalOnly && (body === undefined || body === null) ? {} : body;
+  const f = checkValue(rule.schema, input, '', true);
   if (f) return f;
-  return rule.refine?.(body) ?? RULE_OK;
+  return rule.refine?.(input) ?? RULE_OK;
 }
