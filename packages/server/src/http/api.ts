@@ -254,7 +254,10 @@ function responseSchemas(route: RouteDef): Record<string, unknown> {
     },
     ...(route.auth
       ? {
-          401: { description: 'AG8001 Invalid Token / AG8003 Token missing / AG8004 api key', ...GATEWAY_ENVELOPE_SCHEMA },
+          401: {
+            description: 'AG8001 Invalid Token / AG8003 Token missing / AG8004 api key',
+            ...GATEWAY_ENVELOPE_SCHEMA,
+          },
           403: {
             description: 'AG8002 Token Expired (gateway envelope), or the plain-text rate-limit answer',
             ...GATEWAY_ENVELOPE_SCHEMA,
