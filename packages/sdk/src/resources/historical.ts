@@ -46,7 +46,7 @@ export function candleBody(route: 'getCandleData' | 'getOIData', params: unknown
   const o = obj(route, params);
   const body = {
     exchange: enumStr(o, 'exchange'),
-    symboltoken: str(o, 'symboltoken'),
+    symboltoken: o.symboltoken,
     interval: enumStr(o, 'interval'),
     fromdate: dateField(o, 'fromdate'),
     todate: dateField(o, 'todate'),

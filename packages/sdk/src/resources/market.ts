@@ -54,7 +54,7 @@ export class Market {
     const body = buildBody(o, {
       exchange: enumStr(o, 'exchange'),
       tradingsymbol: o.tradingsymbol,
-      symboltoken: str(o, 'symboltoken'),
+      symboltoken: o.symboltoken,
     });
     check(R, body);
     let data = (await this.#ctx.core.call(R, { body }, opts)).data;
