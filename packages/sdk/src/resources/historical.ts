@@ -11,7 +11,7 @@ import {
 } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { asArray, check, enumStr, obj, str } from './validate.js';
+import { asArray, check, enumStr, obj } from './validate.js';
 
 /** Exchanges with historical data. */
 export const HISTORICAL_EXCHANGES = [

@@ -12,7 +12,7 @@ import {
 } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { asArray, buildBody, check, coerceFields, enumStr, obj, str } from './validate.js';
+import { asArray, buildBody, check, coerceFields, enumStr, obj } from './validate.js';
 
 /** Most tokens one quote request may carry (the protocol's rule). */
 export const MAX_QUOTE_TOKENS = PROTOCOL_MAX_QUOTE_TOKENS;
