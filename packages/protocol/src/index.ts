@@ -1,6 +1,6 @@
 /**
  * `@smartapi-ts/protocol`: the Angel One SmartAPI wire contract, shared by the SDK and the paper broker.
- * Zero runtime dependencies and no Node built-ins.
+ * One runtime dependency (TypeBox, for the request rules) and no Node built-ins: runs in a browser as is.
  */
 export * from './enums.js';
 export * from './envelope.js';
