@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const libs = [
-  { dir: 'packages/protocol', external: [] },
+  { dir: 'packages/protocol', external: ['@sinclair/typebox'] },
   {
     dir: 'packages/sdk',
     external: ['@smartapi-ts/protocol', 'ws', 'otpauth'],

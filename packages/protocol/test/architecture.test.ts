@@ -1,6 +1,6 @@
 /**
- * Architecture rules (DESIGN.md §1): the protocol package imports nothing (no packages, no node:
- * built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness) and
+ * Architecture rules (DESIGN.md §1): the protocol package imports nothing but its own files and
+ * TypeBox (no other package, no node: built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness) and
  * imports nothing of the server outside its folder; `market/` depends on the engine's ports only; the
  * server never imports the SDK; the CLI reaches the SDK and protocol only by package name and never the
  * server; the SDK never imports the CLI or its terminal libraries; every package's runtime dependencies
@@ -55,16 +55,36 @@ test('specifier scanner sees every import form', () => {
   assert.deepEqual(specifiers(code).sort(), ['./x3.js', 'x1', 'x2', 'x4', 'x5', 'x6', 'x7']);
 });
 
-test('protocol imports nothing but its own files', () => {
+/**
+ * The one runtime dependency the protocol may have: TypeBox builds the request rules' JSON schemas
+ * (with static types) and checks values with `Value.Check`. It has no dependencies of its own, no
+ * Node built-ins and no code generation (`Value` interprets the schema), so the protocol still runs
+ * as is in a browser.
+ */
+const PROTOCOL_ALLOWED = /^@sinclair\/typebox(\/value)?$/;
+
+test('protocol imports nothing but its own files and TypeBox', () => {
   const files = sourceFiles(join(root, 'packages/protocol/src'));
   assert.ok(files.length > 5, 'protocol sources found');
   const bad: string[] = [];
   for (const f of files) {
     for (const s of specifiers(stripComments(readFileSync(f, 'utf8')))) {
-      if (!s.startsWith('./') && !s.startsWith('../')) bad.push(`${relative(root, f)} imports ${s}`);
+      if (!s.startsWith('./') && !s.startsWith('../') && !PROTOCOL_ALLOWED.test(s))
+        bad.push(`${relative(root, f)} imports ${s}`);
     }
   }
   assert.deepEqual(bad, []);
+});
+
+test('protocol depends on exactly TypeBox, which itself depends on nothing', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'packages/protocol/package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  assert.deepEqual(Object.keys(pkg.dependencies ?? {}), ['@sinclair/typebox']);
+  const tb = JSON.parse(readFileSync(join(root, 'node_modules/@sinclair/typebox/package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  assert.deepEqual(Object.keys(tb.dependencies ?? {}), []);
 });
 
 const ENGINE_FORBIDDEN_MODULES =
@@ -141,8 +161,8 @@ test('server never imports the SDK', () => {
  */
 const ALLOWED_DEPENDENCIES: Record<string, Record<string, string>> = {
   'packages/protocol': {
-    // The wire contract has zero runtime dependencies.
-    // SCHEMA LIBRARY: a single schema library (e.g. TypeBox) may be added here, with its reason.
+    '@sinclair/typebox':
+      'request rules as JSON schemas with static types; zero dependencies, runs in a browser, fastify-native',
   },
   'packages/sdk': {
     '@smartapi-ts/protocol': 'the wire contract (routes, errors, feed codec)',

@@ -134,6 +134,13 @@ export class InputError extends ApiError {
     brand(InputError, 'InputError');
   }
   override name = 'InputError';
+  /**
+   * False for the SDK's pre-send checks (httpStatus 0: the same request fails the same rule again),
+   * else as the venue code says.
+   */
+  override get retryable(): boolean {
+    return this.httpStatus === 0 ? false : super.retryable;
+  }
 }
 /** The venue refused an order, GTT rule or conversion (AB2002, AB1017, …). */
 export class OrderRejectedError extends ApiError {

@@ -2,25 +2,22 @@
  * Derivatives analytics: option greeks, top gainers/losers, put-call ratio, OI build-up, and the
  * intraday-allowed scrip lists.
  */
-import {
-  type CautionaryScrip,
-  ExpiryType,
-  type GainerLoser,
-  GainersLosersDataType,
-  type GainersLosersRequest,
-  type IntradayScrip,
-  type OiBuildup,
-  OiBuildupDataType,
-  type OiBuildupRequest,
-  type OptionGreek,
-  type OptionGreekRequest,
-  type PutCallRatio,
+import type {
+  CautionaryScrip,
+  GainerLoser,
+  GainersLosersRequest,
+  IntradayScrip,
+  OiBuildup,
+  OiBuildupRequest,
+  OptionGreek,
+  OptionGreekRequest,
+  PutCallRatio,
 } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { asArray, fail, obj, reqEnum, reqStr } from './validate.js';
+import { asArray, check, enumStr, obj } from './validate.js';
 
-const EXPIRY_RE = /^\d{2}[A-Z]{3}\d{4}$/;
+const _EXPIRY_RE = /^\d{2}[A-Z]{3}\d{4}$/;
 
 /** The analytics resource (`api.analytics`). */
 export class Analytics {
@@ -36,9 +33,9 @@ export class Analytics {
   async optionGreek(params: OptionGreekRequest, opts?: RequestOptions): Promise<OptionGreek[]> {
     const R = 'optionGreek';
     const o = obj(R, params);
-    const name = reqStr(R, o, 'name');
-    const expirydate = reqStr(R, o, 'expirydate').toUpperCase();
-    if (!EXPIRY_RE.test(expirydate)) fail(R, 'expirydate must look like 25JAN2024');
+    const name = o.name;
+    const expirydate = typeof o.expirydate === 'string' ? o.expirydate.trim().toUpperCase() : o.expirydate;
+    check(R, { name, expirydate });
     return asArray<OptionGreek>((await this.#ctx.core.call(R, { body: { name, expirydate } }, opts)).data);
   }
 
@@ -49,10 +46,8 @@ export class Analytics {
   async gainersLosers(params: GainersLosersRequest, opts?: RequestOptions): Promise<GainerLoser[]> {
     const R = 'gainersLosers';
     const o = obj(R, params);
-    const body = {
-      datatype: reqEnum(R, o, 'datatype', GainersLosersDataType),
-      expirytype: reqEnum(R, o, 'expirytype', ExpiryType),
-    };
+    const body = { datatype: enumStr(o, 'datatype'), expirytype: enumStr(o, 'expirytype') };
+    check(R, body);
     return asArray<GainerLoser>((await this.#ctx.core.call(R, { body }, opts)).data);
   }
 
@@ -71,10 +66,8 @@ export class Analytics {
   async oiBuildup(params: OiBuildupRequest, opts?: RequestOptions): Promise<OiBuildup[]> {
     const R = 'oiBuildup';
     const o = obj(R, params);
-    const body = {
-      expirytype: reqEnum(R, o, 'expirytype', ExpiryType),
-      datatype: reqEnum(R, o, 'datatype', OiBuildupDataType),
-    };
+    const body = { expirytype: enumStr(o, 'expirytype'), datatype: enumStr(o, 'datatype') };
+    check(R, body);
     return asArray<OiBuildup>((await this.#ctx.core.call(R, { body }, opts)).data);
   }
 

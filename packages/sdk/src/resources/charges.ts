@@ -1,16 +1,10 @@
 /**
  * Brokerage and statutory charges estimate.
  */
-import {
-  type EstimateChargesRequest,
-  type EstimateChargesResponse,
-  Exchange,
-  ProductType,
-  TransactionType,
-} from '@smartapi-ts/protocol';
+import type { EstimateChargesRequest, EstimateChargesResponse } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { buildBody, fail, numStr, obj, reqEnum, reqStr } from './validate.js';
+import { buildBody, check, enumStr, numStr, type Obj, obj, str } from './validate.js';
 
 /** Most orders one estimate may carry. */
 export const MAX_CHARGE_ORDERS = 50;
@@ -30,20 +24,22 @@ export class Charges {
   async estimate(params: EstimateChargesRequest, opts?: RequestOptions): Promise<EstimateChargesResponse> {
     const R = 'estimateCharges';
     const o = obj(R, params);
-    if (!Array.isArray(o.orders) || o.orders.length === 0) fail(R, 'orders must be a non-empty array');
-    if (o.orders.length > MAX_CHARGE_ORDERS) fail(R, `at most ${MAX_CHARGE_ORDERS} orders per request`);
-    const orders = o.orders.map((x: unknown) => {
-      const q = obj(R, x, 'each order');
-      return buildBody(q, {
-        product_type: reqEnum(R, q, 'product_type', ProductType),
-        transaction_type: reqEnum(R, q, 'transaction_type', TransactionType),
-        quantity: numStr(R, q, 'quantity', { integer: true, positive: true }),
-        price: numStr(R, q, 'price'),
-        exchange: reqEnum(R, q, 'exchange', Exchange),
-        symbol_name: reqStr(R, q, 'symbol_name'),
-        token: reqStr(R, q, 'token'),
-      });
-    });
+    const orders = Array.isArray(o.orders)
+      ? o.orders.map((x: unknown) => {
+          if (x === null || typeof x !== 'object' || Array.isArray(x)) return x;
+          const q = x as Obj;
+          return buildBody(q, {
+            product_type: enumStr(q, 'product_type'),
+            transaction_type: enumStr(q, 'transaction_type'),
+            quantity: numStr(q, 'quantity'),
+            price: numStr(q, 'price'),
+            exchange: enumStr(q, 'exchange'),
+            symbol_name: str(q, 'symbol_name'),
+            token: str(q, 'token'),
+          });
+        })
+      : o.orders;
+    check(R, { orders });
     return (await this.#ctx.core.call(R, { body: { orders } }, opts)).data as EstimateChargesResponse;
   }
 }

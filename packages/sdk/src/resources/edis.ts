@@ -10,9 +10,9 @@ import type {
 } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { fail, numStr, obj, reqStr } from './validate.js';
+import { check, numStr, obj, str } from './validate.js';
 
-const ISIN_RE = /^[A-Z]{2}[A-Z0-9]{9}\d$/;
+const _ISIN_RE = /^[A-Z]{2}[A-Z0-9]{9}\d$/;
 
 /** The EDIS resource (`api.edis`). */
 export class Edis {
@@ -29,9 +29,9 @@ export class Edis {
   async verifyDis(params: VerifyDisRequest, opts?: RequestOptions): Promise<VerifyDisResponse> {
     const R = 'verifyDis';
     const o = obj(R, params);
-    const isin = reqStr(R, o, 'isin').toUpperCase();
-    if (!ISIN_RE.test(isin)) fail(R, 'isin must be a 12-character ISIN (e.g. INE002A01018)');
-    const body = { isin, quantity: numStr(R, o, 'quantity', { integer: true, positive: true }) };
+    const isin = typeof o.isin === 'string' ? o.isin.trim().toUpperCase() : o.isin;
+    const body = { isin, quantity: numStr(o, 'quantity') };
+    check(R, body);
     return (await this.#ctx.core.call(R, { body }, opts)).data as VerifyDisResponse;
   }
 
@@ -42,12 +42,8 @@ export class Edis {
   async generateTpin(params: GenerateTpinRequest, opts?: RequestOptions): Promise<void> {
     const R = 'generateTPIN';
     const o = obj(R, params);
-    const body = {
-      dpId: reqStr(R, o, 'dpId'),
-      ReqId: reqStr(R, o, 'ReqId'),
-      boid: reqStr(R, o, 'boid'),
-      pan: reqStr(R, o, 'pan'),
-    };
+    const body = { dpId: str(o, 'dpId'), ReqId: str(o, 'ReqId'), boid: str(o, 'boid'), pan: str(o, 'pan') };
+    check(R, body);
     await this.#ctx.core.call(R, { body }, opts);
   }
 
@@ -58,7 +54,8 @@ export class Edis {
   async transactionStatus(params: TranStatusRequest, opts?: RequestOptions): Promise<TranStatusResponse> {
     const R = 'getTranStatus';
     const o = obj(R, params);
-    return (await this.#ctx.core.call(R, { body: { ReqId: reqStr(R, o, 'ReqId') } }, opts))
-      .data as TranStatusResponse;
+    const body = { ReqId: str(o, 'ReqId') };
+    check(R, body);
+    return (await this.#ctx.core.call(R, { body }, opts)).data as TranStatusResponse;
   }
 }

@@ -12,11 +12,18 @@ import {
   type GttRule,
   GttStatus,
   ProductType,
-  TransactionType,
 } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { asArray, buildBody, fail, idVal, numVal, obj, reqEnum, reqStr } from './validate.js';
+import { asArray, buildBody, check, enumStr, fail, idVal, numVal, type Obj, obj, str } from './validate.js';
+
+/** The numeric fields of a rule as JSON numbers (as the official clients send them). */
+function gttNumbers(o: Obj): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ['price', 'qty', 'triggerprice', 'disclosedqty', 'timeperiod'])
+    if (k in o) out[k] = numVal(o, k);
+  return out;
+}
 
 /** GTT rules exist on these exchanges only. */
 export const GTT_EXCHANGES = [Exchange.NSE, Exchange.BSE] as const;
@@ -54,17 +61,14 @@ export class Gtt {
     const R = 'gttCreateRule';
     const o = obj(R, params);
     const body = buildBody(o, {
-      tradingsymbol: reqStr(R, o, 'tradingsymbol'),
-      symboltoken: reqStr(R, o, 'symboltoken'),
-      exchange: reqEnum(R, o, 'exchange', Exchange, GTT_EXCHANGES),
-      transactiontype: reqEnum(R, o, 'transactiontype', TransactionType),
-      producttype: reqEnum(R, o, 'producttype', ProductType, GTT_PRODUCTS),
-      price: numVal(R, o, 'price'),
-      qty: numVal(R, o, 'qty', { integer: true, positive: true }),
-      triggerprice: numVal(R, o, 'triggerprice', { positive: true }),
-      disclosedqty: numVal(R, o, 'disclosedqty', { optional: true, integer: true }),
-      timeperiod: numVal(R, o, 'timeperiod', { optional: true, integer: true, positive: true }),
+      tradingsymbol: str(o, 'tradingsymbol'),
+      symboltoken: str(o, 'symboltoken'),
+      exchange: enumStr(o, 'exchange'),
+      transactiontype: enumStr(o, 'transactiontype'),
+      producttype: enumStr(o, 'producttype'),
+      ...gttNumbers(o),
     });
+    check(R, body);
     return idOf((await this.#ctx.core.call(R, { body }, opts)).data, R);
   }
 
@@ -76,15 +80,12 @@ export class Gtt {
     const R = 'gttModifyRule';
     const o = obj(R, params);
     const body = buildBody(o, {
-      id: idVal(R, o.id),
-      symboltoken: reqStr(R, o, 'symboltoken'),
-      exchange: reqEnum(R, o, 'exchange', Exchange, GTT_EXCHANGES),
-      price: numVal(R, o, 'price'),
-      qty: numVal(R, o, 'qty', { integer: true, positive: true }),
-      triggerprice: numVal(R, o, 'triggerprice', { positive: true }),
-      disclosedqty: numVal(R, o, 'disclosedqty', { optional: true, integer: true }),
-      timeperiod: numVal(R, o, 'timeperiod', { optional: true, integer: true, positive: true }),
+      id: idVal(o.id),
+      symboltoken: str(o, 'symboltoken'),
+      exchange: enumStr(o, 'exchange'),
+      ...gttNumbers(o),
     });
+    check(R, body);
     return idOf((await this.#ctx.core.call(R, { body }, opts)).data, R);
   }
 
@@ -96,10 +97,11 @@ export class Gtt {
     const R = 'gttCancelRule';
     const o = obj(R, params);
     const body = buildBody(o, {
-      id: idVal(R, o.id),
-      symboltoken: reqStr(R, o, 'symboltoken'),
-      exchange: reqEnum(R, o, 'exchange', Exchange, GTT_EXCHANGES),
+      id: idVal(o.id),
+      symboltoken: str(o, 'symboltoken'),
+      exchange: enumStr(o, 'exchange'),
     });
+    check(R, body);
     return idOf((await this.#ctx.core.call(R, { body }, opts)).data, R);
   }
 
@@ -109,7 +111,8 @@ export class Gtt {
    */
   async details(id: string | number, opts?: RequestOptions): Promise<GttRule> {
     const R = 'gttRuleDetails';
-    const body = { id: idVal(R, id) };
+    const body = { id: idVal(id) };
+    check(R, body);
     const rule = (await this.#ctx.core.call(R, { body }, opts)).data as GttRule;
     if (rule && typeof rule === 'object' && rule.id === undefined) rule.id = String(body.id);
     return rule;
@@ -122,19 +125,12 @@ export class Gtt {
   async list(params: GttListParams = {}, opts?: RequestOptions): Promise<GttRule[]> {
     const R = 'gttRuleList';
     const o = obj(R, params);
-    const status = o.status ?? [GttStatus.FORALL];
-    if (!Array.isArray(status) || status.length === 0)
-      fail(R, 'status must be a non-empty array of GTT statuses');
-    for (const s of status) {
-      if (!Object.values(GttStatus).includes(s as GttStatus)) {
-        fail(R, `status entries must be one of ${Object.values(GttStatus).join(', ')}`);
-      }
-    }
     const body = {
-      status,
-      page: numVal(R, { page: o.page ?? 1 }, 'page', { integer: true, positive: true }),
-      count: numVal(R, { count: o.count ?? 10 }, 'count', { integer: true, positive: true }),
+      status: o.status ?? [GttStatus.FORALL],
+      page: numVal({ page: o.page ?? 1 }, 'page'),
+      count: numVal({ count: o.count ?? 10 }, 'count'),
     };
+    check(R, body);
     return asArray<GttRule>((await this.#ctx.core.call(R, { body }, opts)).data);
   }
 }

@@ -7,14 +7,11 @@ import {
   type CandleRow,
   Exchange,
   formatIstDateTime,
-  INTERVAL_MAX_DAYS,
-  Interval,
   type OiDataPoint,
-  parseIstDateTime,
 } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { asArray, fail, obj, reqEnum, reqStr } from './validate.js';
+import { asArray, check, enumStr, obj } from './validate.js';
 
 /** Exchanges with historical data. */
 export const HISTORICAL_EXCHANGES = [
@@ -31,38 +28,31 @@ export interface CandleParams extends Omit<CandleRequest, 'fromdate' | 'todate'>
   todate: string | Date | number;
 }
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
-const DAY_MS = 86_400_000;
-
-function dateField(
-  route: 'getCandleData' | 'getOIData',
-  o: Record<string, unknown>,
-  key: string,
-): [string, number] {
+/** A date field on the wire: `Date` and epoch ms become `yyyy-MM-dd HH:mm` (IST); text goes as is. */
+function dateField(o: Record<string, unknown>, key: string): unknown {
   const v = o[key];
   if (v instanceof Date || typeof v === 'number') {
     const ms = v instanceof Date ? v.getTime() : v;
-    if (!Number.isFinite(ms)) fail(route, `${key} is not a valid date`);
-    return [formatIstDateTime(ms), ms];
+    return Number.isFinite(ms) ? formatIstDateTime(ms) : String(v);
   }
-  if (typeof v !== 'string' || v === '') fail(route, `${key} is required`);
-  const ms = DATE_RE.test(v) ? parseIstDateTime(v) : undefined;
-  if (ms === undefined) fail(route, `${key} must be "yyyy-MM-dd HH:mm" (IST), a Date or epoch ms`);
-  return [v, ms];
+  return v;
 }
 
-/** Validates a candle/OI request and returns the wire body. */
+/**
+ * The wire body of a candle/OI request, checked with the protocol's rules (exchange, token, interval,
+ * `yyyy-MM-dd HH:mm` dates, `fromdate <= todate`, the interval's maximum span).
+ */
 export function candleBody(route: 'getCandleData' | 'getOIData', params: unknown): CandleRequest {
   const o = obj(route, params);
-  const exchange = reqEnum(route, o, 'exchange', Exchange, HISTORICAL_EXCHANGES);
-  const symboltoken = reqStr(route, o, 'symboltoken');
-  const interval = reqEnum(route, o, 'interval', Interval);
-  const [fromdate, from] = dateField(route, o, 'fromdate');
-  const [todate, to] = dateField(route, o, 'todate');
-  if (to < from) fail(route, 'todate must not be before fromdate');
-  const max = INTERVAL_MAX_DAYS[interval];
-  if (to - from > max * DAY_MS) fail(route, `${interval} requests may span at most ${max} days`);
-  return { exchange, symboltoken, interval, fromdate, todate };
+  const body = {
+    exchange: enumStr(o, 'exchange'),
+    symboltoken: o.symboltoken,
+    interval: enumStr(o, 'interval'),
+    fromdate: dateField(o, 'fromdate'),
+    todate: dateField(o, 'todate'),
+  };
+  check(route, body);
+  return body as CandleRequest;
 }
 
 /** The historical-data resource (`api.historical`). */

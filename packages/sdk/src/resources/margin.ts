@@ -1,17 +1,10 @@
 /**
  * Margin calculator for a basket of positions.
  */
-import {
-  Exchange,
-  type MarginRequest,
-  type MarginResponse,
-  OrderType,
-  ProductType,
-  TransactionType,
-} from '@smartapi-ts/protocol';
+import type { MarginRequest, MarginResponse } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { buildBody, enumValue, fail, numVal, obj, reqEnum, reqStr } from './validate.js';
+import { buildBody, check, enumStr, numVal, type Obj, obj, str } from './validate.js';
 
 /** Most positions one margin request may carry. */
 export const MAX_MARGIN_POSITIONS = 50;
@@ -30,22 +23,22 @@ export class Margin {
   async calculate(params: MarginRequest, opts?: RequestOptions): Promise<MarginResponse> {
     const R = 'marginBatch';
     const o = obj(R, params);
-    if (!Array.isArray(o.positions) || o.positions.length === 0)
-      fail(R, 'positions must be a non-empty array');
-    if (o.positions.length > MAX_MARGIN_POSITIONS)
-      fail(R, `at most ${MAX_MARGIN_POSITIONS} positions per request`);
-    const positions = o.positions.map((p: unknown) => {
-      const q = obj(R, p, 'each position');
-      return buildBody(q, {
-        exchange: reqEnum(R, q, 'exchange', Exchange),
-        qty: numVal(R, q, 'qty', { integer: true, positive: true }),
-        price: numVal(R, q, 'price'),
-        productType: reqEnum(R, q, 'productType', ProductType),
-        token: reqStr(R, q, 'token'),
-        tradeType: reqEnum(R, q, 'tradeType', TransactionType),
-        orderType: enumValue(R, q, 'orderType', OrderType, { optional: true }),
-      });
-    });
+    const positions = Array.isArray(o.positions)
+      ? o.positions.map((p: unknown) => {
+          if (p === null || typeof p !== 'object' || Array.isArray(p)) return p;
+          const q = p as Obj;
+          return buildBody(q, {
+            exchange: enumStr(q, 'exchange'),
+            qty: numVal(q, 'qty'),
+            price: numVal(q, 'price'),
+            productType: enumStr(q, 'productType'),
+            token: str(q, 'token'),
+            tradeType: enumStr(q, 'tradeType'),
+            orderType: enumStr(q, 'orderType'),
+          });
+        })
+      : o.positions;
+    check(R, { positions });
     return (await this.#ctx.core.call(R, { body: { positions } }, opts)).data as MarginResponse;
   }
 }

@@ -2,20 +2,20 @@
  * Market data over REST: LTP, quotes (LTP / OHLC / FULL, up to 50 tokens), scrip search.
  */
 import {
-  Exchange,
+  type Exchange,
   type LtpRequest,
+  MAX_QUOTE_TOKENS as PROTOCOL_MAX_QUOTE_TOKENS,
   type QuoteMode,
-  QuoteMode as QuoteModes,
   type QuoteResponse,
   type ScripSearchResult,
   type SearchScripRequest,
 } from '@smartapi-ts/protocol';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { asArray, coerceFields, fail, obj, reqEnum, reqStr } from './validate.js';
+import { asArray, buildBody, check, coerceFields, enumStr, obj } from './validate.js';
 
-/** Most tokens one quote request may carry. */
-export const MAX_QUOTE_TOKENS = 50;
+/** Most tokens one quote request may carry (the protocol's rule). */
+export const MAX_QUOTE_TOKENS = PROTOCOL_MAX_QUOTE_TOKENS;
 
 /** LTP data with numeric prices (the venue sends strings or numbers). */
 export interface Ltp {
@@ -51,11 +51,12 @@ export class Market {
   async ltp(params: LtpRequest, opts?: RequestOptions): Promise<Ltp> {
     const R = 'getLtpData';
     const o = obj(R, params);
-    const body = {
-      exchange: reqEnum(R, o, 'exchange', Exchange),
-      tradingsymbol: reqStr(R, o, 'tradingsymbol'),
-      symboltoken: reqStr(R, o, 'symboltoken'),
-    };
+    const body = buildBody(o, {
+      exchange: enumStr(o, 'exchange'),
+      tradingsymbol: o.tradingsymbol,
+      symboltoken: o.symboltoken,
+    });
+    check(R, body);
     let data = (await this.#ctx.core.call(R, { body }, opts)).data;
     if (Array.isArray(data)) data = data[0];
     const row = coerceFields(data as Ltp, ['open', 'high', 'low', 'close', 'ltp']);
@@ -72,30 +73,21 @@ export class Market {
   async quote<M extends QuoteMode>(params: QuoteParams<M>, opts?: RequestOptions): Promise<QuoteResponse<M>> {
     const R = 'quote';
     const o = obj(R, params);
-    const mode = reqEnum(R, o, 'mode', QuoteModes);
     const et = o.exchangeTokens;
-    if (et === null || typeof et !== 'object' || Array.isArray(et))
-      fail(R, 'exchangeTokens must be an object');
-    let total = 0;
-    const exchangeTokens: Record<string, string[]> = {};
-    for (const [ex, tokens] of Object.entries(et as Record<string, unknown>)) {
-      if (!Object.values(Exchange).includes(ex as Exchange)) {
-        fail(R, `exchangeTokens keys must be one of ${Object.values(Exchange).join(', ')}`);
+    let exchangeTokens: unknown = et;
+    if (et !== null && typeof et === 'object' && !Array.isArray(et)) {
+      // Tokens as strings (as the official clients send them); exchanges without tokens left out.
+      const out: Record<string, unknown> = {};
+      for (const [ex, tokens] of Object.entries(et as Record<string, unknown>)) {
+        if (Array.isArray(tokens) && tokens.length === 0) continue;
+        out[ex] = Array.isArray(tokens)
+          ? tokens.map((t) => (typeof t === 'number' && Number.isSafeInteger(t) && t >= 0 ? String(t) : t))
+          : tokens;
       }
-      if (!Array.isArray(tokens)) fail(R, `exchangeTokens.${ex} must be an array of tokens`);
-      const list: string[] = [];
-      for (const t of tokens) {
-        const s = typeof t === 'number' && Number.isInteger(t) ? String(t) : t;
-        if (typeof s !== 'string' || s.trim() === '')
-          fail(R, `exchangeTokens.${ex} must hold non-empty tokens`);
-        list.push(s);
-      }
-      if (list.length === 0) continue;
-      total += list.length;
-      exchangeTokens[ex] = list;
+      exchangeTokens = out;
     }
-    if (total === 0) fail(R, 'exchangeTokens must list at least one token');
-    if (total > MAX_QUOTE_TOKENS) fail(R, `a quote takes at most ${MAX_QUOTE_TOKENS} tokens (got ${total})`);
+    const mode = enumStr(o, 'mode');
+    check(R, { mode, exchangeTokens });
     const data = (await this.#ctx.core.call(R, { body: { mode, exchangeTokens } }, opts)).data as Partial<
       QuoteResponse<M>
     > | null;
@@ -109,7 +101,8 @@ export class Market {
   async searchScrip(params: SearchScripRequest, opts?: RequestOptions): Promise<ScripSearchResult[]> {
     const R = 'searchScrip';
     const o = obj(R, params);
-    const body = { exchange: reqEnum(R, o, 'exchange', Exchange), searchscrip: reqStr(R, o, 'searchscrip') };
+    const body = buildBody(o, { exchange: enumStr(o, 'exchange'), searchscrip: o.searchscrip });
+    check(R, body);
     return asArray<ScripSearchResult>((await this.#ctx.core.call(R, { body }, opts)).data);
   }
 }

@@ -11,8 +11,6 @@
  *   cancelled status), they resolve normally; otherwise `UnknownOutcomeError` with the row found.
  */
 import {
-  Duration,
-  Exchange,
   type ModifyOrderRequest,
   type Order,
   type OrderDetails,
@@ -21,10 +19,9 @@ import {
   OrderType,
   type PlaceOrderRequest,
   type PlaceOrderResponse,
-  ProductType,
+  MAX_ORDERTAG_LENGTH as PROTOCOL_MAX_ORDERTAG_LENGTH,
   type Trade,
-  TransactionType,
-  Variety,
+  type Variety,
 } from '@smartapi-ts/protocol';
 import { type ConnectionError, NotFoundError, UnknownOutcomeError } from '../errors.js';
 import { sleep } from '../internal/clock.js';
@@ -33,18 +30,21 @@ import type { ResourceContext } from './context.js';
 import {
   asArray,
   buildBody,
+  check,
   coerceFields,
-  enumValue,
+  enumStr,
   fail,
   numStr,
+  type Obj,
   obj,
-  reqEnum,
-  reqStr,
   str,
 } from './validate.js';
 
-/** Maximum `ordertag` length accepted by the venue (AB4008). */
-export const MAX_ORDERTAG_LENGTH = 20;
+/**
+ * Longest `ordertag` the venue accepts (19: AB4008 "ordertag length should be less than 20
+ * characters"); the protocol's rule.
+ */
+export const MAX_ORDERTAG_LENGTH = PROTOCOL_MAX_ORDERTAG_LENGTH;
 
 /** `orders.place()` parameters: the venue's placeOrder fields; numerics as numbers or decimal strings. */
 export type PlaceOrderParams = PlaceOrderRequest;
@@ -56,8 +56,23 @@ export interface CancelOrderParams {
   variety: Variety;
 }
 
-const PRICED: readonly string[] = [OrderType.LIMIT, OrderType.STOPLOSS_LIMIT];
-const TRIGGERED: readonly string[] = [OrderType.STOPLOSS_LIMIT, OrderType.STOPLOSS_MARKET];
+const NUMERIC_ORDER_FIELDS = [
+  'price',
+  'triggerprice',
+  'quantity',
+  'disclosedquantity',
+  'squareoff',
+  'stoploss',
+  'trailingStopLoss',
+] as const;
+const ENUM_ORDER_FIELDS = [
+  'variety',
+  'transactiontype',
+  'exchange',
+  'ordertype',
+  'producttype',
+  'duration',
+] as const;
 const DETAIL_NUMBERS = [
   'price',
   'triggerprice',
@@ -68,55 +83,32 @@ const DETAIL_NUMBERS = [
   'averageprice',
 ] as const;
 
+/** The wire form of order params: numerics as decimal strings (as the official clients send them). */
+function orderFields(o: Obj, extra: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ENUM_ORDER_FIELDS) if (k in o) out[k] = enumStr(o, k);
+  for (const k of NUMERIC_ORDER_FIELDS) if (k in o) out[k] = numStr(o, k);
+  for (const k of ['tradingsymbol', 'symboltoken', 'orderid', ...extra]) if (k in o) out[k] = str(o, k);
+  return out;
+}
+
 function placeBody(p: unknown, tag: string | undefined): Record<string, unknown> {
   const R = 'placeOrder';
   const o = obj(R, p);
-  const ordertype = reqEnum(R, o, 'ordertype', OrderType);
-  const variety = reqEnum(R, o, 'variety', Variety);
-  const checked: Record<string, unknown> = {
-    variety,
-    tradingsymbol: reqStr(R, o, 'tradingsymbol'),
-    symboltoken: reqStr(R, o, 'symboltoken'),
-    transactiontype: reqEnum(R, o, 'transactiontype', TransactionType),
-    exchange: reqEnum(R, o, 'exchange', Exchange),
-    ordertype,
-    producttype: reqEnum(R, o, 'producttype', ProductType),
-    duration: reqEnum(R, o, 'duration', Duration),
-    price: numStr(R, o, 'price', { optional: !PRICED.includes(ordertype) }),
-    triggerprice: numStr(R, o, 'triggerprice', { optional: !TRIGGERED.includes(ordertype) }),
-    quantity: numStr(R, o, 'quantity', { integer: true, positive: true }),
-    disclosedquantity: numStr(R, o, 'disclosedquantity', { optional: true, integer: true }),
-    squareoff: numStr(R, o, 'squareoff', { optional: variety !== Variety.ROBO }),
-    stoploss: numStr(R, o, 'stoploss', { optional: variety !== Variety.ROBO }),
-    trailingStopLoss: numStr(R, o, 'trailingStopLoss', { optional: true }),
-    ordertag: str(R, o, 'ordertag', { optional: true, max: MAX_ORDERTAG_LENGTH }),
-  };
-  if (ordertype === OrderType.MARKET && checked.price === undefined) checked.price = '0';
-  if (o.scripconsent !== undefined && o.scripconsent !== null && o.scripconsent !== 'yes') {
-    fail(R, 'scripconsent must be "yes" when given');
-  }
-  if (checked.ordertag === undefined && tag !== undefined) checked.ordertag = tag;
-  return buildBody(o, checked);
+  const fields = orderFields(o, ['ordertag']);
+  const body = buildBody(o, fields);
+  if (body.ordertype === OrderType.MARKET && body.price === undefined) body.price = '0';
+  if (body.ordertag === undefined && tag !== undefined) body.ordertag = tag;
+  check(R, body);
+  return body;
 }
 
 function modifyBody(p: unknown): Record<string, unknown> {
   const R = 'modifyOrder';
   const o = obj(R, p);
-  const ordertype = reqEnum(R, o, 'ordertype', OrderType);
-  return buildBody(o, {
-    variety: reqEnum(R, o, 'variety', Variety),
-    orderid: reqStr(R, o, 'orderid'),
-    ordertype,
-    producttype: reqEnum(R, o, 'producttype', ProductType),
-    duration: reqEnum(R, o, 'duration', Duration),
-    price: numStr(R, o, 'price', { optional: !PRICED.includes(ordertype) }),
-    quantity: numStr(R, o, 'quantity', { integer: true, positive: true }),
-    triggerprice: numStr(R, o, 'triggerprice', { optional: !TRIGGERED.includes(ordertype) }),
-    disclosedquantity: numStr(R, o, 'disclosedquantity', { optional: true, integer: true }),
-    tradingsymbol: str(R, o, 'tradingsymbol', { optional: true }),
-    symboltoken: str(R, o, 'symboltoken', { optional: true }),
-    exchange: enumValue(R, o, 'exchange', Exchange, { optional: true }),
-  });
+  const body = buildBody(o, orderFields(o));
+  check(R, body);
+  return body;
 }
 
 const sameNum = (a: unknown, b: unknown) => b === undefined || Number(a) === Number(b);
@@ -167,13 +159,13 @@ export class Orders {
           this.#reconcileChange(
             'modifyOrder',
             err,
-            body.orderid as string,
+            String(body.orderid),
             opts,
             (row) =>
               sameNum(row.price, body.price) &&
               sameNum(row.quantity, body.quantity) &&
               sameNum(row.triggerprice, body.triggerprice) &&
-              row.ordertype === body.ordertype,
+              (body.ordertype === undefined || row.ordertype === body.ordertype),
           ),
       },
       opts,
@@ -188,7 +180,8 @@ export class Orders {
   async cancel(params: CancelOrderParams, opts?: RequestOptions): Promise<OrderIdResponse> {
     const R = 'cancelOrder';
     const o = obj(R, params);
-    const body = { variety: reqEnum(R, o, 'variety', Variety), orderid: reqStr(R, o, 'orderid') };
+    const body = { variety: enumStr(o, 'variety'), orderid: str(o, 'orderid') };
+    check(R, body);
     const res = await this.#ctx.core.call(
       R,
       {
@@ -197,7 +190,7 @@ export class Orders {
           this.#reconcileChange(
             R,
             err,
-            body.orderid,
+            String(body.orderid),
             opts,
             (row) => row.status === OrderStatus.CANCELLED || row.status === OrderStatus.AMO_CANCELLED,
           ),

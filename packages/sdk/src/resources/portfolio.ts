@@ -1,19 +1,11 @@
 /**
  * Portfolio: holdings, all holdings with totals, positions, position conversion.
  */
-import {
-  type AllHoldings,
-  type ConvertPositionRequest,
-  Exchange,
-  type Holding,
-  type Position,
-  ProductType,
-  TransactionType,
-} from '@smartapi-ts/protocol';
+import type { AllHoldings, ConvertPositionRequest, Holding, Position } from '@smartapi-ts/protocol';
 import { NotFoundError } from '../errors.js';
 import type { RequestOptions } from '../internal/core.js';
 import type { ResourceContext } from './context.js';
-import { asArray, buildBody, coerceFields, fail, numVal, obj, reqEnum, reqStr } from './validate.js';
+import { asArray, buildBody, check, coerceFields, enumStr, numVal, obj, str } from './validate.js';
 
 /** `portfolio.convertPosition()` parameters. */
 export type ConvertPositionParams = ConvertPositionRequest;
@@ -109,19 +101,16 @@ export class Portfolio {
   async convertPosition(params: ConvertPositionParams, opts?: RequestOptions): Promise<void> {
     const R = 'convertPosition';
     const o = obj(R, params);
-    const type = o.type;
-    if (type !== 'DAY' && type !== 'NET') fail(R, 'type must be DAY or NET');
     const body = buildBody(o, {
-      exchange: reqEnum(R, o, 'exchange', Exchange),
-      oldproducttype: reqEnum(R, o, 'oldproducttype', ProductType),
-      newproducttype: reqEnum(R, o, 'newproducttype', ProductType),
-      tradingsymbol: reqStr(R, o, 'tradingsymbol'),
-      transactiontype: reqEnum(R, o, 'transactiontype', TransactionType),
-      quantity: numVal(R, o, 'quantity', { integer: true, positive: true }),
-      type,
+      exchange: enumStr(o, 'exchange'),
+      oldproducttype: enumStr(o, 'oldproducttype'),
+      newproducttype: enumStr(o, 'newproducttype'),
+      tradingsymbol: str(o, 'tradingsymbol'),
+      transactiontype: enumStr(o, 'transactiontype'),
+      quantity: numVal(o, 'quantity'),
+      type: enumStr(o, 'type'),
     });
-    if (body.oldproducttype === body.newproducttype)
-      fail(R, 'newproducttype must differ from oldproducttype');
+    check(R, body);
     await this.#ctx.core.call(R, { body }, opts);
   }
 }

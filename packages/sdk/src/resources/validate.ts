@@ -1,136 +1,86 @@
 /**
- * Input checks run before a request is sent. A failed check throws `InputError` (httpStatus 0, the
- * route name, and a message naming the field — never its value when the field could be a secret).
+ * Input checks run before a request is sent: the protocol's request rules (`checkRequest`), the same
+ * ones the paper broker validates with. A failed check throws `InputError` (httpStatus 0, the route
+ * name, the venue's error code and message — never the value, which could be a secret).
  */
-import { isEnumValue, type RouteName } from '@smartapi-ts/protocol';
+import { checkRequest, type RouteName } from '@smartapi-ts/protocol';
 import { InputError } from '../errors.js';
 
 /** A plain object of unknown shape. */
 export type Obj = Record<string, unknown>;
 
-/** Throws the `InputError` of a failed check. */
+/** Throws an `InputError` (no venue code) for a check the protocol rules do not cover. */
 export function fail(route: RouteName | string, message: string): never {
   throw new InputError({ code: '', message, httpStatus: 0, route });
 }
 
-/** Asserts `v` is a plain object. */
-export function obj(route: RouteName, v: unknown, what = 'params'): Obj {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(route, `${what} must be an object`);
-  return v as Obj;
-}
-
-/** A non-empty string (numbers are accepted and stringified for id-like fields). */
-export function str(
-  route: RouteName,
-  o: Obj,
-  key: string,
-  opts: { optional?: boolean; max?: number } = {},
-): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null || v === '') {
-    if (opts.optional) return undefined;
-    fail(route, `${key} is required`);
-  }
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (typeof v === 'number' && Number.isFinite(v)) s = String(v);
-  else fail(route, `${key} must be a string`);
-  if (s.trim() === '') fail(route, `${key} must not be blank`);
-  if (opts.max !== undefined && s.length > opts.max)
-    fail(route, `${key} must be at most ${opts.max} characters`);
-  return s;
-}
-
-/** A required non-empty string. */
-export function reqStr(route: RouteName, o: Obj, key: string, max?: number): string {
-  return str(route, o, key, max === undefined ? {} : { max }) as string;
-}
-
-/** A value of an `as const` enum object. */
-export function enumValue<E extends Record<string, string>>(
-  route: RouteName,
-  o: Obj,
-  key: string,
-  e: E,
-  opts: { optional?: boolean; allowed?: readonly string[] } = {},
-): E[keyof E] | undefined {
-  const v = o[key];
-  if (v === undefined || v === null || v === '') {
-    if (opts.optional) return undefined;
-    fail(route, `${key} is required`);
-  }
-  if (!isEnumValue(e, v)) fail(route, `${key} must be one of ${Object.values(e).join(', ')}`);
-  if (opts.allowed && !opts.allowed.includes(v))
-    fail(route, `${key} must be one of ${opts.allowed.join(', ')}`);
-  return v as E[keyof E];
-}
-
-/** A required enum value. */
-export function reqEnum<E extends Record<string, string>>(
-  route: RouteName,
-  o: Obj,
-  key: string,
-  e: E,
-  allowed?: readonly string[],
-): E[keyof E] {
-  return enumValue(route, o, key, e, allowed ? { allowed } : {}) as E[keyof E];
-}
-
-const DECIMAL = /^\d+(\.\d+)?$/;
-const INTEGER = /^\d+$/;
-
-/** Options of a numeric check. */
-export interface NumOpts {
-  optional?: boolean;
-  integer?: boolean;
-  /** Must be > 0. */
-  positive?: boolean;
+/**
+ * Runs the protocol's request rules on the body about to be sent (the very checks the paper broker
+ * runs): a broken rule throws `InputError` with the venue's code and message, exactly what the server
+ * would answer, and nothing is sent.
+ */
+export function check(route: RouteName, body: unknown): void {
+  const r = checkRequest(route, body);
+  if (!r.ok) throw new InputError({ code: r.errorcode, message: r.message, httpStatus: 0, route });
 }
 
 /**
- * A non-negative number given as a number or a decimal string. Returns the canonical decimal string
- * (`"500"`, `"194.5"`), or undefined when optional and absent.
+ * `v` as a plain object. Anything else is judged by the route's rules (an absent body of a route whose
+ * fields are all optional reads as `{}`; otherwise the rules' "Invalid request body").
  */
-export function numStr(route: RouteName, o: Obj, key: string, opts: NumOpts = {}): string | undefined {
+export function obj(route: RouteName, v: unknown): Obj {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Obj;
+  check(route, v);
+  return {};
+}
+
+// The helpers below only canonicalise values for the wire (numbers as the official clients send
+// them); they never judge a value: a value they do not recognise goes out unchanged and the
+// protocol rules (`check`) decide.
+
+/** A string field: strings as given, finite numbers as their text. */
+export function str(o: Obj, key: string): unknown {
   const v = o[key];
-  if (v === undefined || v === null || v === '') {
-    if (opts.optional) return undefined;
-    fail(route, `${key} is required`);
-  }
-  let s: string;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0) fail(route, `${key} must be a non-negative number`);
-    s = String(v);
-    if (s.includes('e')) fail(route, `${key} is out of range`);
-  } else if (typeof v === 'string') {
-    s = v.trim();
-  } else {
-    fail(route, `${key} must be a number or a numeric string`);
-  }
-  if (opts.integer ? !INTEGER.test(s) : !DECIMAL.test(s)) {
-    fail(
-      route,
-      `${key} must be a ${opts.integer ? 'whole' : 'non-negative'} number (got a non-numeric value)`,
-    );
-  }
-  if (opts.positive && Number(s) <= 0) fail(route, `${key} must be greater than 0`);
-  return s;
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : v;
 }
 
-/** Like {@link numStr} but returns a JSON number (for fields the official clients send as numbers). */
-export function numVal(route: RouteName, o: Obj, key: string, opts: NumOpts = {}): number | undefined {
-  const s = numStr(route, o, key, opts);
-  return s === undefined ? undefined : Number(s);
+/** An enum field: strings trimmed, anything else unchanged. */
+export function enumStr(o: Obj, key: string): unknown {
+  const v = o[key];
+  return typeof v === 'string' ? v.trim() : v;
 }
 
-/** An id sent as a JSON number when it is a safe integer (GTT rule ids), else as a string. */
-export function idVal(route: RouteName, v: unknown, key = 'id'): number | string {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
-  if (typeof v === 'string' && v.trim() !== '') {
+/** Decimal text of a finite number without exponent notation (`1e-7` → `"0.0000001"`). */
+export function plainNumber(n: number): string {
+  const s = String(n);
+  if (!/e/i.test(s) || Math.abs(n) >= 1e21) return s;
+  return n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/**
+ * A numeric field sent as a decimal string (`"500"`, `"194.5"`): numbers become their text, strings
+ * are trimmed, anything else goes out unchanged.
+ */
+export function numStr(o: Obj, key: string): unknown {
+  const v = o[key];
+  if (typeof v === 'number' && Number.isFinite(v)) return plainNumber(v);
+  return typeof v === 'string' ? v.trim() : v;
+}
+
+/** A numeric field sent as a JSON number: decimal strings become numbers, anything else unchanged. */
+export function numVal(o: Obj, key: string): unknown {
+  const v = o[key];
+  if (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  return v;
+}
+
+/** An id sent as a JSON number when it is a safe integer (GTT rule ids), else unchanged. */
+export function idVal(v: unknown): unknown {
+  if (typeof v === 'string') {
     const t = v.trim();
-    return INTEGER.test(t) && Number.isSafeInteger(Number(t)) ? Number(t) : t;
+    return /^\d+$/.test(t) && Number.isSafeInteger(Number(t)) ? Number(t) : t;
   }
-  return fail(route, `${key} is required`);
+  return v;
 }
 
 /**

@@ -12,17 +12,20 @@
 import type {} from '@fastify/swagger';
 import {
   ErrorCode,
+  GATEWAY_ENVELOPE_SCHEMA,
   Header,
   matchRoute,
   ROUTE_LIST,
   type RouteDef,
   type RouteName,
+  successEnvelopeSchema,
   USER_TYPE,
 } from '@smartapi-ts/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, SessionService } from '../identity/sessions.js';
 import type { RateLimiter } from './rate-limit.js';
 import { type HandlerResult, sendFailure, sendRateLimited, sendResult } from './reply.js';
+import { bodySchema, violation } from './validation.js';
 
 /** What a route handler receives. */
 export interface RequestContext {
@@ -86,26 +89,39 @@ function refreshClient(body: unknown): string | undefined {
 export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
   const { sessions, handlers, rateLimiter } = opts;
 
-  async function dispatch(
+  /**
+   * The gateway checks of a route (api key, JWT, user type, rate limit). Sends the failure and returns
+   * undefined when one fails, else the caller's identity.
+   */
+  function gate(
     route: RouteDef,
-    params: Readonly<Record<string, string>>,
     req: FastifyRequest,
     reply: FastifyReply,
-  ): Promise<FastifyReply> {
+  ): { apiKey: string; principal: Principal | undefined } | undefined {
     const body = route.method === 'GET' ? undefined : req.body;
     const apiKey = header(req, Header.PRIVATE_KEY).trim();
-    if (apiKey === '' || !sessions.accountByApiKey(apiKey))
-      return sendFailure(reply, ErrorCode.INVALID_API_KEY);
+    if (apiKey === '' || !sessions.accountByApiKey(apiKey)) {
+      sendFailure(reply, ErrorCode.INVALID_API_KEY);
+      return undefined;
+    }
     let principal: Principal | undefined;
     let rateClient: string;
     if (route.auth) {
       const auth = header(req, Header.AUTHORIZATION);
-      if (auth.trim() === '' || /^bearer\s*$/i.test(auth.trim()))
-        return sendFailure(reply, ErrorCode.TOKEN_MISSING);
+      if (auth.trim() === '' || /^bearer\s*$/i.test(auth.trim())) {
+        sendFailure(reply, ErrorCode.TOKEN_MISSING);
+        return undefined;
+      }
       const chk = sessions.checkAccessToken(auth);
-      if (!chk.ok) return sendFailure(reply, chk.code, chk.message);
+      if (!chk.ok) {
+        sendFailure(reply, chk.code, chk.message);
+        return undefined;
+      }
       principal = chk.principal;
-      if (principal.account.apiKey !== apiKey) return sendFailure(reply, ErrorCode.INVALID_API_KEY);
+      if (principal.account.apiKey !== apiKey) {
+        sendFailure(reply, ErrorCode.INVALID_API_KEY);
+        return undefined;
+      }
       rateClient = principal.clientcode;
     } else if (route.name === 'loginByPassword') {
       rateClient = rateKeyForLogin(body, req);
@@ -113,14 +129,32 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
       rateClient = refreshClient(body) ?? `ip:${req.ip}`;
     }
     if (header(req, Header.USER_TYPE).trim().toUpperCase() !== USER_TYPE) {
-      return sendFailure(reply, ErrorCode.USER_TYPE_MUST_BE_USER);
+      sendFailure(reply, ErrorCode.USER_TYPE_MUST_BE_USER);
+      return undefined;
     }
-    if (rateLimiter && !rateLimiter.take(rateClient, route.rateLimit)) return sendRateLimited(reply);
+    if (rateLimiter && !rateLimiter.take(rateClient, route.rateLimit)) {
+      sendRateLimited(reply);
+      return undefined;
+    }
+    return { apiKey, principal };
+  }
+
+  async function handle(
+    route: RouteDef,
+    params: Readonly<Record<string, string>>,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    who: { apiKey: string; principal: Principal | undefined },
+  ): Promise<FastifyReply> {
+    const body = route.method === 'GET' ? undefined : req.body;
     const handler = handlers[route.name];
     if (!handler) return sendFailure(reply, ErrorCode.INTERNAL_ERROR, `${route.name} is not available`);
-    const result = await handler({ route, params, body, apiKey, principal });
+    const result = await handler({ route, params, body, ...who });
     return sendResult(reply, result);
   }
+
+  /** Identity found by the preValidation gate of a canonical route. */
+  const identities = new WeakMap<FastifyRequest, { apiKey: string; principal: Principal | undefined }>();
 
   for (const route of ROUTE_LIST) {
     const url = route.path.replace(/\{(\w+)\}/g, ':$1');
@@ -140,14 +174,33 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
           (route.rateLimit.group !== route.name ? ` (shared group "${route.rateLimit.group}")` : '') +
           '.',
         ...(route.auth ? { security: [{ apiKey: [], bearer: [] }] } : { security: [{ apiKey: [] }] }),
-        ...(route.method === 'POST' ? { body: { type: 'object', additionalProperties: true } } : {}),
-        ...(url.includes(':uniqueorderid')
-          ? { params: { type: 'object', properties: { uniqueorderid: { type: 'string' } } } }
+        ...(route.method === 'POST'
+          ? { body: bodySchema(route.name) ?? { type: 'object', additionalProperties: true } }
           : {}),
+        ...(url.includes(':uniqueorderid')
+          ? {
+              params: {
+                type: 'object',
+                properties: { uniqueorderid: { type: 'string', minLength: 1 } },
+                required: ['uniqueorderid'],
+              },
+            }
+          : {}),
+        response: responseSchemas(route),
+      },
+      // The gateway checks run before fastify validates the body, as at the venue: a request without
+      // a valid token gets AG8003/AG8001 whatever its body.
+      preValidation: async (req, reply) => {
+        const who = gate(route, req, reply);
+        if (!who) return reply;
+        identities.set(req, who);
+        return undefined;
       },
       handler: (req, reply) => {
+        const who = identities.get(req);
+        if (!who) return reply;
         const params = (req.params ?? {}) as Record<string, string>;
-        return dispatch(route, params, req, reply);
+        return handle(route, params, req, reply, who);
       },
     });
   }
@@ -175,9 +228,43 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
           { httpStatus: 405 },
         );
       }
-      return dispatch(m.route, m.params, req, reply);
+      // The same gateway checks and the same protocol rules as the canonical routes.
+      const who = gate(m.route, req, reply);
+      if (!who) return reply;
+      if (m.route.method === 'POST') {
+        const v = violation(m.route.name, req.body);
+        if (v) return sendFailure(reply, v.errorcode, v.message);
+      }
+      return handle(m.route, m.params, req, reply, who);
     },
   });
+}
+
+/**
+ * Documentation-only response schemas (never used to serialise: handlers send pre-serialised JSON):
+ * the success envelope with the route's data shape, the business-failure envelope, and the gateway
+ * envelope of token errors.
+ */
+function responseSchemas(route: RouteDef): Record<string, unknown> {
+  return {
+    200: {
+      description:
+        'Success (`status:true`, `data` below) or a business failure (`status:false`, `errorcode` AB…/AG…, HTTP 200)',
+      ...successEnvelopeSchema(route.name),
+    },
+    ...(route.auth
+      ? {
+          401: {
+            description: 'AG8001 Invalid Token / AG8003 Token missing / AG8004 api key',
+            ...GATEWAY_ENVELOPE_SCHEMA,
+          },
+          403: {
+            description: 'AG8002 Token Expired (gateway envelope), or the plain-text rate-limit answer',
+            ...GATEWAY_ENVELOPE_SCHEMA,
+          },
+        }
+      : {}),
+  };
 }
 
 function pathOf(url: string): string {

@@ -11,6 +11,7 @@ import { ErrorCode } from '@smartapi-ts/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { LogLevel } from '../config.js';
 import { sendFailure } from './reply.js';
+import { RuleViolation, validatorCompiler } from './validation.js';
 
 /** Options of {@link createHttpApp}. */
 export interface HttpAppOptions {
@@ -33,7 +34,11 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
     return503OnClosing: true,
     forceCloseConnections: true,
   });
-  app.setValidatorCompiler(() => () => true);
+  // SmartAPI bodies are validated with the protocol's request rules (see validation.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the answers in /docs only: answers are serialised by the handlers, so
+  // a route's output never depends on its documented schema.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
@@ -50,6 +55,9 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   });
 
   app.setErrorHandler((err, req, reply) => {
+    // A broken request rule: the venue's code and message, in the envelope and HTTP status of the
+    // protocol's error table (business codes answer HTTP 200 with status:false).
+    if (err instanceof RuleViolation) return sendFailure(reply, err.errorcode, err.message);
     const e = err as { code?: string; statusCode?: number; message?: string };
     switch (e.code) {
       case 'PAPER_BAD_JSON':
@@ -97,13 +105,17 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   if (opts.docs !== false) {
     await app.register(swagger, {
       openapi: {
-        openapi: '3.0.3',
+        // 3.1: the request and response schemas are JSON Schema (TypeBox) with `const` and `null`.
+        openapi: '3.1.0',
         info: {
           title: 'smartapi-ts paper broker',
           description:
             'A local broker that speaks Angel One SmartAPI. Log in with loginByPassword (clientcode, PIN, TOTP), ' +
             'then send `Authorization: Bearer <jwtToken>`, `X-PrivateKey: <api key>` and `X-UserType: USER` ' +
-            'on every request. Answers use the venue envelope `{status, message, errorcode, data}`.',
+            'on every request. Answers use the venue envelope `{status, message, errorcode, data}`. ' +
+            'Request bodies follow the protocol request rules: `null` and blank strings count as absent, strings ' +
+            'are trimmed, numbers may be sent as JSON numbers or decimal strings, unknown keys are ignored; a ' +
+            'broken rule answers HTTP 200 with `status:false` and the venue code named by `x-errorcode` on the field.',
           version: '0.1.0',
         },
         components: {

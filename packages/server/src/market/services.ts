@@ -124,7 +124,11 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
  */
 export function ltp(market: Market, body: unknown): ServiceResult<LtpData> {
   if (!isObject(body)) return bad('Invalid request body');
-  if (body.tradingsymbol !== undefined && typeof body.tradingsymbol !== 'string')
+  if (
+    body.tradingsymbol !== undefined &&
+    body.tradingsymbol !== null &&
+    typeof body.tradingsymbol !== 'string'
+  )
     return bad('Invalid tradingsymbol');
   const r = resolve(market, body.exchange, body.symboltoken);
   if (!r.ok) return r;
@@ -599,7 +603,7 @@ export function putCallRatio(market: Market): ServiceResult<PutCallRatio[]> {
  */
 export function oiBuildup(market: Market, body: unknown): ServiceResult<OiBuildup[]> {
   if (!isObject(body)) return bad('Invalid request body');
-  const dt = typeof body.datatype === 'string' ? body.datatype : '';
+  const dt = typeof body.datatype === 'string' ? body.datatype.trim() : '';
   if (!isEnumValue(OiBuildupDataType, dt)) return bad('Invalid datatype');
   const et = parseExpiryType(body.expirytype);
   if (!et) return bad('Invalid expirytype');
