@@ -3,7 +3,14 @@
  * order placed when the LTP crosses its trigger, in the direction decided at create/modify).
  */
 import type { GttIdResponse, GttRule, TransactionType } from '@smartapi-ts/protocol';
-import { ErrorCode, Exchange, GttStatus, ProductType, TransactionType as Side } from '@smartapi-ts/protocol';
+import {
+  ErrorCode,
+  Exchange,
+  GttStatus,
+  MAX_GTT_DAYS,
+  ProductType,
+  TransactionType as Side,
+} from '@smartapi-ts/protocol';
 import type { Run } from './context.js';
 import { submit } from './orders/lifecycle.js';
 import type { Instrument, MarketView } from './ports.js';
@@ -13,7 +20,6 @@ import type { AccountState, EngineState, GttRuleRecord } from './types.js';
 import { Fields, fail, parseBody } from './validate.js';
 import { gttRow } from './views.js';
 
-const GTT_MAX_DAYS = 365;
 const DAY_MS = 86_400_000;
 
 function gttDirection(side: TransactionType, trigger: number, ltp: number | undefined): 'up' | 'down' {
@@ -62,8 +68,8 @@ function gttValues(
     Math.min(rule?.disclosedqty ?? 0, qty);
   if (disclosed < 0 || disclosed > qty) fail(ErrorCode.GTT_INVALID_DISCLOSED_QUANTITY);
   const timeperiod =
-    f.optInt('timeperiod', ErrorCode.GTT_INVALID_TIME_PERIOD) ?? rule?.timeperiod ?? GTT_MAX_DAYS;
-  if (timeperiod < 1 || timeperiod > GTT_MAX_DAYS) fail(ErrorCode.GTT_INVALID_TIME_PERIOD);
+    f.optInt('timeperiod', ErrorCode.GTT_INVALID_TIME_PERIOD) ?? rule?.timeperiod ?? MAX_GTT_DAYS;
+  if (timeperiod < 1 || timeperiod > MAX_GTT_DAYS) fail(ErrorCode.GTT_INVALID_TIME_PERIOD);
   return { price, qty, trigger, disclosed, timeperiod };
 }
 

@@ -7,6 +7,7 @@ import {
   ErrorCode,
   Exchange,
   istDayStart,
+  MAX_ORDERTAG_LENGTH,
   OrderType,
   ProductType,
   TransactionType,
@@ -17,8 +18,6 @@ import { isStop } from '../risk/checks.js';
 import { isWorking } from '../state.js';
 import type { AccountState, EngineContext, OrderRecord } from '../types.js';
 import { Fields, fail, INVALID_INPUT } from '../validate.js';
-
-const MAX_ORDERTAG = 19;
 
 /** A validated order request (prices in paise). */
 export interface OrderSpec {
@@ -55,7 +54,7 @@ export function parseOrder(body: unknown, ctx: EngineContext): OrderSpec {
   const variety = f.enumOf('variety', Variety, ErrorCode.INVALID_VARIETY);
   const product = f.enumOf('producttype', ProductType, ErrorCode.INVALID_PRODUCT_TYPE);
   const ordertag = f.optStr('ordertag', ErrorCode.ORDERTAG_TOO_LONG) ?? '';
-  if (ordertag.length > MAX_ORDERTAG) fail(ErrorCode.ORDERTAG_TOO_LONG);
+  if (ordertag.length > MAX_ORDERTAG_LENGTH) fail(ErrorCode.ORDERTAG_TOO_LONG);
   const exchange = f.enumOf('exchange', Exchange, ErrorCode.SYMBOL_NOT_FOUND, 'Invalid Exchange');
   const token = f.optStr('symboltoken', ErrorCode.SYMBOL_TOKEN_EMPTY);
   if (token === undefined) fail(ErrorCode.SYMBOL_TOKEN_EMPTY);
