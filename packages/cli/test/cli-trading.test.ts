@@ -188,7 +188,7 @@ test('bad order flags exit 2 with a clear message and send nothing', async () =>
     [[...PLACE, '--type', 'LIMIT', '--price', 'abc'], /Expected a positive price in rupees/],
     [[...PLACE.slice(0, -1), '0', '--type', 'MARKET'], /Expected a positive whole number/],
     [[...PLACE.slice(0, -1), '1.5', '--type', 'MARKET'], /Expected a positive whole number/],
-    [[...PLACE, '--type', 'MARKET', '--tag', 'x'.repeat(21)], /--tag must be 1 to 20 characters/],
+    [[...PLACE, '--type', 'MARKET', '--tag', 'x'.repeat(20)], /--tag must be 1 to 19 characters/],
     [[...PLACE, '--type', 'MARKET', '--variety', 'STOPLOSS'], /the STOPLOSS variety needs --type STOPLOSS/],
     [
       [
