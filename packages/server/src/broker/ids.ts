@@ -29,6 +29,13 @@ export class PersistentIds implements IdSource {
     this.values = { ...START, ...store.counters.all() };
   }
 
+  /** Re-reads every counter from the store (after a snapshot restore replaced them). */
+  reload(): void {
+    for (const k of Object.keys(this.values)) delete this.values[k];
+    Object.assign(this.values, START, this.store.counters.all());
+    this.dirty.clear();
+  }
+
   private next(name: string): number {
     const v = (this.values[name] ?? 0) + 1;
     this.values[name] = v;

@@ -67,6 +67,7 @@ import type {
   EngineState,
   FeeModel,
   FillModel,
+  OrderCheck,
   FundsRecord,
   GttRuleRecord,
   HoldingRecord,
@@ -185,12 +186,14 @@ const isStop = (t: OrderType): boolean => t === 'STOPLOSS_LIMIT' || t === 'STOPL
  * each command's events in one transaction before answering.
  */
 export class Engine {
-  readonly state: EngineState;
+  // Not readonly: `load()` swaps in a restored state (snapshot restore).
+  state: EngineState;
   readonly fillModel: FillModel;
   readonly feeModel: FeeModel;
   readonly rates: MarginRates;
   readonly offHours: 'amo' | 'reject';
   readonly rmsRejections: 'book' | 'error';
+  readonly orderCheck: OrderCheck | undefined;
 
   constructor(config: EngineConfig = {}, state: EngineState = emptyState()) {
     this.state = state;
@@ -199,6 +202,27 @@ export class Engine {
     this.rates = { ...DEFAULT_MARGIN_RATES, ...config.marginRates };
     this.offHours = config.offHours ?? 'amo';
     this.rmsRejections = config.rmsRejections ?? 'book';
+    this.orderCheck = config.orderCheck;
+  }
+
+  /** Replaces the whole in-memory state (a snapshot restore rebuilt it from stored rows). */
+  load(state: EngineState): void {
+    this.state = state;
+  }
+
+  /**
+   * Adds (or, negative, withdraws) cash on an account (the paper broker's admin funds route). Rejects
+   * when the account is unknown or the cash would go negative.
+   */
+  addFunds(clientcode: string, paise: number, _ctx: { now: number }): CommandResult<FundsRecord> {
+    const acc = this.state.accounts.get(clientcode);
+    if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+    if (!Number.isSafeInteger(paise) || acc.funds.cash + paise < 0)
+      return { result: reject(INVALID_INPUT, 'Invalid funds'), events: [] };
+    const em = new Emitter();
+    acc.funds.cash += paise;
+    em.funds(acc.funds);
+    return { result: { ...acc.funds }, events: em.events };
   }
 
   // ───────────────────────────── accounts ─────────────────────────────
@@ -1386,7 +1410,7 @@ export class Engine {
     });
     acc.orders.set(o.orderid, o);
     const open = ctx.market.session(o.exchange, ctx.now) === 'open';
-    let text = this.rmsCheck(acc, o, spec.inst, ctx, o.orderid);
+    let text = this.orderCheck?.(o, ctx.now) ?? this.rmsCheck(acc, o, spec.inst, ctx, o.orderid);
     if (text === undefined && !open && spec.variety !== 'AMO' && this.offHours === 'reject') {
       text = 'Orders cannot be placed outside market hours';
     }
@@ -1466,7 +1490,7 @@ export class Engine {
       if (!reach && !through) return;
     }
     const fills = this.fillModel.fill(
-      { side: o.transactiontype, quantity: remaining, limit, aggressive, instrument: o },
+      { side: o.transactiontype, quantity: remaining, limit, aggressive, instrument: o, order: o, now: ctx.now },
       quote,
     );
     let left = remaining;
