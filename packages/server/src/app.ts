@@ -4,9 +4,10 @@
  * fastify instance plus handles. It never listens by itself (tests use `app.inject()`); call
  * `listen()` on the result to open the port.
  */
+
+import { randomBytes } from 'node:crypto';
 import { SCRIP_MASTER_PATH } from '@smartapi-ts/protocol';
 import type { FastifyInstance } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import { registerAdminApi } from './admin/routes.js';
 import { Broker } from './broker/broker.js';
 import { createDefaultMarket } from './broker/market.js';
@@ -146,7 +147,8 @@ export async function buildServer(
       stalled: (cc: string) =>
         faults.has(['feedStall']) && faults.active('feedStall', { route, clientcode: cc }, mk.now()),
       dropOnOpen: (cc: string) =>
-        faults.has(['feedDrop']) && faults.take(['feedDrop'], { route, clientcode: cc }, mk.now()) !== undefined,
+        faults.has(['feedDrop']) &&
+        faults.take(['feedDrop'], { route, clientcode: cc }, mk.now()) !== undefined,
     });
     if (mf) mf.gate = gate('marketFeed');
     orderFeed.gate = gate('orderFeed');

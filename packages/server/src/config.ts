@@ -84,7 +84,7 @@ export interface PaperConfig {
   /**
    * Market step of an admin-API advance while an exchange is in session (simulated ms): each step moves
    * prices once, runs fills and triggers, then the clock-driven work. Larger is faster, smaller finer.
-   * @default 5000
+   * @default 10000
    */
   advanceStepMs: number;
   /**
@@ -109,7 +109,7 @@ export const DEFAULT_CONFIG: Readonly<PaperConfig> = Object.freeze({
   defaultFunds: 100_000_000,
   wallClock: Date.now,
   adminToken: '',
-  advanceStepMs: 5000,
+  advanceStepMs: 10_000,
   startMarket: true,
 });
 

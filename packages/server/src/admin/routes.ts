@@ -10,7 +10,10 @@ import { type Fault, FaultSpecError, parseFaultSpec } from '../faults/registry.j
 import {
   AdminErrorCode,
   formatIst,
-  parseIsoTime, type ScenarioController, ScenarioError } from '../scenario/controller.js';
+  parseIsoTime,
+  type ScenarioController,
+  ScenarioError,
+} from '../scenario/controller.js';
 
 /** Options of {@link registerAdminApi}. */
 export interface AdminApiOptions {
@@ -83,14 +86,22 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdminApiOptio
       const param = (req: FastifyRequest, name: string) => (req.params as Record<string, string>)[name] ?? '';
       const hidden = { schema: { hide: true } };
 
-      admin.get('/clock', hidden, handle(() => scenario.clockView()));
+      admin.get(
+        '/clock',
+        hidden,
+        handle(() => scenario.clockView()),
+      );
       admin.post(
         '/clock',
         hidden,
         handle((req) => scenario.changeClock(scenario.parseClockChange(req.body))),
       );
 
-      admin.post('/accounts', hidden, handle((req) => scenario.createAccount(req.body)));
+      admin.post(
+        '/accounts',
+        hidden,
+        handle((req) => scenario.createAccount(req.body)),
+      );
       admin.post(
         '/accounts/:clientcode/reset',
         hidden,
@@ -102,19 +113,33 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdminApiOptio
         handle((req) => scenario.addFunds(param(req, 'clientcode'), req.body)),
       );
 
-      admin.get('/snapshots', hidden, handle(() => scenario.listSnapshots()));
-      admin.post('/snapshots', hidden, handle((req) => scenario.createSnapshot(req.body)));
+      admin.get(
+        '/snapshots',
+        hidden,
+        handle(() => scenario.listSnapshots()),
+      );
+      admin.post(
+        '/snapshots',
+        hidden,
+        handle((req) => scenario.createSnapshot(req.body)),
+      );
       admin.post(
         '/snapshots/:id/restore',
         hidden,
         handle((req) => scenario.restoreSnapshot(param(req, 'id'))),
       );
 
-      admin.get('/faults', hidden, handle(() => scenario.faults.list(opts.now()).map(faultView)));
+      admin.get(
+        '/faults',
+        hidden,
+        handle(() => scenario.faults.list(opts.now()).map(faultView)),
+      );
       admin.post(
         '/faults',
         hidden,
-        handle((req) => faultView({ ...scenario.armFault(parseFaultSpec(req.body, parseIsoTime)), active: true })),
+        handle((req) =>
+          faultView({ ...scenario.armFault(parseFaultSpec(req.body, parseIsoTime)), active: true }),
+        ),
       );
       admin.delete(
         '/faults/:id',

@@ -67,13 +67,13 @@ import type {
   EngineState,
   FeeModel,
   FillModel,
-  OrderCheck,
   FundsRecord,
   GttRuleRecord,
   HoldingRecord,
   InstrumentSnapshot,
   MarginRates,
   MarketView,
+  OrderCheck,
   OrderRecord,
   PositionRecord,
   QueryContext,
@@ -1490,7 +1490,15 @@ export class Engine {
       if (!reach && !through) return;
     }
     const fills = this.fillModel.fill(
-      { side: o.transactiontype, quantity: remaining, limit, aggressive, instrument: o, order: o, now: ctx.now },
+      {
+        side: o.transactiontype,
+        quantity: remaining,
+        limit,
+        aggressive,
+        instrument: o,
+        order: o,
+        now: ctx.now,
+      },
       quote,
     );
     let left = remaining;

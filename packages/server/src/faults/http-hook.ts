@@ -28,7 +28,8 @@ function jwtUser(token: string | undefined): string | undefined {
   const payload = token.replace(/^bearer\s+/i, '').split('.')[1];
   if (!payload) return undefined;
   try {
-    const u = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { username?: unknown }).username;
+    const u = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { username?: unknown })
+      .username;
     return typeof u === 'string' ? u.toUpperCase() : undefined;
   } catch {
     return undefined;

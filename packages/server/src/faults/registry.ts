@@ -102,7 +102,11 @@ export function parseFaultSpec(body: unknown, parseTime: (s: string) => number |
     const r = b.route;
     const ok =
       typeof r === 'string' &&
-      (feed ? (FEED_ROUTES as readonly string[]).includes(r) : kind === 'reject' ? r === 'placeOrder' : ROUTE_NAMES.has(r));
+      (feed
+        ? (FEED_ROUTES as readonly string[]).includes(r)
+        : kind === 'reject'
+          ? r === 'placeOrder'
+          : ROUTE_NAMES.has(r));
     if (!ok) {
       throw new FaultSpecError(
         feed
@@ -136,7 +140,9 @@ export function parseFaultSpec(body: unknown, parseTime: (s: string) => number |
   if (b.until !== undefined) {
     const t = typeof b.until === 'string' ? parseTime(b.until) : undefined;
     if (t === undefined) {
-      throw new FaultSpecError('until must be an ISO 8601 time with an offset, e.g. 2026-12-04T15:20:00+05:30');
+      throw new FaultSpecError(
+        'until must be an ISO 8601 time with an offset, e.g. 2026-12-04T15:20:00+05:30',
+      );
     }
     spec.until = t;
   }

@@ -17,7 +17,7 @@ import { createAccount } from '../accounts/accounts.js';
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
 import type { FundsRecord } from '../engine/types.js';
-import { FaultRegistry, type FaultRegistryState } from '../faults/registry.js';
+import type { FaultRegistry, FaultRegistryState } from '../faults/registry.js';
 import { SimClock } from '../market/clock.js';
 import { SimulatedMarket, type SimulatedMarketState } from '../market/simulator.js';
 import type { Market, SessionState } from '../market/types.js';
@@ -232,7 +232,8 @@ export class ScenarioController {
     for (const k of Object.keys(b)) {
       if (!['paused', 'speed', 'advanceTo', 'advanceBy'].includes(k)) throw bad(`unknown field ${k}`);
     }
-    if (Object.keys(b).length === 0) throw bad('nothing to change: give paused, speed, advanceTo or advanceBy');
+    if (Object.keys(b).length === 0)
+      throw bad('nothing to change: give paused, speed, advanceTo or advanceBy');
     if (b.paused !== undefined) {
       if (typeof b.paused !== 'boolean') throw bad('paused must be true or false');
       change.paused = b.paused;
@@ -244,7 +245,8 @@ export class ScenarioController {
       }
       change.speed = s;
     }
-    if (b.advanceTo !== undefined && b.advanceBy !== undefined) throw bad('give advanceTo or advanceBy, not both');
+    if (b.advanceTo !== undefined && b.advanceBy !== undefined)
+      throw bad('give advanceTo or advanceBy, not both');
     if (b.advanceTo !== undefined) {
       const t = typeof b.advanceTo === 'string' ? parseIsoTime(b.advanceTo) : undefined;
       if (t === undefined) {
@@ -268,10 +270,14 @@ export class ScenarioController {
     const clock = this.clock;
     const moves = change.advanceTo !== undefined || change.advanceBy !== undefined;
     if (mode === 'real' && (moves || change.speed !== undefined || change.paused !== undefined)) {
-      throw conflict('the real clock follows the wall clock; start with --clock sim or --clock manual to control it');
+      throw conflict(
+        'the real clock follows the wall clock; start with --clock sim or --clock manual to control it',
+      );
     }
     if (mode === 'manual' && change.paused === false) {
-      throw conflict('the manual clock only moves with advanceTo or advanceBy (start with --clock sim to let it run)');
+      throw conflict(
+        'the manual clock only moves with advanceTo or advanceBy (start with --clock sim to let it run)',
+      );
     }
     if (mode === 'manual' && change.speed !== undefined) {
       throw conflict('the manual clock has no speed (it only moves with advanceTo or advanceBy)');
@@ -280,7 +286,9 @@ export class ScenarioController {
     let target: number | undefined;
     if (change.advanceTo !== undefined) {
       if (change.advanceTo < now) {
-        throw conflict(`cannot move the clock backwards: ${formatIst(change.advanceTo)} is before ${formatIst(now)}`);
+        throw conflict(
+          `cannot move the clock backwards: ${formatIst(change.advanceTo)} is before ${formatIst(now)}`,
+        );
       }
       target = change.advanceTo;
     } else if (change.advanceBy !== undefined) target = now + change.advanceBy;
@@ -352,7 +360,9 @@ export class ScenarioController {
   // ───────────────────────────── accounts ─────────────────────────────
 
   /** `POST /paper/v1/accounts`: a new account; `funds` in rupees. */
-  async createAccount(body: unknown): Promise<{ clientcode: string; password: string; totpSecret: string; apiKey: string }> {
+  async createAccount(
+    body: unknown,
+  ): Promise<{ clientcode: string; password: string; totpSecret: string; apiKey: string }> {
     const b = this.objectBody(body, ['funds']);
     const funds = b.funds === undefined ? this.config.defaultFunds : this.rupees(b.funds, 'funds');
     const { account, credentials } = await createAccount(this.store, { funds, now: this.config.wallClock() });
@@ -451,7 +461,8 @@ export class ScenarioController {
     if (this.advancing) throw conflict('an advance is running');
     const payload = deserialize(rec.data) as SnapshotPayload;
     if (payload.version !== 1) throw conflict('snapshot of an unknown version');
-    if (payload.market && !this.sim) throw conflict('snapshot of a simulated market; this broker has another market');
+    if (payload.market && !this.sim)
+      throw conflict('snapshot of a simulated market; this broker has another market');
     this.broker.flushPending();
     this.store.transaction(() => {
       this.store.snapshots.load(payload.store);

@@ -376,7 +376,8 @@ export class MarketFeed {
 
   /** Terminates the connections of a client (all clients when omitted): a dropped feed. */
   dropClients(clientCode?: string): void {
-    for (const c of [...this.conns]) if (clientCode === undefined || c.clientCode === clientCode) c.ws.terminate();
+    for (const c of [...this.conns])
+      if (clientCode === undefined || c.clientCode === clientCode) c.ws.terminate();
   }
 
   private attach(ws: WebSocket, clientCode: string, release: () => void): void {

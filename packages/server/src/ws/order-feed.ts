@@ -143,7 +143,8 @@ export class OrderFeed {
     }
     set.add(ws);
     ws.on('message', (data, isBinary) => {
-      if (!isBinary && data.toString() === HEARTBEAT_PING && !this.gate?.stalled(clientcode)) ws.send(HEARTBEAT_PONG);
+      if (!isBinary && data.toString() === HEARTBEAT_PING && !this.gate?.stalled(clientcode))
+        ws.send(HEARTBEAT_PONG);
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {

@@ -16,8 +16,8 @@ import type {
   SessionRecord,
   SessionRepository,
   SnapshotRepository,
-  StoreDump,
   Store,
+  StoreDump,
 } from '../types.js';
 import { ENGINE_ROW_KINDS } from '../types.js';
 import { acquireDatabaseLock, type DatabaseLock } from './lock.js';
@@ -400,7 +400,8 @@ function snapshotRepo(db: Database.Database): SnapshotRepository {
           // Upsert (never INSERT OR REPLACE: a delete would cascade to the sessions of kept accounts).
           const keep = new Set(rows.map((r) => String(r.clientcode)));
           for (const r of db.prepare<[], { clientcode: string }>('SELECT clientcode FROM accounts').all()) {
-            if (!keep.has(r.clientcode)) db.prepare('DELETE FROM accounts WHERE clientcode = ?').run(r.clientcode);
+            if (!keep.has(r.clientcode))
+              db.prepare('DELETE FROM accounts WHERE clientcode = ?').run(r.clientcode);
           }
           const set = cols
             .filter((c) => c !== 'clientcode')
