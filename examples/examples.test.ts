@@ -140,3 +140,47 @@ describe('examples', { concurrency: true }, () => {
     assert.match(err, /missing env SMARTAPI_API_KEY/);
   });
 });
+
+describe('scenario example (manual clock + admin API)', () => {
+  let manual: PaperBroker;
+  before(async () => {
+    // 15:00 IST today on a manual clock: the example moves it to 15:14 and 15:15 itself.
+    const ist = 330 * 60_000;
+    const day = Math.floor((Date.now() + ist) / 86_400_000) * 86_400_000 - ist;
+    manual = await startPaperBroker({ start: day + 15 * 3_600_000, adminToken: 'example-admin' });
+  });
+  after(() => manual?.close());
+
+  it('square-off-bot-scenario: retries a rate-limited entry, squares off at 15:15 with an AB1004 in the way', async () => {
+    const a = await manual.createAccount();
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', join('examples', 'square-off-bot-scenario.ts')],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          SMARTAPI_ROOT: manual.url,
+          SMARTAPI_API_KEY: a.apiKey,
+          SMARTAPI_CLIENT_CODE: a.clientcode,
+          SMARTAPI_PIN: a.password,
+          SMARTAPI_TOTP_SECRET: a.totpSecret,
+          PAPER_ADMIN_TOKEN: 'example-admin',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    clearTimeout(killer);
+    ok({ code, out, err });
+    assert.match(out, /entered with 5 after 3 attempts \(2 rate-limited\)/);
+    assert.match(out, /squared off at \d{4}-\d{2}-\d{2}T15:15:00\+05:30 after 2 attempts/);
+    assert.match(out, /# pass 2/);
+  });
+});
