@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
-import { ist, orderBook, sbinOrder, venue } from './admin-helpers.js';
+import { ist, orderBook, sbinOrder, venue, waitFor } from './admin-helpers.js';
 
 describe('admin auth', () => {
   let broker: PaperBroker;
@@ -216,4 +216,32 @@ test('determinism: same seed and commands give the same order book, trade book a
   const b = await run();
   assert.ok(a.includes('"status":"complete"'));
   assert.equal(a, b);
+});
+
+describe('admin clock (sim)', () => {
+  let broker: PaperBroker;
+  before(async () => {
+    broker = await startPaperBroker({ clock: 'fast', speed: 60, start: ist('10:00') });
+  });
+  after(() => broker.close());
+
+  test('speed and pause of a running clock; advance works while paused; resume runs again', async () => {
+    const c0 = (await broker.admin('GET', 'clock')).body.data;
+    assert.equal(c0.mode, 'sim');
+    assert.equal(c0.paused, false);
+    assert.equal(c0.speed, 60);
+    const s = await broker.admin('POST', 'clock', { speed: 120, paused: true });
+    assert.equal(s.status, 200);
+    assert.equal(s.body.data.speed, 120);
+    assert.equal(s.body.data.paused, true);
+    const at = s.body.data.epochMs as number;
+    const moved = await broker.admin('POST', 'clock', { advanceBy: 60 });
+    assert.equal(moved.body.data.epochMs, at + 60_000);
+    assert.equal(moved.body.data.paused, true);
+    const bad = await broker.admin('POST', 'clock', { speed: 0 });
+    assert.equal(bad.body.errorcode, 'PA1002');
+    assert.equal((await broker.admin('GET', 'clock')).body.data.speed, 120);
+    await broker.admin('POST', 'clock', { paused: false });
+    await waitFor(() => broker.market.now() > at + 60_000, 'the resumed clock to move');
+  });
 });

@@ -157,3 +157,36 @@ test('the clock position, speed and faults survive a restart (journaled in the s
     await broker.close();
   }
 });
+
+test('an advance that fails to commit leaves the last committed state (seen after a restart)', async () => {
+  const broker = await startPaperBroker({ start: ist('10:00'), storage: 'file' });
+  try {
+    let jwt = (await broker.login()).jwtToken;
+    const placed = await venue(broker, jwt, 'placeOrder', sbinOrder({ ordertag: 'paper:delay:60000' }));
+    assert.equal(placed.body?.status, true, placed.text);
+    // The disk "fails" when the advance commits its new clock position: the whole advance rolls back.
+    const meta = broker.server.store.meta;
+    const set = meta.set.bind(meta);
+    meta.set = (key, value) => {
+      if (key === 'paper.clock') throw new Error('disk full');
+      set(key, value);
+    };
+    const r = await broker.admin('POST', 'clock', { advanceBy: 300 });
+    assert.equal(r.status, 500);
+    await broker.restart();
+    jwt = (await broker.login()).jwtToken;
+    assert.equal((await broker.admin('GET', 'clock')).body.data.now, '2026-12-03T10:00:00+05:30');
+    const row = (await orderBook(broker, jwt)).find((o) => o.orderid === placed.body?.data.orderid);
+    assert.equal(row?.status, 'open');
+    assert.equal(row?.filledshares, '0');
+    // The same advance, now committed, fills it.
+    await broker.admin('POST', 'clock', { advanceBy: 300 });
+    await broker.restart();
+    jwt = (await broker.login()).jwtToken;
+    assert.equal((await broker.admin('GET', 'clock')).body.data.now, '2026-12-03T10:05:00+05:30');
+    const after = (await orderBook(broker, jwt)).find((o) => o.orderid === placed.body?.data.orderid);
+    assert.equal(after?.status, 'complete');
+  } finally {
+    await broker.close();
+  }
+});

@@ -278,14 +278,21 @@ export class SimulatedMarket implements Market {
     return { version: 1, simTime: this.simTime, rng: this.rng.snapshot(), drivers, states };
   }
 
-  /** Restores a state taken by {@link SimulatedMarket.exportState} (same configuration). */
-  importState(state: SimulatedMarketState): void {
+  /** Throws when a state taken by {@link SimulatedMarket.exportState} does not fit this market. */
+  checkState(state: SimulatedMarketState): void {
     if (state.version !== 1 || state.states.length !== this.states.length) {
       throw new Error('market state does not match this market (different universe or version)');
     }
+    for (const [k] of state.drivers) {
+      if (!this.drivers.has(k)) throw new Error(`market state names an unknown price driver ${k}`);
+    }
+  }
+
+  /** Restores a state taken by {@link SimulatedMarket.exportState} (same configuration). */
+  importState(state: SimulatedMarketState): void {
+    this.checkState(state);
     for (const [k, saved] of state.drivers) {
-      const d = this.drivers.get(k);
-      if (!d) throw new Error(`market state names an unknown price driver ${k}`);
+      const d = this.drivers.get(k) as DriverRt;
       Object.assign(d, structuredClone(saved));
     }
     state.states.forEach((saved, i) => {

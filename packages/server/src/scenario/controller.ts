@@ -463,6 +463,13 @@ export class ScenarioController {
     if (payload.version !== 1) throw conflict('snapshot of an unknown version');
     if (payload.market && !this.sim)
       throw conflict('snapshot of a simulated market; this broker has another market');
+    if (payload.market && this.sim) {
+      try {
+        this.sim.checkState(payload.market);
+      } catch (err) {
+        throw conflict(`snapshot does not fit this market: ${(err as Error).message}`);
+      }
+    }
     this.broker.flushPending();
     this.store.transaction(() => {
       this.store.snapshots.load(payload.store);
