@@ -5,6 +5,7 @@
  * clock-driven work). Writes benchmarks/.work/scenario.json. See README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createAccount } from '../../packages/server/src/accounts/accounts.js';
 import { buildServer } from '../../packages/server/src/app.js';
@@ -85,6 +86,7 @@ function bareMarket(): number {
   return performance.now() - t0;
 }
 
+const loadBefore = loadavg()[0] ?? 0;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const runs = [];
 const bare = [];
@@ -130,7 +132,9 @@ writeFileSync(
         `One advance of a trading day (${DAY_S} simulated s) in steps of ${STEP / 1000} s: each step moves every instrument once, ` +
           'runs fills, stop and GTT triggers on the quotes, then the clock-driven work, and the whole advance commits in one SQLite ' +
           `transaction. Median of 3 runs. Of the 100 orders (limits 0.3–1.1 % away from the LTP, alternating sides) ${r0.fills} filled during the day. ` +
-          'The ratio column is bare market / full advance (the share of the time the market simulation itself takes).',
+          'The ratio column is bare market / full advance (the share of the time the market simulation itself takes). ' +
+          `1-minute load average of the machine: ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after the runs ` +
+          '(other processes shared the 2 cores; the time scales with it).',
       ],
       rows,
     },
