@@ -30,8 +30,33 @@ interface RunResult {
   err: string;
 }
 
-/** Runs `examples/<name>.ts` with a fresh account's env vars; kills it after `limitMs`. */
-async function runExample(name: string, args: string[] = [], limitMs = 30_000): Promise<RunResult> {
+// At most two example processes at a time: each compiles the SDK's sources through tsx, and eight of
+// them at once on a 2-core machine starve each other (and the broker) into the hang guard below.
+let running = 0;
+const queue: (() => void)[] = [];
+async function slot(): Promise<() => void> {
+  if (running >= 2) await new Promise<void>((resolve) => queue.push(resolve));
+  running++;
+  return () => {
+    running--;
+    queue.shift()?.();
+  };
+}
+
+/**
+ * Runs `examples/<name>.ts` with a fresh account's env vars; kills it after `limitMs` (a hang guard,
+ * not a speed target: the clock starts when the process does).
+ */
+async function runExample(name: string, args: string[] = [], limitMs = 90_000): Promise<RunResult> {
+  const release = await slot();
+  try {
+    return await spawnExample(name, args, limitMs);
+  } finally {
+    release();
+  }
+}
+
+async function spawnExample(name: string, args: string[], limitMs: number): Promise<RunResult> {
   const a = await broker.createAccount();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -138,5 +163,49 @@ describe('examples', { concurrency: true }, () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 2);
     assert.match(err, /missing env SMARTAPI_API_KEY/);
+  });
+});
+
+describe('scenario example (manual clock + admin API)', () => {
+  let manual: PaperBroker;
+  before(async () => {
+    // 15:00 IST today on a manual clock: the example moves it to 15:14 and 15:15 itself.
+    const ist = 330 * 60_000;
+    const day = Math.floor((Date.now() + ist) / 86_400_000) * 86_400_000 - ist;
+    manual = await startPaperBroker({ start: day + 15 * 3_600_000, adminToken: 'example-admin' });
+  });
+  after(() => manual?.close());
+
+  it('square-off-bot-scenario: retries a rate-limited entry, squares off at 15:15 with an AB1004 in the way', async () => {
+    const a = await manual.createAccount();
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', join('examples', 'square-off-bot-scenario.ts')],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          SMARTAPI_ROOT: manual.url,
+          SMARTAPI_API_KEY: a.apiKey,
+          SMARTAPI_CLIENT_CODE: a.clientcode,
+          SMARTAPI_PIN: a.password,
+          SMARTAPI_TOTP_SECRET: a.totpSecret,
+          PAPER_ADMIN_TOKEN: 'example-admin',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    clearTimeout(killer);
+    ok({ code, out, err });
+    assert.match(out, /entered with 5 after 3 attempts \(2 rate-limited\)/);
+    assert.match(out, /squared off at \d{4}-\d{2}-\d{2}T15:15:00\+05:30 after 2 attempts/);
+    assert.match(out, /# pass 2/);
   });
 });

@@ -4,11 +4,16 @@
  * fastify instance plus handles. It never listens by itself (tests use `app.inject()`); call
  * `listen()` on the result to open the port.
  */
+
+import { randomBytes } from 'node:crypto';
 import { SCRIP_MASTER_PATH } from '@smartapi-ts/protocol';
 import type { FastifyInstance } from 'fastify';
+import { registerAdminApi } from './admin/routes.js';
 import { Broker } from './broker/broker.js';
 import { createDefaultMarket } from './broker/market.js';
 import { type PaperConfig, type PaperConfigInput, resolveConfig } from './config.js';
+import { registerFaultHook } from './faults/http-hook.js';
+import { FaultRegistry } from './faults/registry.js';
 import { type Handlers, registerApi } from './http/api.js';
 import { registerPortfolioApi } from './http/portfolio-api.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -16,8 +21,11 @@ import { createHttpApp } from './http/server.js';
 import { sessionHandlers } from './http/session-routes.js';
 import { SessionService } from './identity/sessions.js';
 import type { Market } from './market/types.js';
+import { ScenarioController } from './scenario/controller.js';
+import { TriggerFillModel, triggerRejection } from './scenario/triggers.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
 import type { Store } from './storage/types.js';
+import { MarketFeed } from './ws/market-feed.js';
 import { OrderFeed, type OrderFeedAuth } from './ws/order-feed.js';
 import { routeUpgrades, type UpgradeHandler } from './ws/upgrade.js';
 
@@ -46,6 +54,10 @@ export interface PaperServer {
   readonly sessions: SessionService;
   readonly broker: Broker;
   readonly orderFeed: OrderFeed;
+  /** Scenario control (clock, accounts, snapshots, faults) behind the `/paper/v1/` admin API. */
+  readonly scenario: ScenarioController;
+  /** Bearer token of the admin API (the configured one, or generated at build). */
+  readonly adminToken: string;
   /** Base URL once listening (`http://127.0.0.1:PORT`), else undefined. */
   readonly url: string | undefined;
   /** Opens the port (`config.host`, `config.port`); resolves with the base URL. */
@@ -74,12 +86,28 @@ export async function buildServer(
         return { ok: false, reason: chk.code === 'AG8002' ? 'expired' : 'invalid' };
       },
     });
-    const broker = new Broker({ store, market, orderFeed, config });
+    // ── scenario control (admin API): faults, ordertag triggers, clock ──
+    const faults = new FaultRegistry(config.seed);
+    const mk = market;
+    const broker = new Broker({
+      store,
+      market,
+      orderFeed,
+      config,
+      engine: {
+        fillModel: new TriggerFillModel(),
+        orderCheck: (o, now) =>
+          triggerRejection(o) ??
+          faults.take(['reject'], { route: 'placeOrder', clientcode: o.clientcode }, now)?.message,
+      },
+    });
+    const adminToken = config.adminToken || randomBytes(18).toString('base64url');
     app = await createHttpApp({
       bodyLimit: config.bodyLimit,
       logLevel: config.logLevel,
       docs: deps.docs ?? true,
     });
+    registerFaultHook(app, { faults, store, sessions, now: () => mk.now(), wallNow: config.wallClock });
     const handlers: Handlers = { ...broker.handlers(), ...sessionHandlers(sessions) };
     registerApi(app, {
       sessions,
@@ -102,9 +130,33 @@ export async function buildServer(
     );
 
     const marketFeed = await broker.createMarketFeed(sessions);
+    const mf = marketFeed instanceof MarketFeed ? marketFeed : undefined;
+    const scenario = new ScenarioController({
+      store,
+      market,
+      broker,
+      sessions,
+      config,
+      faults,
+      dropFeeds(feed, clientcode) {
+        if (feed !== 'orderFeed') mf?.dropClients(clientcode);
+        if (feed !== 'marketFeed') orderFeed.dropClients(clientcode);
+      },
+    });
+    const gate = (route: 'marketFeed' | 'orderFeed') => ({
+      stalled: (cc: string) =>
+        faults.has(['feedStall']) && faults.active('feedStall', { route, clientcode: cc }, mk.now()),
+      dropOnOpen: (cc: string) =>
+        faults.has(['feedDrop']) &&
+        faults.take(['feedDrop'], { route, clientcode: cc }, mk.now()) !== undefined,
+    });
+    if (mf) mf.gate = gate('marketFeed');
+    orderFeed.gate = gate('orderFeed');
+    await registerAdminApi(app, { scenario, token: adminToken, now: () => mk.now() });
     const unroute = routeUpgrades(app.server, { marketFeed, orderFeed });
     await app.ready();
-    broker.start(config.startMarket);
+    scenario.restoreClock();
+    broker.start(config.startMarket, scenario.attach());
 
     let closing: Promise<void> | undefined;
     let url: string | undefined;
@@ -117,6 +169,8 @@ export async function buildServer(
       sessions,
       broker,
       orderFeed,
+      scenario,
+      adminToken,
       get url() {
         return url;
       },
@@ -130,6 +184,7 @@ export async function buildServer(
       },
       close() {
         closing ??= (async () => {
+          scenario.close();
           broker.stop();
           unroute();
           orderFeed.close();

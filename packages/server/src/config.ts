@@ -77,6 +77,17 @@ export interface PaperConfig {
    */
   wallClock: () => number;
   /**
+   * Bearer token of the `/paper/v1/` admin API. Empty: the CLI generates one at start.
+   * @default ''
+   */
+  adminToken: string;
+  /**
+   * Market step of an admin-API advance while an exchange is in session (simulated ms): each step moves
+   * prices once, runs fills and triggers, then the clock-driven work. Larger is faster, smaller finer.
+   * @default 10000
+   */
+  advanceStepMs: number;
+  /**
    * Start the market's timers when the server is built (off for tests that drive the market manually).
    * @default true
    */
@@ -97,6 +108,8 @@ export const DEFAULT_CONFIG: Readonly<PaperConfig> = Object.freeze({
   logLevel: 'warn',
   defaultFunds: 100_000_000,
   wallClock: Date.now,
+  adminToken: '',
+  advanceStepMs: 10_000,
   startMarket: true,
 });
 
@@ -132,6 +145,10 @@ export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
   }
   if (!Number.isSafeInteger(cfg.defaultFunds) || cfg.defaultFunds < 0) {
     throw new TypeError('defaultFunds must be a non-negative integer (paise)');
+  }
+  if (typeof cfg.adminToken !== 'string') throw new TypeError('adminToken must be a string');
+  if (!Number.isSafeInteger(cfg.advanceStepMs) || cfg.advanceStepMs < 1 || cfg.advanceStepMs > 3_600_000) {
+    throw new TypeError('advanceStepMs must be an integer 1–3600000');
   }
   return cfg;
 }

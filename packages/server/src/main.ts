@@ -8,10 +8,14 @@
  * - `accounts create --db FILE [--funds RUPEES] [--json]` prints the new credentials (with `--json`:
  *   exactly one JSON object `{"clientcode","password","totpSecret","apiKey"}` and nothing else).
  * - `accounts list --db FILE [--json]`, `accounts reset <clientcode> --db FILE`.
+ * - With `--url URL [--admin-token T]`, `accounts create|reset` and `accounts funds <clientcode> --add
+ *   RUPEES` use a running server's admin API; `clock`, `snapshot` and `fault` always do (see
+ *   `cli/admin-commands.ts`).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildServer } from './app.js';
 import { resetAccountOffline } from './broker/reset.js';
+import { AdminCliError, adminCall, registerAdminCommands, remoteOptions } from './cli/admin-commands.js';
 import { DEFAULT_CONFIG, type PaperConfigInput, resolveConfig } from './config.js';
 import { AccountError, createAccount, ensureDemoAccount, listAccounts } from './identity/accounts.js';
 import { holidayTableNotice } from './market/calendar.js';
@@ -61,8 +65,9 @@ interface ServeOptions {
   port: number;
   db: string;
   seed: number;
-  clock: 'sim' | 'real';
+  clock: 'sim' | 'real' | 'manual';
   speed: number;
+  adminToken?: string;
   instruments?: string;
   rateLimits: boolean;
   rmsRejections: string;
@@ -95,6 +100,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     rmsRejections: o.rmsRejections as PaperConfigInput['rmsRejections'] & string,
     defaultFunds: o.funds,
     logLevel: o.logLevel as PaperConfigInput['logLevel'] & string,
+    adminToken: o.adminToken ?? process.env.PAPER_ADMIN_TOKEN ?? '',
     ...(o.instruments !== undefined ? { instruments: o.instruments } : {}),
   };
   const config = resolveConfig(input);
@@ -115,6 +121,10 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
       `  database:         ${server.store.file}`,
       `  clock:            ${config.clock}${config.clock === 'sim' ? ` (speed ${config.speed}×)` : ''}, seed ${config.seed}`,
       `  rate limits:      ${config.rateLimits ? 'on' : 'off'}`,
+      `  admin API:        ${url}/paper/v1 (Authorization: Bearer <admin token>)`,
+      config.adminToken
+        ? '  admin token:      (given by --admin-token / PAPER_ADMIN_TOKEN)'
+        : `  admin token:      ${server.adminToken}  (generated; set --admin-token or PAPER_ADMIN_TOKEN to fix it)`,
     ];
     if (demo) {
       lines.push(
@@ -163,8 +173,11 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .option('--db <file>', 'SQLite database file, or :memory:', DEFAULT_CONFIG.db)
     .option('--seed <n>', 'seed of the simulated market', parseInteger, DEFAULT_CONFIG.seed)
     .addOption(
-      new Option('--clock <mode>', 'sim: a simulated day open now; real: wall clock and exchange calendar')
-        .choices(['sim', 'real'])
+      new Option(
+        '--clock <mode>',
+        'sim: a simulated day open now; real: wall clock and exchange calendar; manual: moves only through the admin API',
+      )
+        .choices(['sim', 'real', 'manual'])
         .default('sim'),
     )
     .option('--speed <x>', 'speed of the simulated clock', parsePositive, DEFAULT_CONFIG.speed)
@@ -179,6 +192,10 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
         .default(DEFAULT_CONFIG.rmsRejections),
     )
     .option('--demo', 'create a demo account on first start and print its credentials')
+    .option(
+      '--admin-token <token>',
+      'bearer token of the /paper/v1 admin API (default $PAPER_ADMIN_TOKEN, else generated)',
+    )
     .option(
       '--funds <rupees>',
       'starting funds of the demo account',
@@ -195,7 +212,28 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     });
 
   const accounts = program.command('accounts').description('manage paper trading accounts');
-  accounts
+  remoteOptions(
+    accounts
+      .command('funds')
+      .description('add funds to an account of a running server (admin API)')
+      .argument('<clientcode>', 'client code')
+      .requiredOption('--add <rupees>', 'amount in rupees (negative withdraws)', (v) => {
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n))
+          throw new InvalidArgumentError('expected an amount in rupees');
+        return n;
+      }),
+    true,
+  ).action((clientcode: string, o: { add: number; url?: string; adminToken?: string }) => {
+    result.promise = (async () => {
+      const data = await adminCall(o, 'POST', `accounts/${encodeURIComponent(clientcode)}/funds`, {
+        add: o.add,
+      });
+      io.out(`${JSON.stringify(data)}\n`);
+      return 0;
+    })();
+  });
+  const createCmd = accounts
     .command('create')
     .description('create an account and print its credentials')
     .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
@@ -204,47 +242,54 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .option('--pin <pin>', '4–6 digit trading PIN (default: generated)')
     .option('--api-key <key>', 'api key (default: generated)')
     .option('--name <name>', 'account holder name')
-    .option('--json', 'print exactly one JSON object {clientcode, password, totpSecret, apiKey}')
-    .action(
-      (o: {
-        db: string;
-        funds: number;
-        clientcode?: string;
-        pin?: string;
-        apiKey?: string;
-        name?: string;
-        json?: boolean;
-      }) => {
-        result.promise = (async () => {
-          const store = openSqliteStore(o.db, { lock: false });
-          try {
-            const { credentials } = await createAccount(store, {
-              funds: o.funds,
-              ...(o.clientcode !== undefined ? { clientcode: o.clientcode } : {}),
-              ...(o.pin !== undefined ? { pin: o.pin } : {}),
-              ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-              ...(o.name !== undefined ? { name: o.name } : {}),
-            });
-            if (o.json) io.out(`${JSON.stringify(credentials)}\n`);
-            else {
-              io.out(
-                [
-                  `created account ${credentials.clientcode} with ₹${(o.funds / 100).toFixed(2)}`,
-                  `  client code:  ${credentials.clientcode}`,
-                  `  PIN:          ${credentials.password}`,
-                  `  TOTP secret:  ${credentials.totpSecret}`,
-                  `  API key:      ${credentials.apiKey}`,
-                  '',
-                ].join('\n'),
-              );
-            }
-            return 0;
-          } finally {
-            store.close();
+    .option('--json', 'print exactly one JSON object {clientcode, password, totpSecret, apiKey}');
+  remoteOptions(createCmd, true).action(
+    (o: {
+      db: string;
+      funds: number;
+      clientcode?: string;
+      pin?: string;
+      apiKey?: string;
+      name?: string;
+      json?: boolean;
+      url?: string;
+      adminToken?: string;
+    }) => {
+      result.promise = (async () => {
+        if (o.url !== undefined) {
+          const data = await adminCall(o, 'POST', 'accounts', { funds: o.funds / 100 });
+          io.out(`${JSON.stringify(data)}\n`);
+          return 0;
+        }
+        const store = openSqliteStore(o.db, { lock: false });
+        try {
+          const { credentials } = await createAccount(store, {
+            funds: o.funds,
+            ...(o.clientcode !== undefined ? { clientcode: o.clientcode } : {}),
+            ...(o.pin !== undefined ? { pin: o.pin } : {}),
+            ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+            ...(o.name !== undefined ? { name: o.name } : {}),
+          });
+          if (o.json) io.out(`${JSON.stringify(credentials)}\n`);
+          else {
+            io.out(
+              [
+                `created account ${credentials.clientcode} with ₹${(o.funds / 100).toFixed(2)}`,
+                `  client code:  ${credentials.clientcode}`,
+                `  PIN:          ${credentials.password}`,
+                `  TOTP secret:  ${credentials.totpSecret}`,
+                `  API key:      ${credentials.apiKey}`,
+                '',
+              ].join('\n'),
+            );
           }
-        })();
-      },
-    );
+          return 0;
+        } finally {
+          store.close();
+        }
+      })();
+    },
+  );
   accounts
     .command('list')
     .description('list accounts')
@@ -271,26 +316,40 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
         }
       })();
     });
-  accounts
-    .command('reset')
-    .description('reset an account: funds, orders, positions, holdings and GTT rules back to the start')
-    .argument('<clientcode>', 'client code')
-    .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
-    .action((clientcode: string, o: { db: string }) => {
-      result.promise = (async () => {
-        if (o.db !== ':memory:' && isDatabaseLocked(o.db)) {
-          throw new DatabaseLockedError(o.db);
-        }
-        const store = openSqliteStore(o.db);
-        try {
-          const account = resetAccountOffline(store, clientcode);
-          io.out(`reset ${account.clientcode}: funds back to ₹${(account.startingFunds / 100).toFixed(2)}\n`);
-          return 0;
-        } finally {
-          store.close();
-        }
-      })();
-    });
+  remoteOptions(
+    accounts
+      .command('reset')
+      .description('reset an account: funds, orders, positions, holdings and GTT rules back to the start')
+      .argument('<clientcode>', 'client code')
+      .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
+      .option(
+        '--funds <rupees>',
+        'with --url: reset to this amount instead of the initial funds',
+        parseRupees,
+      ),
+    true,
+  ).action((clientcode: string, o: { db: string; url?: string; adminToken?: string; funds?: number }) => {
+    result.promise = (async () => {
+      if (o.url !== undefined) {
+        const body = o.funds !== undefined ? { funds: o.funds / 100 } : {};
+        const data = await adminCall(o, 'POST', `accounts/${encodeURIComponent(clientcode)}/reset`, body);
+        io.out(`${JSON.stringify(data)}\n`);
+        return 0;
+      }
+      if (o.db !== ':memory:' && isDatabaseLocked(o.db)) {
+        throw new DatabaseLockedError(o.db);
+      }
+      const store = openSqliteStore(o.db);
+      try {
+        const account = resetAccountOffline(store, clientcode);
+        io.out(`reset ${account.clientcode}: funds back to ₹${(account.startingFunds / 100).toFixed(2)}\n`);
+        return 0;
+      } finally {
+        store.close();
+      }
+    })();
+  });
+  registerAdminCommands(program, io, result);
   return program;
 }
 
@@ -313,7 +372,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       // --help / --version exit 0; usage errors already printed their message.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof DatabaseLockedError || err instanceof AccountError) {
+    if (err instanceof DatabaseLockedError || err instanceof AccountError || err instanceof AdminCliError) {
       io.err(`smartapi-paper: ${err.message}\n`);
       return 1;
     }

@@ -84,6 +84,11 @@ export interface StartPaperBrokerOptions {
   wallClock?: () => number;
   /** Serve `/docs`. @default false (faster start) */
   docs?: boolean;
+  /**
+   * Bearer token of the `/paper/v1/` admin API.
+   * @default 'paper-admin-test-token'
+   */
+  adminToken?: string;
 }
 
 /** A running paper broker for tests. */
@@ -107,6 +112,17 @@ export interface PaperBroker {
    * synchronously; `static` market: time only).
    */
   advance(ms: number): void;
+  /** Bearer token of the admin API (`/paper/v1/`). */
+  readonly adminToken: string;
+  /**
+   * Calls the admin API (`/paper/v1/<path>`) with the admin token; resolves with the HTTP status and the
+   * parsed JSON envelope.
+   */
+  admin(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: AdminEnvelope }>;
   /** Creates another account (funds in rupees). */
   createAccount(funds?: number): Promise<AccountCredentials>;
   /** Logs an account in over HTTP and returns its tokens. */
@@ -120,6 +136,15 @@ export interface PaperBroker {
   restart(): Promise<void>;
   /** Stops everything and removes temporary files. Idempotent. */
   close(): Promise<void>;
+}
+
+/** The admin API's envelope. */
+export interface AdminEnvelope {
+  status: boolean;
+  message: string;
+  errorcode: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test convenience (tests read nested fields freely)
+  data: any;
 }
 
 /**
@@ -159,6 +184,7 @@ export async function startPaperBroker(opts: StartPaperBrokerOptions = {}): Prom
         rateLimits: opts.rateLimits ?? false,
         ...(opts.rmsRejections ? { rmsRejections: opts.rmsRejections } : {}),
         logLevel: 'silent',
+        adminToken: opts.adminToken ?? 'paper-admin-test-token',
         ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
       },
       { market: makeMarket(), docs: opts.docs ?? false },
@@ -210,6 +236,18 @@ export async function startPaperBroker(opts: StartPaperBrokerOptions = {}): Prom
     },
     get staticMarket() {
       return staticMarket;
+    },
+    adminToken: opts.adminToken ?? 'paper-admin-test-token',
+    async admin(method, path, body) {
+      const res = await fetch(`${url}/paper/v1/${path.replace(/^\//, '')}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${opts.adminToken ?? 'paper-admin-test-token'}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as AdminEnvelope };
     },
     advance(ms: number) {
       if (clock) clock.advance(ms);

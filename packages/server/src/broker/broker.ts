@@ -10,7 +10,13 @@ import { ErrorCode, errorInfo, type OrderUpdateCode } from '@smartapi-ts/protoco
 import type { PaperConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { isRejection, type Result } from '../engine/result.js';
-import type { CommandResult, EngineContext, EngineEvent, QueryContext } from '../engine/types.js';
+import type {
+  CommandResult,
+  EngineConfig,
+  EngineContext,
+  EngineEvent,
+  QueryContext,
+} from '../engine/types.js';
 import { orderUpdateData } from '../engine/views.js';
 import type { Handler, Handlers } from '../http/api.js';
 import type { HandlerResult } from '../http/reply.js';
@@ -30,6 +36,8 @@ export interface BrokerOptions {
   config: PaperConfig;
   /** Logs driver failures (a failed commit of a market-driven fill). @default console.error */
   log?: (message: string, err: unknown) => void;
+  /** Extra engine configuration (the scenario controller's fill model and order check). */
+  engine?: Pick<EngineConfig, 'fillModel' | 'orderCheck'>;
 }
 
 /** A market-data WebSocket feed as the market engineer provides it. */
@@ -72,7 +80,7 @@ export class Broker {
     this.ledger = new Ledger({
       store: opts.store,
       now: () => opts.market.now(),
-      engine: { rmsRejections: opts.config.rmsRejections },
+      engine: { rmsRejections: opts.config.rmsRejections, ...opts.engine },
       onCommitted: (events) => this.publish(events),
     });
     this.engine = this.ledger.engine;
@@ -278,18 +286,38 @@ export class Broker {
     }
   }
 
-  /** Starts the quote → engine driver, the clock driver and (when `startMarket`) the market timers. */
-  start(startMarket: boolean): void {
-    this.stopped = false;
+  /**
+   * Runs the clock-driven work (AMO release, GTT expiry, day roll) at the current market time. The
+   * scenario controller calls it on every move of the market clock, so that an advance runs it at each
+   * simulated time it falls due, in order with the market's steps.
+   */
+  driveClock(): void {
     this.drive(() => this.engine.onClock(this.context()), 'clock driver');
+  }
+
+  /**
+   * Rebuilds the in-memory engine state and id counters from the store (after a snapshot restore
+   * replaced the stored rows). Nothing may be queued.
+   */
+  reload(): void {
+    this.ledger.resync();
+    for (const account of this.store.accounts.list()) this.ensureAccount(account);
+  }
+
+  /**
+   * Starts the quote → engine driver, the clock driver and (when `startMarket`) the market timers.
+   * `clockDriven`: the caller runs {@link driveClock} on every clock move, so no real-time timer is set.
+   */
+  start(startMarket: boolean, clockDriven = false): void {
+    this.stopped = false;
+    this.driveClock();
     this.unsubscribe = this.market.onQuote((q) =>
       this.drive(() => this.engine.onQuote(q, this.context()), 'quote driver'),
     );
-    this.clockTimer = setInterval(
-      () => this.drive(() => this.engine.onClock(this.context()), 'clock driver'),
-      CLOCK_DRIVER_MS,
-    );
-    this.clockTimer.unref();
+    if (!clockDriven) {
+      this.clockTimer = setInterval(() => this.driveClock(), CLOCK_DRIVER_MS);
+      this.clockTimer.unref();
+    }
     if (startMarket) this.market.start();
   }
 

@@ -57,7 +57,10 @@ export class PersistentIds implements IdSource {
     return String(this.next('gtt'));
   }
 
-  /** Forgets counters drawn since the last commit: the values go back to what the store holds. */
+  /**
+   * Forgets counters drawn since the last commit: the values go back to what the store holds (after a
+   * failed commit, or a snapshot restore that replaced the stored counters).
+   */
   reload(): void {
     this.values = { ...START, ...this.store.counters.all() };
     this.dirty.clear();

@@ -67,6 +67,26 @@ export function resetAccount(
   return { result: { ...funds }, events: em.events };
 }
 
+/**
+ * Adds (or, negative, withdraws) cash on an account (the paper broker's admin funds route). Rejects when
+ * the account is unknown or the cash would go negative.
+ */
+export function addFunds(
+  core: EngineCore,
+  clientcode: string,
+  paise: number,
+  _ctx: { now: number },
+): CommandResult<FundsRecord> {
+  const acc = core.state.accounts.get(clientcode);
+  if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
+  if (!Number.isSafeInteger(paise) || acc.funds.cash + paise < 0)
+    return { result: reject(INVALID_INPUT, 'Invalid funds'), events: [] };
+  const em = new Emitter();
+  acc.funds.cash += paise;
+  em.funds(acc.funds);
+  return { result: { ...acc.funds }, events: em.events };
+}
+
 /** Adds a settled delivery holding (demo account seeding). Averages with an existing holding. */
 export function seedHolding(
   core: EngineCore,

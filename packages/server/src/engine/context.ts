@@ -6,7 +6,7 @@
  */
 import { ErrorCode } from '@smartapi-ts/protocol';
 import { Emitter } from './events.js';
-import type { FeeModel, FillModel } from './ports.js';
+import type { FeeModel, FillModel, OrderCheck } from './ports.js';
 import { ensureDay } from './positions/day-roll.js';
 import { type Result, reject } from './result.js';
 import type {
@@ -26,6 +26,8 @@ export interface EngineCore {
   readonly rates: MarginRates;
   readonly offHours: 'amo' | 'reject';
   readonly rmsRejections: 'book' | 'error';
+  /** An extra pre-trade check run before the risk checks (the paper broker's scenario rules). */
+  readonly orderCheck: OrderCheck | undefined;
 }
 
 /** One command or driver call: the core, its context (time, ids, market) and the events it emits. */

@@ -36,7 +36,7 @@ import * as edis from './edis.js';
 import { WalkTheBookFillModel } from './execution/fill-model.js';
 import * as gtt from './gtt.js';
 import { cancelOrder, modifyOrder, placeOrder } from './orders/commands.js';
-import type { FeeModel, FillModel, MarketView, Quote } from './ports.js';
+import type { FeeModel, FillModel, MarketView, OrderCheck, Quote } from './ports.js';
 import { convertPosition } from './positions/convert.js';
 import { rollDay } from './positions/day-roll.js';
 import * as queries from './queries.js';
@@ -68,6 +68,7 @@ export class Engine implements EngineCore {
   readonly rates: MarginRates;
   readonly offHours: 'amo' | 'reject';
   readonly rmsRejections: 'book' | 'error';
+  readonly orderCheck: OrderCheck | undefined;
 
   constructor(config: EngineConfig = {}, state: EngineState = emptyState()) {
     this.state = state;
@@ -76,6 +77,7 @@ export class Engine implements EngineCore {
     this.rates = { ...DEFAULT_MARGIN_RATES, ...config.marginRates };
     this.offHours = config.offHours ?? 'amo';
     this.rmsRejections = config.rmsRejections ?? 'book';
+    this.orderCheck = config.orderCheck;
   }
 
   /**
@@ -102,6 +104,11 @@ export class Engine implements EngineCore {
   /** Deletes every row of the account and puts its cash back to `fundsPaise` (default: initial funds). */
   resetAccount(clientcode: string, ctx: { now: number }, fundsPaise?: number): CommandResult<FundsRecord> {
     return accounts.resetAccount(this, clientcode, ctx, fundsPaise);
+  }
+
+  /** Adds (or, negative, withdraws) cash; see `accounts.ts`. */
+  addFunds(clientcode: string, paise: number, ctx: { now: number }): CommandResult<FundsRecord> {
+    return accounts.addFunds(this, clientcode, paise, ctx);
   }
 
   /** Adds a settled delivery holding (demo account seeding). Averages with an existing holding. */

@@ -5,7 +5,7 @@
  * engine depends on nothing outside this folder but the protocol. Prices are integer paise, times epoch ms.
  */
 import type { Exchange, ExchangeType, TransactionType } from '@smartapi-ts/protocol';
-import type { InstrumentSnapshot, TradeRecord } from './types.js';
+import type { InstrumentSnapshot, OrderRecord, TradeRecord } from './types.js';
 
 // ───────────────────────────── market facts ─────────────────────────────
 
@@ -128,7 +128,18 @@ export interface FillRequest {
   /** `true` when the order just arrived (or just triggered); `false` for a resting order seeing a new quote. */
   aggressive: boolean;
   instrument: InstrumentSnapshot;
+  /** The order being filled (its tag, total and filled quantity, placement time). */
+  order?: Readonly<Pick<OrderRecord, 'ordertag' | 'quantity' | 'filledshares' | 'createdat'>>;
+  /** Market time of this fill attempt (epoch ms). */
+  now?: number;
 }
+
+/**
+ * An extra pre-trade check (the paper broker's scenario rules): returns a rejection text for an order
+ * about to be accepted, or `undefined` to let it through. Runs before the risk checks; the order is then
+ * rejected like a risk-check rejection (row `rejected` with that text).
+ */
+export type OrderCheck = (order: Readonly<OrderRecord>, now: number) => string | undefined;
 
 /**
  * Decides the fills of an order against a quote. Fills must respect the limit (buy ≤ limit, sell ≥ limit)

@@ -15,7 +15,7 @@ import type {
   TransactionType,
   Variety,
 } from '@smartapi-ts/protocol';
-import type { FeeModel, FillModel, IdSource, MarketView, Segment } from './ports.js';
+import type { FeeModel, FillModel, IdSource, MarketView, OrderCheck, Segment } from './ports.js';
 import type { Result } from './result.js';
 
 // ───────────────────────────── context ─────────────────────────────
@@ -331,4 +331,6 @@ export interface EngineConfig {
    * @default 'book'
    */
   rmsRejections?: 'book' | 'error';
+  /** @default none */
+  orderCheck?: OrderCheck;
 }

@@ -165,6 +165,8 @@ export interface CalendarOptions {
 /** A trading calendar: holidays plus optional special sessions. */
 export class TradingCalendar {
   private readonly special: Set<number>;
+  private memoDay = Number.NaN;
+  private memoTrading = false;
 
   /** @param options - special sessions to add to the built-in holiday list */
   constructor(options: CalendarOptions = {}) {
@@ -174,6 +176,7 @@ export class TradingCalendar {
   /** Adds a special trading day (any instant of the IST day). */
   addSpecialSession(ms: number): void {
     this.special.add(istDayStart(ms));
+    this.memoDay = Number.NaN;
   }
 
   /**
@@ -186,10 +189,18 @@ export class TradingCalendar {
 
   /** True when the IST day of `ms` is a trading day (weekday, not a holiday, or a special session). */
   isTradingDay(ms: number): boolean {
-    if (this.special.has(istDayStart(ms))) return true;
-    const wd = istParts(ms).weekday;
-    if (wd === 0 || wd === 6) return false;
-    return !this.isHoliday(ms);
+    // One-day memo: the market, the engine and an advance ask about the same day millions of times.
+    const day = istDayStart(ms);
+    if (day === this.memoDay) return this.memoTrading;
+    let trading: boolean;
+    if (this.special.has(day)) trading = true;
+    else {
+      const wd = istParts(ms).weekday;
+      trading = wd !== 0 && wd !== 6 && !this.isHoliday(ms);
+    }
+    this.memoDay = day;
+    this.memoTrading = trading;
+    return trading;
   }
 
   /** 00:00 IST of the first trading day strictly after the day of `ms`. */

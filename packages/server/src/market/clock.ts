@@ -121,13 +121,14 @@ export function marketOpenOf(ms: number): number {
  */
 export class SimClock extends BaseClock implements Clock {
   readonly kind = 'sim' as const;
-  /** Simulated ms per real ms. */
-  readonly speed: number;
   /** True when the clock only moves on `advance()`. */
   readonly manual: boolean;
   private readonly tickMs: number;
   private readonly realSource: () => number;
   private simTime: number;
+  private speedValue: number;
+  private pausedValue = false;
+  private wanted = false;
   private lastReal = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
 
@@ -138,7 +139,7 @@ export class SimClock extends BaseClock implements Clock {
     this.simTime = options.start ?? marketOpenOf(this.realSource());
     const speed = options.speed ?? 1;
     if (!(Number.isFinite(speed) && speed > 0)) throw new RangeError(`invalid clock speed ${speed}`);
-    this.speed = speed;
+    this.speedValue = speed;
     this.manual = options.manual ?? false;
     this.tickMs = options.tickMs ?? 100;
   }
@@ -146,6 +147,44 @@ export class SimClock extends BaseClock implements Clock {
   /** Current simulated time. */
   now(): number {
     return this.simTime;
+  }
+
+  /** Simulated ms per real ms while running. */
+  get speed(): number {
+    return this.speedValue;
+  }
+
+  /** True while the timer is held by {@link SimClock.pause} (a manual clock always reads paused). */
+  get paused(): boolean {
+    return this.manual || this.pausedValue;
+  }
+
+  /** Changes the speed (> 0); takes effect from the next timer step. */
+  setSpeed(speed: number): void {
+    if (!(Number.isFinite(speed) && speed > 0)) throw new RangeError(`invalid clock speed ${speed}`);
+    this.speedValue = speed;
+  }
+
+  /** Holds the timer: time stands still until {@link SimClock.resume} (advance() still works). */
+  pause(): void {
+    this.pausedValue = true;
+    this.stopTimer();
+  }
+
+  /** Releases {@link SimClock.pause}; the timer runs again when the clock was started. */
+  resume(): void {
+    this.pausedValue = false;
+    if (this.wanted) this.startTimer();
+  }
+
+  /**
+   * Sets the time without notifying listeners (restoring a snapshot, whose market state is restored
+   * alongside). May move backwards.
+   */
+  setTime(ms: number): void {
+    if (!Number.isFinite(ms)) throw new RangeError(`invalid time ${ms}`);
+    this.simTime = ms;
+    this.lastReal = this.realSource();
   }
 
   /** Moves simulated time forward by `ms` (≥ 0) and notifies listeners. */
@@ -160,21 +199,31 @@ export class SimClock extends BaseClock implements Clock {
     if (ms > this.simTime) this.advance(ms - this.simTime);
   }
 
-  /** Starts the real-time timer (no-op in manual mode). */
+  /** Starts the real-time timer (no-op in manual mode; deferred while paused). */
   start(): void {
+    this.wanted = true;
+    if (!this.pausedValue) this.startTimer();
+  }
+
+  /** Stops the timer. */
+  stop(): void {
+    this.wanted = false;
+    this.stopTimer();
+  }
+
+  private startTimer(): void {
     if (this.manual || this.timer) return;
     this.lastReal = this.realSource();
     this.timer = setInterval(() => {
       const real = this.realSource();
       const elapsed = Math.max(0, real - this.lastReal);
       this.lastReal = real;
-      this.advance(elapsed * this.speed);
+      this.advance(elapsed * this.speedValue);
     }, this.tickMs);
     this.timer.unref?.();
   }
 
-  /** Stops the timer. */
-  stop(): void {
+  private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }

@@ -70,4 +70,21 @@ export class Rng {
   chance(p: number): boolean {
     return this.next() < p;
   }
+
+  /** The generator's position (to save with a snapshot). */
+  snapshot(): RngState {
+    return { state: this.state, spare: this.spare };
+  }
+
+  /** Continues from a position taken by {@link Rng.snapshot}. */
+  restore(s: RngState): void {
+    this.state = s.state >>> 0;
+    this.spare = s.spare;
+  }
+}
+
+/** A saved {@link Rng} position. */
+export interface RngState {
+  state: number;
+  spare: number | undefined;
 }

@@ -16,7 +16,7 @@ import {
   TRADING_DAYS_PER_YEAR,
 } from './history.js';
 import { bsPrice, smileVol, yearsBetween } from './pricing.js';
-import { hashString, mixSeed, Rng } from './rng.js';
+import { hashString, mixSeed, Rng, type RngState } from './rng.js';
 import type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from './types.js';
 import { buildUniverse, type DriverSpec, instrumentKey, RISK_FREE_RATE, type Universe } from './universe.js';
 
@@ -131,10 +131,10 @@ export class SimulatedMarket implements Market {
   readonly universe: Universe;
   /** The trading calendar (including the start-day special session, when enabled). */
   readonly calendar: TradingCalendar;
-  private readonly clock: Clock;
+  private readonly clock_: Clock;
   private readonly seed: number;
   private readonly stepMs: number;
-  private readonly maxSteps: number;
+  private maxSteps: number;
   private readonly recordDays: number;
   private readonly rng: Rng;
   private readonly history: HistoryModel;
@@ -153,15 +153,15 @@ export class SimulatedMarket implements Market {
 
   /** @param options - clock, seed, universe, step size */
   constructor(options: SimulatedMarketOptions) {
-    this.clock = options.clock;
+    this.clock_ = options.clock;
     this.seed = (options.seed ?? 1) >>> 0;
     this.stepMs = options.stepMs ?? 500;
     this.maxSteps = options.maxStepsPerAdvance ?? 120;
     this.recordDays = options.recordDays ?? 5;
-    this.startTime = this.clock.now();
+    this.startTime = this.clock_.now();
     this.simTime = this.startTime;
     this.calendar = options.calendar ?? new TradingCalendar();
-    if (options.openOnStartDay ?? this.clock.kind === 'sim') this.calendar.addSpecialSession(this.startTime);
+    if (options.openOnStartDay ?? this.clock_.kind === 'sim') this.calendar.addSpecialSession(this.startTime);
     this.universe =
       options.universe ?? buildUniverse({ date: this.startTime, seed: this.seed, calendar: this.calendar });
     this.rng = new Rng(mixSeed(this.seed, 0x5eed));
@@ -173,14 +173,14 @@ export class SimulatedMarket implements Market {
     });
     this.initDrivers();
     this.initInstruments();
-    this.unsubscribeClock = this.clock.onAdvance((now) => this.catchUp(now));
+    this.unsubscribeClock = this.clock_.onAdvance((now) => this.catchUp(now));
   }
 
   // ───────────────────────────── Market interface ─────────────────────────────
 
   /** Current market time. */
   now(): number {
-    return this.clock.now();
+    return this.clock_.now();
   }
 
   /** Every instrument. */
@@ -226,12 +226,83 @@ export class SimulatedMarket implements Market {
 
   /** Starts the clock's timer. */
   start(): void {
-    this.clock.start();
+    this.clock_.start();
   }
 
   /** Stops the clock's timer. */
   stop(): void {
-    this.clock.stop();
+    this.clock_.stop();
+  }
+
+  // ───────────────────────────── scenario control ─────────────────────────────
+
+  /** The clock the market follows (the admin API moves it). */
+  get clock(): Clock {
+    return this.clock_;
+  }
+
+  /** Simulated ms between price updates. */
+  get stepInterval(): number {
+    return this.stepMs;
+  }
+
+  /**
+   * Runs `fn` with at most `n` price steps per clock move (the admin API's advance uses one step per
+   * move so that a trading day costs a bounded number of steps), then restores the previous bound.
+   */
+  withMaxSteps<T>(n: number, fn: () => T): T {
+    const prev = this.maxSteps;
+    this.maxSteps = Math.max(1, Math.floor(n));
+    try {
+      return fn();
+    } finally {
+      this.maxSteps = prev;
+    }
+  }
+
+  /**
+   * The market's whole mutable state (prices, books, day aggregates, recorded bars, the random stream's
+   * position), as structured-clone-able data. The universe, calendar and seed are not included: a
+   * state only restores into a market built from the same configuration.
+   */
+  exportState(): SimulatedMarketState {
+    const drivers: [string, unknown][] = [];
+    for (const [k, d] of this.drivers) {
+      const { spec: _spec, ...rest } = d;
+      drivers.push([k, structuredClone(rest)]);
+    }
+    const states: unknown[] = this.states.map((st) => {
+      const { inst: _inst, driver: _driver, key: _key, ...rest } = st;
+      return structuredClone(rest);
+    });
+    return { version: 1, simTime: this.simTime, rng: this.rng.snapshot(), drivers, states };
+  }
+
+  /** Throws when a state taken by {@link SimulatedMarket.exportState} does not fit this market. */
+  checkState(state: SimulatedMarketState): void {
+    if (state.version !== 1 || state.states.length !== this.states.length) {
+      throw new Error('market state does not match this market (different universe or version)');
+    }
+    for (const [k] of state.drivers) {
+      if (!this.drivers.has(k)) throw new Error(`market state names an unknown price driver ${k}`);
+    }
+  }
+
+  /** Restores a state taken by {@link SimulatedMarket.exportState} (same configuration). */
+  importState(state: SimulatedMarketState): void {
+    this.checkState(state);
+    for (const [k, saved] of state.drivers) {
+      const d = this.drivers.get(k) as DriverRt;
+      Object.assign(d, structuredClone(saved));
+    }
+    state.states.forEach((saved, i) => {
+      const st = this.states[i] as InstState;
+      Object.assign(st, structuredClone(saved));
+      st.quote = Object.freeze(st.quote) as Quote;
+    });
+    this.rng.restore(state.rng);
+    this.simTime = state.simTime;
+    this.driverDayAgg.clear();
   }
 
   /** Stops the market and detaches it from its clock for good. */
@@ -944,6 +1015,15 @@ function compact(levels: BookLevel[]): BookLevel[] {
   const first = levels.findIndex((l) => l.quantity === 0);
   if (first < 0) return levels;
   return levels.map((l, i) => (i >= first ? EMPTY_LEVEL : l));
+}
+
+/** The saved state of a {@link SimulatedMarket} (see `exportState`). */
+export interface SimulatedMarketState {
+  version: 1;
+  simTime: number;
+  rng: RngState;
+  drivers: [string, unknown][];
+  states: unknown[];
 }
 
 /** Creates a {@link SimulatedMarket}. */

@@ -110,8 +110,39 @@ export interface MetaRepository {
   set(key: string, value: string): void;
 }
 
+/** Rows of the tables a snapshot covers, by table name (sessions, meta and snapshots excluded). */
+export type StoreDump = Record<string, Record<string, unknown>[]>;
+
+/** One saved snapshot of the whole broker (admin API). */
+export interface SnapshotRecord {
+  id: string;
+  /** Wall-clock creation time, epoch ms. */
+  createdAt: number;
+  /** Market time when taken, epoch ms. */
+  marketTime: number;
+  label: string;
+  /** Serialized state (see `scenario/snapshots.ts`). */
+  data: Uint8Array;
+}
+
+/** Snapshot persistence and the raw table dump/load a snapshot is made of. */
+export interface SnapshotRepository {
+  insert(s: SnapshotRecord): void;
+  get(id: string): SnapshotRecord | undefined;
+  /** Newest last, without `data`. */
+  list(): Omit<SnapshotRecord, 'data'>[];
+  /** Every row of accounts, counters and the engine tables. */
+  dump(): StoreDump;
+  /**
+   * Replaces those tables' rows by a dump (call inside {@link Store.transaction}). Accounts are
+   * upserted (sessions of accounts that remain stay valid); accounts not in the dump are deleted.
+   */
+  load(dump: StoreDump): void;
+}
+
 /** The whole store. */
 export interface Store {
+  readonly snapshots: SnapshotRepository;
   readonly accounts: AccountRepository;
   readonly sessions: SessionRepository;
   readonly rows: EngineRowRepository;

@@ -43,6 +43,7 @@ import {
 } from '@smartapi-ts/protocol';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { BookLevel, Market, Quote } from '../market/types.js';
+import type { FeedGate } from './feed-gate.js';
 
 /** Credentials of an upgrade request, from headers or query parameters. */
 export interface MarketFeedAuthInput {
@@ -260,6 +261,8 @@ export class MarketFeed {
   private readonly offQuote: () => void;
   private dropped = 0;
   private closed = false;
+  /** Fault hook of the admin API (see `feed-gate.ts`). */
+  gate: FeedGate | undefined;
 
   /** @param options - market, authenticate, limits */
   constructor(options: MarketFeedOptions) {
@@ -371,7 +374,18 @@ export class MarketFeed {
 
   // ───────────────────────────── connections ─────────────────────────────
 
+  /** Terminates the connections of a client (all clients when omitted): a dropped feed. */
+  dropClients(clientCode?: string): void {
+    for (const c of [...this.conns])
+      if (clientCode === undefined || c.clientCode === clientCode) c.ws.terminate();
+  }
+
   private attach(ws: WebSocket, clientCode: string, release: () => void): void {
+    if (this.gate?.dropOnOpen(clientCode)) {
+      ws.terminate();
+      release();
+      return;
+    }
     const conn: Conn = { ws, clientCode, subs: new Set(), pending: undefined, closed: false };
     this.conns.add(conn);
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(conn, data, isBinary));
@@ -557,7 +571,7 @@ export class MarketFeed {
   }
 
   private sendPacket(conn: Conn, pk: string, bytes: Uint8Array): void {
-    if (conn.closed) return;
+    if (conn.closed || this.gate?.stalled(conn.clientCode)) return;
     if (conn.pending) {
       if (conn.pending.has(pk)) this.dropped++;
       conn.pending.delete(pk); // keep insertion order = latest change last
@@ -600,7 +614,7 @@ export class MarketFeed {
   }
 
   private sendText(conn: Conn, text: string): void {
-    if (conn.closed) return;
+    if (conn.closed || this.gate?.stalled(conn.clientCode)) return;
     conn.ws.send(text);
   }
 

@@ -18,6 +18,7 @@ import {
   type OrderUpdateMessage,
 } from '@smartapi-ts/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { FeedGate } from './feed-gate.js';
 
 /** Outcome of authenticating an upgrade's token. */
 export type OrderFeedAuth =
@@ -70,6 +71,8 @@ export class OrderFeed {
   private readonly pending = new Map<string, number>();
   private readonly opts: OrderFeedOptions;
   private closed = false;
+  /** Fault hook of the admin API (see `feed-gate.ts`). */
+  gate: FeedGate | undefined;
 
   constructor(opts: OrderFeedOptions) {
     this.opts = opts;
@@ -121,8 +124,15 @@ export class OrderFeed {
     });
   }
 
+  /** Terminates the connections of a client (all clients when omitted): a dropped feed. */
+  dropClients(clientcode?: string): void {
+    for (const [cc, set] of this.clients) {
+      if (clientcode === undefined || cc === clientcode) for (const ws of [...set]) ws.terminate();
+    }
+  }
+
   private attach(clientcode: string, ws: WebSocket): void {
-    if (this.closed) {
+    if (this.closed || this.gate?.dropOnOpen(clientcode)) {
       ws.terminate();
       return;
     }
@@ -133,7 +143,8 @@ export class OrderFeed {
     }
     set.add(ws);
     ws.on('message', (data, isBinary) => {
-      if (!isBinary && data.toString() === HEARTBEAT_PING) ws.send(HEARTBEAT_PONG);
+      if (!isBinary && data.toString() === HEARTBEAT_PING && !this.gate?.stalled(clientcode))
+        ws.send(HEARTBEAT_PONG);
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
@@ -141,7 +152,7 @@ export class OrderFeed {
       s?.delete(ws);
       if (s && s.size === 0) this.clients.delete(clientcode);
     });
-    this.sendTo(ws, this.message(clientcode, 'AB00', emptyOrderUpdateData()));
+    this.sendTo(ws, this.message(clientcode, 'AB00', emptyOrderUpdateData()), clientcode);
   }
 
   private message(clientcode: string, code: OrderUpdateCode, data: OrderUpdateData): string {
@@ -155,8 +166,8 @@ export class OrderFeed {
     return JSON.stringify(msg);
   }
 
-  private sendTo(ws: WebSocket, text: string): void {
-    if (ws.readyState !== ws.OPEN) return;
+  private sendTo(ws: WebSocket, text: string, clientcode: string): void {
+    if (ws.readyState !== ws.OPEN || this.gate?.stalled(clientcode)) return;
     if (ws.bufferedAmount > (this.opts.maxBufferedBytes ?? 4 * 1024 * 1024)) {
       ws.terminate();
       return;
@@ -169,7 +180,7 @@ export class OrderFeed {
     const set = this.clients.get(clientcode);
     if (!set || set.size === 0) return;
     const text = this.message(clientcode, code, data);
-    for (const ws of set) this.sendTo(ws, text);
+    for (const ws of set) this.sendTo(ws, text, clientcode);
   }
 
   /** Closes every connection (code 1001) and refuses new ones. */

@@ -76,7 +76,7 @@ export function submit(
   });
   acc.orders.set(o.orderid, o);
   const open = ctx.market.session(o.exchange, ctx.now) === 'open';
-  let text = rmsCheck(core.state, acc, o, spec.inst, ctx, o.orderid);
+  let text = core.orderCheck?.(o, ctx.now) ?? rmsCheck(core.state, acc, o, spec.inst, ctx, o.orderid);
   if (text === undefined && !open && spec.variety !== 'AMO' && core.offHours === 'reject') {
     text = 'Orders cannot be placed outside market hours';
   }

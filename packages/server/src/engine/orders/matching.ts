@@ -45,7 +45,15 @@ export function work(run: Run, acc: AccountState, o: OrderRecord, quote: Quote, 
     if (!reach && !through) return;
   }
   const fills = core.fillModel.fill(
-    { side: o.transactiontype, quantity: remaining, limit, aggressive, instrument: o },
+    {
+      side: o.transactiontype,
+      quantity: remaining,
+      limit,
+      aggressive,
+      instrument: o,
+      order: o,
+      now: ctx.now,
+    },
     quote,
   );
   let left = remaining;

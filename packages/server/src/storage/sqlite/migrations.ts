@@ -65,4 +65,17 @@ ${engineTable('funds')}
 ${engineTable('gtt_rules')}
 `,
   },
+  {
+    version: 2,
+    name: '002_snapshots',
+    sql: `
+CREATE TABLE snapshots (
+  id          TEXT PRIMARY KEY,
+  created_at  INTEGER NOT NULL,
+  market_time INTEGER NOT NULL,
+  label       TEXT NOT NULL DEFAULT '',
+  data        BLOB NOT NULL
+);
+`,
+  },
 ];

@@ -15,7 +15,9 @@ import type {
   MetaRepository,
   SessionRecord,
   SessionRepository,
+  SnapshotRepository,
   Store,
+  StoreDump,
 } from '../types.js';
 import { ENGINE_ROW_KINDS } from '../types.js';
 import { acquireDatabaseLock, type DatabaseLock } from './lock.js';
@@ -143,6 +145,7 @@ class SqliteStore implements Store {
   readonly rows: EngineRowRepository;
   readonly counters: CounterRepository;
   readonly meta: MetaRepository;
+  readonly snapshots: SnapshotRepository;
   readonly file: string;
   private readonly db: Database.Database;
   private readonly lock: DatabaseLock | undefined;
@@ -157,6 +160,7 @@ class SqliteStore implements Store {
     this.rows = rowRepo(db);
     this.counters = counterRepo(db);
     this.meta = metaRepo(db);
+    this.snapshots = snapshotRepo(db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -324,6 +328,95 @@ function metaRepo(db: Database.Database): MetaRepository {
     },
     set(key, value) {
       set.run(key, value);
+    },
+  };
+}
+
+/** Tables a snapshot covers (everything but sessions, meta and the snapshots themselves). */
+const SNAPSHOT_TABLES = [
+  'accounts',
+  'counters',
+  'orders',
+  'trades',
+  'positions',
+  'holdings',
+  'funds',
+  'gtt_rules',
+] as const;
+
+function snapshotRepo(db: Database.Database): SnapshotRepository {
+  const insert = db.prepare(
+    'INSERT INTO snapshots (id, created_at, market_time, label, data) VALUES (?, ?, ?, ?, ?)',
+  );
+  const get = db.prepare<
+    [string],
+    { id: string; created_at: number; market_time: number; label: string; data: Buffer }
+  >('SELECT * FROM snapshots WHERE id = ?');
+  const list = db.prepare<[], { id: string; created_at: number; market_time: number; label: string }>(
+    'SELECT id, created_at, market_time, label FROM snapshots ORDER BY rowid',
+  );
+  const columns = new Map<string, string[]>();
+  for (const t of SNAPSHOT_TABLES) {
+    const cols = db.prepare<[], { name: string }>(`PRAGMA table_info(${t})`).all();
+    columns.set(
+      t,
+      cols.map((c) => c.name),
+    );
+  }
+  return {
+    insert(s) {
+      insert.run(s.id, s.createdAt, s.marketTime, s.label, Buffer.from(s.data));
+    },
+    get(id) {
+      const r = get.get(id);
+      return r
+        ? { id: r.id, createdAt: r.created_at, marketTime: r.market_time, label: r.label, data: r.data }
+        : undefined;
+    },
+    list() {
+      return list
+        .all()
+        .map((r) => ({ id: r.id, createdAt: r.created_at, marketTime: r.market_time, label: r.label }));
+    },
+    dump() {
+      const out: StoreDump = {};
+      for (const t of SNAPSHOT_TABLES) {
+        out[t] = db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${t} ORDER BY rowid`).all();
+      }
+      return out;
+    },
+    load(dump) {
+      for (const t of SNAPSHOT_TABLES) {
+        const rows = dump[t];
+        if (!Array.isArray(rows)) throw new Error(`snapshot has no table ${t}`);
+      }
+      for (const t of SNAPSHOT_TABLES) {
+        const cols = columns.get(t) ?? [];
+        const rows = dump[t] ?? [];
+        const names = cols.join(', ');
+        const marks = cols.map(() => '?').join(', ');
+        const values = (r: Record<string, unknown>) => cols.map((c) => (r[c] === undefined ? null : r[c]));
+        if (t === 'accounts') {
+          // Upsert (never INSERT OR REPLACE: a delete would cascade to the sessions of kept accounts).
+          const keep = new Set(rows.map((r) => String(r.clientcode)));
+          for (const r of db.prepare<[], { clientcode: string }>('SELECT clientcode FROM accounts').all()) {
+            if (!keep.has(r.clientcode))
+              db.prepare('DELETE FROM accounts WHERE clientcode = ?').run(r.clientcode);
+          }
+          const set = cols
+            .filter((c) => c !== 'clientcode')
+            .map((c) => `${c} = excluded.${c}`)
+            .join(', ');
+          const up = db.prepare(
+            `INSERT INTO accounts (${names}) VALUES (${marks}) ON CONFLICT(clientcode) DO UPDATE SET ${set}`,
+          );
+          for (const r of rows) up.run(...values(r));
+          continue;
+        }
+        db.prepare(`DELETE FROM ${t}`).run();
+        const ins = db.prepare(`INSERT INTO ${t} (${names}) VALUES (${marks})`);
+        for (const r of rows) ins.run(...values(r));
+      }
     },
   };
 }
