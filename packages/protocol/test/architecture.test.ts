@@ -1,5 +1,5 @@
 /**
- * Architecture rules (DESIGN.md §1): the protocol package imports nothing (no packages, no node:
+ * Architecture rules (docs/architecture.md): the protocol package imports nothing (no packages, no node:
  * built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness);
  * the server never imports the SDK.
  */

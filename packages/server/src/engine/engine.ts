@@ -275,7 +275,7 @@ export class Engine {
   // ───────────────────────────── orders ─────────────────────────────
 
   /**
-   * `placeOrder` (spec §12.6). Gateway-level input errors are synchronous rejections (no events);
+   * `placeOrder` (docs/protocol/rest.md#place-order). Gateway-level input errors are synchronous rejections (no events);
    * RMS/exchange checks (product per segment, lot, tick, freeze, circuit, stop trigger vs LTP, holdings,
    * funds) create a `rejected` order row and answer with its ids, as the venue does.
    */
@@ -298,7 +298,7 @@ export class Engine {
   }
 
   /**
-   * `modifyOrder` (spec §12.7): only working orders (open, trigger pending, AMO). A failed check answers
+   * `modifyOrder` (docs/protocol/rest.md#modify-order): only working orders (open, trigger pending, AMO). A failed check answers
    * `status:false` and leaves the order as it was. A modified resting order reads `open` again in the book;
    * the feed gets AB11 (modify pending) then AB04 (modified) — AB08 for an AMO.
    */
@@ -370,7 +370,7 @@ export class Engine {
     return { result: { orderid: o.orderid, uniqueorderid: o.uniqueorderid }, events: em.events };
   }
 
-  /** `cancelOrder` (spec §12.8): only working orders; cancelling a ROBO leg cancels its sibling. */
+  /** `cancelOrder` (docs/protocol/rest.md#cancel-order): only working orders; cancelling a ROBO leg cancels its sibling. */
   cancelOrder(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<OrderIdResponse> {
     const begun = this.begin(clientcode, ctx);
     if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
@@ -396,7 +396,7 @@ export class Engine {
   // ───────────────────────────── positions ─────────────────────────────
 
   /**
-   * `convertPosition` (spec §12.20): moves `quantity` of an open position to another product. Equity
+   * `convertPosition` (docs/protocol/rest.md#convert-position): moves `quantity` of an open position to another product. Equity
    * delivery conversions move the quantity into / out of T1 holdings; short equity positions cannot become
    * delivery. Failures answer `AB1017` (or the field's code); success answers `data: null`.
    */
@@ -494,7 +494,7 @@ export class Engine {
 
   // ───────────────────────────── GTT ─────────────────────────────
 
-  /** gtt `createRule` (spec §12.21): NSE/BSE, DELIVERY/MARGIN; answers `{ id }`. */
+  /** gtt `createRule` (docs/protocol/rest.md#gtt): NSE/BSE, DELIVERY/MARGIN; answers `{ id }`. */
   gttCreate(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<GttIdResponse> {
     const begun = this.begin(clientcode, ctx);
     if (!begun) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
@@ -832,7 +832,7 @@ export class Engine {
   // ───────────────────────────── queries ─────────────────────────────
 
   /**
-   * Order book (spec §12.9): today's orders plus working AMOs, oldest first; `null` when empty (the venue
+   * Order book (docs/protocol/rest.md#order-book): today's orders plus working AMOs, oldest first; `null` when empty (the venue
    * answers an empty book with `data: null`).
    */
   orderBook(clientcode: string, q: { now: number }): Order[] | null {
@@ -844,7 +844,7 @@ export class Engine {
     return rows.length ? rows : null;
   }
 
-  /** Trade book (spec §12.11): today's fills; `null` when empty. */
+  /** Trade book (docs/protocol/rest.md#trade-book): today's fills; `null` when empty. */
   tradeBook(clientcode: string, q: { now: number }): Trade[] | null {
     const acc = this.state.accounts.get(clientcode);
     if (!acc) return null;
@@ -853,7 +853,7 @@ export class Engine {
     return rows.length ? rows : null;
   }
 
-  /** Individual order details by `uniqueorderid` (spec §12.10); `AB1013` when unknown. */
+  /** Individual order details by `uniqueorderid` (docs/protocol/rest.md#order-details); `AB1013` when unknown. */
   orderDetails(clientcode: string, uniqueorderid: string): OrderDetails | Rejection {
     const acc = this.state.accounts.get(clientcode);
     if (acc)
@@ -866,7 +866,7 @@ export class Engine {
     return this.state.accounts.get(clientcode)?.orders.get(orderid);
   }
 
-  /** Position book (spec §12.19) with live `ltp`, `close`, `realised`, `unrealised`; `null` when empty. */
+  /** Position book (docs/protocol/rest.md#positions) with live `ltp`, `close`, `realised`, `unrealised`; `null` when empty. */
   positions(clientcode: string, q: QueryContext): Position[] | null {
     const acc = this.state.accounts.get(clientcode);
     if (!acc) return null;
@@ -879,7 +879,7 @@ export class Engine {
     return rows.length ? rows : null;
   }
 
-  /** Holdings (spec §12.17); `[]` when none. */
+  /** Holdings (docs/protocol/rest.md#holdings); `[]` when none. */
   holdings(clientcode: string, q: QueryContext): Holding[] {
     const acc = this.state.accounts.get(clientcode);
     if (!acc) return [];
@@ -914,7 +914,7 @@ export class Engine {
     return rows;
   }
 
-  /** All holdings with portfolio totals (spec §12.18). */
+  /** All holdings with portfolio totals (docs/protocol/rest.md#all-holdings). */
   allHoldings(clientcode: string, q: QueryContext): AllHoldings {
     const holdings = this.holdings(clientcode, q);
     let value = 0;
@@ -948,7 +948,7 @@ export class Engine {
   }
 
   /**
-   * `getRMS` (spec §12.5), strings with 2 decimals:
+   * `getRMS` (docs/protocol/rest.md#rms), strings with 2 decimals:
    * net = availablecash + collateral + m2mrealized + m2munrealized − utiliseddebits.
    */
   rms(clientcode: string, q: QueryContext): RmsLimits | Rejection {
@@ -974,7 +974,7 @@ export class Engine {
   }
 
   /**
-   * `margin/v1/batch` (spec §12.22): up to 50 positions priced with the engine's margin rules (price 0 =
+   * `margin/v1/batch` (docs/protocol/rest.md#margin-batch): up to 50 positions priced with the engine's margin rules (price 0 =
    * the LTP). `AB1018` for unknown tokens.
    */
   marginBatch(body: unknown, q: QueryContext): MarginResponse | Rejection {
@@ -1049,12 +1049,12 @@ export class Engine {
     });
   }
 
-  /** `brokerage/v1/estimateCharges` (spec §12.23) from the dated rate table (market-rules.md §2). */
+  /** `brokerage/v1/estimateCharges` (docs/protocol/rest.md#estimate-charges) from the dated rate table (docs/protocol/market-rules.md#charges). */
   estimateCharges(body: unknown, q: QueryContext): EstimateChargesResponse | Rejection {
     return estimateCharges(body, q);
   }
 
-  /** Portfolio API `GET /report/holdings/` rows (portfolio-api.md §4), from the same holdings. */
+  /** Portfolio API `GET /report/holdings/` rows (docs/protocol/portfolio-api.md#holding-row), from the same holdings. */
   reportHoldings(clientcode: string, _q: QueryContext): PortfolioHolding[] {
     const acc = this.state.accounts.get(clientcode);
     if (!acc) return [];
@@ -1087,7 +1087,7 @@ export class Engine {
     return rows;
   }
 
-  /** Portfolio API `GET /report/positions/` rows (portfolio-api.md §5), from the same positions. */
+  /** Portfolio API `GET /report/positions/` rows (docs/protocol/portfolio-api.md#position-row), from the same positions. */
   reportPositions(clientcode: string, q: QueryContext): PortfolioPosition[] {
     const acc = this.state.accounts.get(clientcode);
     if (!acc) return [];
