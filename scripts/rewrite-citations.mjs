@@ -8,11 +8,14 @@
  *   node scripts/rewrite-citations.mjs --dry    print the changes, write nothing
  *   node scripts/rewrite-citations.mjs --check  write nothing; exit 1 if a change is pending, an old
  *                                               citation remains, or a mapped anchor does not exist
+ *   node scripts/rewrite-citations.mjs --stdin <path>
+ *                                               rewrite stdin as if it were the file <path>; print the result
  *
  * Citations are found by pattern, never by line number, so the script can be re-run after other
  * branches are merged. Files: every tracked or untracked-but-not-ignored `.ts/.js/.mjs/.cjs/.md/.json`
  * file, except `docs/protocol/` itself, this script, and anything under `node_modules` or `dist`.
  * Markdown outside `fixtures/` gets relative links; everything else gets plain `docs/protocol/…` paths.
+ * A file that contains the text `rewrite-citations: ignore-file` is skipped.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -22,14 +25,23 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSV = 'docs/protocol/citations.tsv';
 const SELF = 'scripts/rewrite-citations.mjs';
+/** A file containing this text is left alone (the script's own test cites old forms on purpose). */
+const IGNORE_MARK = ['rewrite-citations', 'ignore-file'].join(': ');
 const EXTENSIONS = /\.(?:[cm]?[jt]s|tsx|md|json)$/;
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const stdinAt = argv.indexOf('--stdin');
+const STDIN_PATH = stdinAt >= 0 ? argv.splice(stdinAt, 2)[1] : undefined;
+if (stdinAt >= 0 && !STDIN_PATH) {
+  console.error('--stdin needs the repository path the text stands for');
+  process.exit(2);
+}
+const args = new Set(argv);
 const DRY = args.has('--dry') || args.has('--check');
 const CHECK = args.has('--check');
 for (const a of args) {
   if (!['--dry', '--check'].includes(a)) {
-    console.error(`unknown argument ${a}; use --dry or --check`);
+    console.error(`unknown argument ${a}; use --dry, --check or --stdin <path>`);
     process.exit(2);
   }
 }
@@ -263,12 +275,18 @@ const LEFTOVERS = [
 
 // ───────────────────────────── main ─────────────────────────────
 
+if (STDIN_PATH !== undefined) {
+  process.stdout.write(rewrite(readFileSync(0, 'utf8'), STDIN_PATH).out);
+  process.exit(0);
+}
+
 let changedFiles = 0;
 let changeCount = 0;
 const problems = CHECK ? checkTargets() : [];
 for (const file of listFiles()) {
   const abs = path.join(ROOT, file);
   const text = readFileSync(abs, 'utf8');
+  if (text.includes(IGNORE_MARK)) continue;
   const { out, changes } = rewrite(text, file);
   if (out !== text) {
     changedFiles++;
