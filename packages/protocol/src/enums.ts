@@ -1,6 +1,6 @@
 /**
  * Enumerations of the SmartAPI wire protocol, as `as const` objects with derived union types
- * (spec smartapi-rest.md §11, smartapi-websocket.md §1.4, instruments.md §3–4).
+ * (docs/protocol/rest.md#enums, docs/protocol/websocket.md#exchange-types, docs/protocol/scrip-master.md#instrument-types, #exchange-segments).
  */
 
 /** Derives the union of an `as const` object's values. */
@@ -110,7 +110,7 @@ export const INTERVAL_MINUTES: Readonly<Record<Interval, number>> = {
   ONE_DAY: 1440,
 };
 
-/** Maximum calendar days one getCandleData / getOIData request may span (spec §12.14). */
+/** Maximum calendar days one getCandleData / getOIData request may span (docs/protocol/rest.md#candles). */
 export const INTERVAL_MAX_DAYS: Readonly<Record<Interval, number>> = {
   ONE_MINUTE: 30,
   THREE_MINUTE: 60,
@@ -154,7 +154,7 @@ export const OrderStatus = {
 } as const;
 export type OrderStatus = ValueOf<typeof OrderStatus>;
 
-/** Order-update WebSocket `order-status` codes (spec smartapi-websocket.md §2.2). */
+/** Order-update WebSocket `order-status` codes (docs/protocol/websocket.md#order-status-codes). */
 export const OrderUpdateCode = {
   AB00: 'connected',
   AB01: 'open',
@@ -223,7 +223,7 @@ export const InstrumentType = {
 } as const;
 export type InstrumentType = ValueOf<typeof InstrumentType>;
 
-/** Portfolio API (seed 004) `exchange_name` integer codes. */
+/** Portfolio API `exchange_name` integer codes (docs/protocol/portfolio-api.md#enums). */
 export const PortfolioExchangeCode = { NSE: 1, NFO: 2, BSE: 3, BFO: 4, MCX: 5, NCDEX: 7, CDS: 13 } as const;
 export type PortfolioExchangeCode = ValueOf<typeof PortfolioExchangeCode>;
 

@@ -1,5 +1,5 @@
 /**
- * The two response envelope forms of the venue (spec smartapi-rest.md §4) and a tolerant parser.
+ * The two response envelope forms of the venue (docs/protocol/rest.md#envelope) and a tolerant parser.
  */
 import type { EnvelopeForm } from './errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * The venue's error codes (spec smartapi-rest.md §6, smartapi-websocket.md §1.9 and §2), each with the
+ * The venue's error codes (docs/protocol/rest.md#error-codes, docs/protocol/websocket.md#feed-errors, #order-feed), each with the
  * category the SDK maps to an error class, the HTTP status and envelope form the paper broker answers
  * with, and whether a client may retry. One table, used by both sides.
  */
@@ -212,5 +212,5 @@ export const FeedAuthMessage = {
 } as const;
 export type FeedAuthMessage = (typeof FeedAuthMessage)[keyof typeof FeedAuthMessage];
 
-/** HTTP statuses of a refused order-update upgrade (spec smartapi-websocket.md §2). */
+/** HTTP statuses of a refused order-update upgrade (docs/protocol/websocket.md#order-feed). */
 export const OrderFeedRefusal = { INVALID_TOKEN: 401, EXPIRED_TOKEN: 403, CONNECTION_LIMIT: 429 } as const;

@@ -1,5 +1,5 @@
 /**
- * Request header names and constant values of the venue (spec smartapi-rest.md §2). Servers must
+ * Request header names and constant values of the venue (docs/protocol/rest.md#headers). Servers must
  * match names case-insensitively; these constants are the lower-case forms Node exposes.
  */
 export const Header = {
@@ -12,7 +12,7 @@ export const Header = {
   MAC_ADDRESS: 'x-macaddress',
   PRIVATE_KEY: 'x-privatekey',
   AUTHORIZATION: 'authorization',
-  /** Portfolio API (seed 004) auth header: the raw token, no `Bearer`. */
+  /** Portfolio API auth header (docs/protocol/portfolio-api.md#transport): the raw token, no `Bearer`. */
   ACCESS_TOKEN: 'access-token',
   /** Market-feed upgrade headers. */
   FEED_API_KEY: 'x-api-key',

@@ -1,5 +1,5 @@
 /**
- * The REST route table (spec smartapi-rest.md §8, §10): every route of the venue with its method,
+ * The REST route table (docs/protocol/rest.md#rate-limits, #routes): every route of the venue with its method,
  * canonical path, whether it needs a JWT, and its rate-limit group. The SDK builds requests from it and
  * the paper broker serves it; nothing else spells a route path.
  */
@@ -225,7 +225,7 @@ export const MARKET_FEED_PATH = '/smart-stream';
 /** Path of the order-update WebSocket. */
 export const ORDER_FEED_PATH = '/smart-order-update';
 
-/** The seed-004 Portfolio API routes (not SmartAPI: `access-token` header, bare JSON arrays). */
+/** The Portfolio API routes (not SmartAPI: `access-token` header, bare JSON arrays). */
 export const PORTFOLIO_ROUTES = {
   holdings: { method: 'GET', path: '/report/holdings/' },
   positions: { method: 'GET', path: '/report/positions/' },

@@ -1,6 +1,6 @@
 /**
- * Wire types of every request body and response `data` of the REST API (spec smartapi-rest.md §12)
- * and of the seed-004 Portfolio API (spec portfolio-api.md). Field names are the venue's, exactly.
+ * Wire types of every request body and response `data` of the REST API (docs/protocol/rest.md#endpoints)
+ * and of the Portfolio API (docs/protocol/portfolio-api.md). Field names are the venue's, exactly.
  *
  * Request numerics: the venue accepts numbers as strings or numbers (`NumLike`); the SDK sends strings
  * where the official clients do. Response types describe what the paper broker sends; where the venue
@@ -730,7 +730,7 @@ export interface ScripMasterRow {
   tick_size: string;
 }
 
-// ───────────────────────────── Portfolio API (seed 004) ─────────────────────────────
+// ───────────────────────────── Portfolio API ─────────────────────────────
 
 /** A listing of a held security on one exchange. */
 export interface PortfolioInstrument {

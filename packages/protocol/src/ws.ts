@@ -1,6 +1,6 @@
 /**
  * Market-feed (WebSocket 2.0) and order-update WebSocket messages and limits
- * (spec smartapi-websocket.md §1.2, §1.3, §1.9, §2).
+ * (docs/protocol/websocket.md#market-feed-limits, #subscription-request, #feed-errors, #order-feed).
  */
 import type { ExchangeType, OrderUpdateCode } from './enums.js';
 import type { Order } from './types.js';

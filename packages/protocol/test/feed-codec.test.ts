@@ -17,7 +17,7 @@ import {
 const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-// spec smartapi-websocket.md §1.12 worked packets
+// docs/protocol/websocket.md#worked-packets worked packets
 const SPEC_LTP_HEX =
   '01013330343500000000000000000000000000000000000000000040e20100000000000068e5cf8b010000f4dd000000000000';
 const SPEC_QUOTE_HEX =
@@ -109,13 +109,13 @@ function encodeError(tick: unknown, options?: { rawPrices?: boolean }): FeedEnco
 }
 
 describe('constants', () => {
-  it('FeedMode and PACKET_SIZE follow spec §1.6/§1.8', () => {
+  it('FeedMode and PACKET_SIZE follow docs/protocol/websocket.md#tick-packet, #depth-20', () => {
     assert.deepEqual(FeedMode, { LTP: 1, QUOTE: 2, SNAP_QUOTE: 3, DEPTH_20: 4 });
     assert.deepEqual(PACKET_SIZE, { 1: 51, 2: 123, 3: 379, 4: 443 });
   });
 });
 
-describe('spec §1.12 worked packets', () => {
+describe('worked packets (docs/protocol/websocket.md#worked-packets)', () => {
   it('decodes the LTP packet with exact rupee prices', () => {
     assert.deepEqual(decodeFeedPacket(fromHex(SPEC_LTP_HEX)), LTP);
     assert.equal((decodeFeedPacket(fromHex(SPEC_LTP_HEX)) as LtpTick).lastTradedPrice, 568.2);

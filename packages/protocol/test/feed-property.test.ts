@@ -106,7 +106,7 @@ function tickArb(price64: PriceArb, price32: PriceArb): fc.Arbitrary<FeedTick> {
   });
 }
 
-// ---- reference decoder (DataView + BigInt, written straight from spec §1.6–1.8) ------------------
+// ---- reference decoder (DataView + BigInt, written straight from docs/protocol/websocket.md#tick-packet, #best-five, #depth-20) ------------------
 
 function referenceDecode(bytes: Uint8Array): FeedTick {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,5 +1,5 @@
 /**
- * The SDK's error tree (DESIGN.md §4). Every error extends `Error`, sets `name`, and keeps `cause`.
+ * The SDK's error tree (docs/sdk/errors.md). Every error extends `Error`, sets `name`, and keeps `cause`.
  * API errors are classified from the protocol's error-code table, so the same venue code means the same
  * class everywhere.
  *

@@ -29,7 +29,7 @@ test('parseSymbol reads options, futures (with the expiry day) and cash symbols'
 });
 
 test("parseSymbol rejects what is not a venue symbol (incl. the seed's wrong futures format)", () => {
-  assert.equal(parseSymbol('NIFTYJAN24FUT'), undefined, 'seed 000 format lacks the expiry day');
+  assert.equal(parseSymbol('NIFTYJAN24FUT'), undefined, 'the month-only futures format lacks the expiry day');
   assert.equal(parseSymbol('NIFTY31FEB24FUT'), undefined, 'impossible date');
   assert.equal(parseSymbol('NIFTY25XYZ2418000CE'), undefined);
   assert.equal(parseSymbol('TITAN'), undefined);

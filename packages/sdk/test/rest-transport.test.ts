@@ -30,7 +30,7 @@ function client(extra: Partial<ConstructorParameters<typeof SmartApi>[0]> = {}):
   return api;
 }
 
-test('sends the spec §2 headers; GETs carry no query string and no body', async () => {
+test('sends the headers of docs/protocol/rest.md#headers; GETs carry no query string and no body', async () => {
   const api = client();
   try {
     venue.requests.length = 0;

@@ -44,7 +44,7 @@ export interface PaperConfig {
   /** A scrip-master JSON file to load instead of the built-in universe. */
   instruments?: string;
   /**
-   * Per-client-code rate limits of the venue (spec §8).
+   * Per-client-code rate limits of the venue (docs/protocol/rest.md#rate-limits).
    * @default true
    */
   rateLimits: boolean;

@@ -14,7 +14,7 @@ import { FakeMarket } from './engine-harness.js';
 
 const r2 = (paise: number) => Math.round(paise + 1e-7) / 100;
 
-/** One worked example of market-rules.md §2: a buy and a sell of the same quantity. */
+/** One worked example of docs/protocol/market-rules.md#charges: a buy and a sell of the same quantity. */
 function roundTrip(segment: ChargeLine['segment'], qty: number, buy: number, sell: number, date: string) {
   const legs: ChargeLine[] = [
     { segment, venue: 'NSE', side: 'BUY', price: buy, quantity: qty },
@@ -33,7 +33,7 @@ function roundTrip(segment: ChargeLine['segment'], qty: number, buy: number, sel
   };
 }
 
-describe('engine: charges (market-rules.md §2 worked examples)', () => {
+describe('engine: charges (docs/protocol/market-rules.md#charges worked examples)', () => {
   const before = '2025-06-02';
   const after = '2026-06-01';
   it('NIFTY option, 75 qty, 100 → 110 (STT 0.1 %)', () => {

@@ -1,5 +1,5 @@
 /**
- * Encoder and decoder of the WebSocket 2.0 binary tick packets (spec smartapi-websocket.md §1.6–1.10).
+ * Encoder and decoder of the WebSocket 2.0 binary tick packets (docs/protocol/websocket.md#tick-packet, #best-five, #depth-20, #feed-errors, #price-scaling).
  *
  * Portable: plain `Uint8Array` / `DataView`, no `Buffer`, no `node:` imports, no dependencies.
  *
@@ -37,7 +37,7 @@ const DEPTH_LEVELS = 20;
 
 /**
  * Divisor that turns a wire price of the given exchange into rupees: 10^7 for currency
- * (exchangeType 13, cde_fo), 100 (paise) otherwise (spec §1.10).
+ * (exchangeType 13, cde_fo), 100 (paise) otherwise (docs/protocol/websocket.md#price-scaling).
  *
  * @param exchangeType - the packet's exchange type byte
  * @returns 100 or 10_000_000
@@ -206,7 +206,7 @@ function decodeDepth20(exchangeType: number, token: string, div: number): Depth2
 
 /**
  * Decodes one binary frame of the market feed (`wss://smartapisocket.angelone.in/smart-stream`,
- * spec smartapi-websocket.md §1.6–1.10) into a plain tick object.
+ * docs/protocol/websocket.md#tick-packet, #best-five, #depth-20, #feed-errors, #price-scaling) into a plain tick object.
  *
  * - Prices are rupees (wire integer ÷ 100; ÷ 10^7 for exchangeType 13), or the raw wire integers
  *   with `{ rawPrices: true }`.
@@ -380,7 +380,7 @@ function writeBestFive(view: DataView, t: SnapQuoteTick, mul: number): void {
     const name = side === 0 ? 'bestBids' : 'bestAsks';
     for (let i = 0; i < BEST_FIVE_LEVELS; i++) {
       const o = BEST_FIVE_OFFSET + (side * BEST_FIVE_LEVELS + i) * BEST_FIVE_ENTRY;
-      view.setInt16(o, side === 0 ? 1 : 0, true); // flag: 1 = buy, 0 = sell (spec §1.7)
+      view.setInt16(o, side === 0 ? 1 : 0, true); // flag: 1 = buy, 0 = sell (docs/protocol/websocket.md#best-five)
       const level = levels[i];
       if (level === undefined) continue; // missing levels stay zero
       putI64(view, o + 2, level.quantity, `${name}[${i}].quantity`);
@@ -409,7 +409,7 @@ function writeDepthSide(
 
 /**
  * Encodes a tick into one binary market-feed packet (the inverse of {@link decodeFeedPacket}), as the
- * paper broker sends it on `wss://smartapisocket.angelone.in/smart-stream` (spec §1.6–1.8).
+ * paper broker sends it on `wss://smartapisocket.angelone.in/smart-stream` (docs/protocol/websocket.md#tick-packet, #best-five, #depth-20).
  *
  * - Prices are rupees, written as `Math.round(price × 100)` (× 10^7 for exchangeType 13); with
  *   `{ rawPrices: true }` they are the wire integers already and must be integers.

@@ -1,5 +1,5 @@
 /**
- * Market-feed binary codec: the WebSocket 2.0 tick packets (spec smartapi-websocket.md §1.6–1.10).
+ * Market-feed binary codec: the WebSocket 2.0 tick packets (docs/protocol/websocket.md#tick-packet, #best-five, #depth-20, #feed-errors, #price-scaling).
  */
 export { decodeFeedPacket, encodeFeedPacket, feedPriceDivisor } from './codec.js';
 export { FeedDecodeError, FeedDecodeErrorCode, FeedEncodeError, FeedEncodeErrorCode } from './errors.js';

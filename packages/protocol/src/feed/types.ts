@@ -1,6 +1,6 @@
 /**
  * Types of the WebSocket 2.0 ("Smart Stream") binary market-data packets
- * (spec smartapi-websocket.md §1.6–1.10).
+ * (docs/protocol/websocket.md#tick-packet, #best-five, #depth-20, #feed-errors, #price-scaling).
  */
 
 /**
@@ -21,7 +21,7 @@ export const FeedMode = {
 export type FeedMode = (typeof FeedMode)[keyof typeof FeedMode];
 
 /**
- * Exact size in bytes of one binary packet of each mode (spec §1.6, §1.8). One WebSocket binary frame
+ * Exact size in bytes of one binary packet of each mode (docs/protocol/websocket.md#tick-packet, #depth-20). One WebSocket binary frame
  * carries exactly one packet, with no length prefix.
  */
 export const PACKET_SIZE = {
@@ -31,7 +31,7 @@ export const PACKET_SIZE = {
   [FeedMode.DEPTH_20]: 443,
 } as const satisfies Readonly<Record<FeedMode, number>>;
 
-/** The `exchangeType` whose prices are scaled by 10^7 instead of 100 (cde_fo, currency; spec §1.10). */
+/** The `exchangeType` whose prices are scaled by 10^7 instead of 100 (cde_fo, currency; docs/protocol/websocket.md#price-scaling). */
 export const CURRENCY_EXCHANGE_TYPE = 13;
 
 /**

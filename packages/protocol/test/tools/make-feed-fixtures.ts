@@ -5,7 +5,7 @@
  *   npx tsx packages/protocol/test/tools/make-feed-fixtures.ts [path/to/ws-v2-vectors.json]
  *
  * The expected values are derived from each vector's `fields` (what the vector generator encoded),
- * mapped to our camelCase tick shape and to the spec's decisions (smartapi-websocket.md §1.6–1.8).
+ * mapped to our camelCase tick shape and to the spec's decisions (docs/protocol/websocket.md#tick-packet, #best-five, #depth-20).
  * The codec itself is NOT used here, so the fixture test really checks the decoder.
  * Run once; the output is committed. Tests never read outside the repository.
  */
@@ -90,7 +90,7 @@ function isBig(v: unknown): boolean {
   return typeof v === 'string' && /^-?\d+$/.test(v) && (BigInt(v) > MAX_SAFE || BigInt(v) < -MAX_SAFE);
 }
 
-/** Spec §1.6: token = bytes up to the first NUL; we map each byte to one latin1 character. */
+/** docs/protocol/websocket.md#tick-packet: token = bytes up to the first NUL; we map each byte to one latin1 character. */
 function tokenOf(t: VectorFields['token']): { token: string; garbageAfterNul: boolean } {
   if (typeof t === 'string') return { token: t, garbageAfterNul: false };
   const bytes = Buffer.from(t.bytes_hex, 'hex');
@@ -102,7 +102,7 @@ function tokenOf(t: VectorFields['token']): { token: string; garbageAfterNul: bo
   };
 }
 
-/** Spec §1.7: order count is int16. */
+/** docs/protocol/websocket.md#best-five: order count is int16. */
 const int16 = (x: number): number => (x << 16) >> 16;
 
 function level(l: VectorLevel, what: string) {
@@ -153,7 +153,7 @@ function expectedTick(f: VectorFields): Record<string, unknown> {
     ...quote,
     lastTradedTimestamp: num(f.last_traded_timestamp, 'last_traded_timestamp'),
     openInterest: num(f.open_interest, 'open_interest'),
-    // Spec §1.7: split by position, whatever the flag says.
+    // docs/protocol/websocket.md#best-five: split by position, whatever the flag says.
     bestBids: five.slice(0, 5).map((l, i) => level(l, `best_five[${i}]`)),
     bestAsks: five.slice(5).map((l, i) => level(l, `best_five[${i + 5}]`)),
     upperCircuit: num(f.upper_circuit, 'upper_circuit'),
@@ -194,30 +194,30 @@ function expectedError(v: Vector): string {
 }
 
 const SIGNED_NOTE =
-  'JS reads seq / exchange timestamp / LTP of Quote and SnapQuote as uint64, Python as int64. Spec §1.6 types them int64 (signed); we follow Python: -1 stays -1.';
+  'JS reads seq / exchange timestamp / LTP of Quote and SnapQuote as uint64, Python as int64. docs/protocol/websocket.md#tick-packet types them int64 (signed); we follow Python: -1 stays -1.';
 
 const DISAGREEMENT_NOTES: Record<string, (v: Vector) => string> = {
   last_traded_price: (v) =>
     v.mode === 1
-      ? 'JS reads the LTP-mode price as int32 (low 4 bytes), Python as int64. Spec §1.6: int64 in every mode; we follow Python.'
+      ? 'JS reads the LTP-mode price as int32 (low 4 bytes), Python as int64. docs/protocol/websocket.md#tick-packet: int64 in every mode; we follow Python.'
       : SIGNED_NOTE,
   sequence_number: () => SIGNED_NOTE,
   exchange_timestamp: (v) =>
     v.mode === 4
-      ? 'Python reports bytes 35-42 (packet received time) as exchange_timestamp; JS and Java read it from bytes 27-34. Spec §1.8 sides with JS/Java: exchangeTimestamp at 27, packetReceivedTime at 35.'
+      ? 'Python reports bytes 35-42 (packet received time) as exchange_timestamp; JS and Java read it from bytes 27-34. docs/protocol/websocket.md#depth-20 sides with JS/Java: exchangeTimestamp at 27, packetReceivedTime at 35.'
       : SIGNED_NOTE,
   open_interest_change_percentage: () =>
-    'Python reads the OI-change-% field (offset 139) as int64, JS as float64. Spec §1.6: documented garbage; we do not decode it (no field in the tick) and encode writes 0.0.',
+    'Python reads the OI-change-% field (offset 139) as int64, JS as float64. docs/protocol/websocket.md#tick-packet: documented garbage; we do not decode it (no field in the tick) and encode writes 0.0.',
   best_5: () =>
-    'Python splits the ten best-five entries by flag, JS by position. Spec §1.7 (and Java): by position, entries 0-4 are bids and 5-9 asks, whatever the flag; we follow JS.',
+    'Python splits the ten best-five entries by flag, JS by position. docs/protocol/websocket.md#best-five (and Java): by position, entries 0-4 are bids and 5-9 asks, whatever the flag; we follow JS.',
   orders: () =>
-    'Python reads the best-five flag and order count as uint16, JS as int16. Spec §1.7 types them int16; we follow JS: 65535 decodes as -1, 32768 as -32768.',
+    'Python reads the best-five flag and order count as uint16, JS as int16. docs/protocol/websocket.md#best-five types them int16; we follow JS: 65535 decodes as -1, 32768 as -32768.',
   token: (v) =>
     v.name.includes('garbage')
-      ? 'JS deletes the NULs but keeps later bytes ("3045XYZ"); Python stops at the first NUL. Spec §1.6: the token is NUL-terminated; we follow Python ("3045").'
+      ? 'JS deletes the NULs but keeps later bytes ("3045XYZ"); Python stops at the first NUL. docs/protocol/websocket.md#tick-packet: the token is NUL-terminated; we follow Python ("3045").'
       : 'JS reads Quote/SnapQuote/Depth token bytes as int8 (0xE9 becomes U+FFE9); Python gives "é". We decode token bytes as latin1 (one character U+0000-U+00FF per byte), like Python.',
   '<frame>': () =>
-    'Python returns an LTP-shaped dict with subscription_mode_val null; JS emits the raw Buffer. Spec §1.6 knows modes 1-4 only; we throw FeedDecodeError UNKNOWN_MODE.',
+    'Python returns an LTP-shaped dict with subscription_mode_val null; JS emits the raw Buffer. docs/protocol/websocket.md#tick-packet knows modes 1-4 only; we throw FeedDecodeError UNKNOWN_MODE.',
 };
 
 function noteKey(field: string): string {
@@ -313,8 +313,7 @@ and \`<mode>/<case>.json\` (what it must decode to). Generated from \`shared/fix
 by \`packages/protocol/test/tools/make-feed-fixtures.ts\` (run with \`npx tsx\`); do not edit by hand.
 
 JSON fields:
-- \`expected\`: the tick as \`decodeFeedPacket(bytes, { rawPrices: true })\` returns it (spec
-  smartapi-websocket.md §1.6–1.8), derived from the values the vector generator encoded, not from our decoder.
+- \`expected\`: the tick as \`decodeFeedPacket(bytes, { rawPrices: true })\` returns it (docs/protocol/websocket.md#tick-packet, #best-five, #depth-20), derived from the values the vector generator encoded, not from our decoder.
 - \`expectedError\`: the \`FeedDecodeError.code\` for a malformed frame; \`expectedLenient\`: the tick with \`{ strict: false }\`.
 - \`encode\`: \`exact\` when \`encodeFeedPacket(expected, { rawPrices: true })\` gives back these bytes;
   \`canonical\` when it gives the canonical frame instead (\`encodeNote\` says why: OI-change-% zeroed,

@@ -1,6 +1,6 @@
 /**
  * `MarketFeedPool`: more than 1000 token-mode pairs, spread over up to 3 market-feed connections
- * (the venue's per-client-code connection limit, spec smartapi-websocket.md §1.2).
+ * (the venue's per-client-code connection limit, docs/protocol/websocket.md#market-feed-limits).
  */
 import { FEED_LIMITS, type FeedMode, type FeedTick, type FeedTokenGroup } from '@smartapi-ts/protocol';
 import { type ConnectionError, type FeedError, InputError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * `MarketFeed`: the WebSocket 2.0 ("Smart Stream") market-data feed
- * (`wss://smartapisocket.angelone.in/smart-stream`, spec smartapi-websocket.md §1).
+ * (`wss://smartapisocket.angelone.in/smart-stream`, docs/protocol/websocket.md#market-feed).
  */
 import {
   DEFAULT_MARKET_FEED_URL,

@@ -1,6 +1,6 @@
 /**
  * `OrderFeed`: the order-status WebSocket (`wss://tns.angelone.in/smart-order-update`,
- * spec smartapi-websocket.md §2), with the same connection machinery as the market feed and
+ * docs/protocol/websocket.md#order-feed), with the same connection machinery as the market feed and
  * optional order-book reconciliation after reconnects.
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * Subscription inputs (modes and token lists in every accepted shape), their validation against
  * the venue's limits, and the exact subscription set a feed re-sends after every reconnect
- * (spec smartapi-websocket.md §1.2–1.4).
+ * (docs/protocol/websocket.md#market-feed-limits, #subscription-request, #exchange-types).
  */
 import {
   EXCHANGE_TO_EXCHANGE_TYPE,
@@ -185,7 +185,7 @@ export function checkDepth20(groups: Map<ExchangeType, string[]>, route: string)
   }
 }
 
-/** Random 10-character alphanumeric correlation id (spec §1.3). */
+/** Random 10-character alphanumeric correlation id (docs/protocol/websocket.md#subscription-request). */
 export function correlationId(random: () => number = Math.random): string {
   const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
   let s = '';

@@ -1,6 +1,6 @@
 /**
  * A sliding-window request pacer (N per second and M per minute), with an injectable clock and sleep so
- * tests need no real time. The venue's candle limit is 3/s and 180/min (spec smartapi-rest.md §8).
+ * tests need no real time. The venue's candle limit is 3/s and 180/min (docs/protocol/rest.md#rate-limits).
  */
 import { AbortError } from '../errors.js';
 

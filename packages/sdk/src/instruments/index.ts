@@ -1,5 +1,5 @@
 /**
- * The instrument master: download + cache the venue's scrip master and query it (spec instruments.md).
+ * The instrument master: download + cache the venue's scrip master and query it (docs/protocol/scrip-master.md).
  *
  * @example
  * const ins = await Instruments.load();                       // venue URL, cached under ~/.cache/smartapi

@@ -1,5 +1,5 @@
 /**
- * Trading-symbol builder and parser for the venue's formats (spec instruments.md §6):
+ * Trading-symbol builder and parser for the venue's formats (docs/protocol/scrip-master.md#symbols):
  * cash `SBIN-EQ`, futures `NIFTY28MAR24FUT` (the expiry DAY is part of the symbol; the seed's
  * `NIFTYMAR24FUT` form is wrong), options `NIFTY25JAN2418000CE` (weekly and monthly alike).
  */

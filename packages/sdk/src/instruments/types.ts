@@ -1,5 +1,5 @@
 /**
- * Public types of the instrument master (spec instruments.md).
+ * Public types of the instrument master (docs/protocol/scrip-master.md).
  */
 import type { Exchange, ExchangeType } from '@smartapi-ts/protocol';
 

@@ -1,5 +1,5 @@
 /**
- * Request headers of spec smartapi-rest.md §2. The static part is built once per client, lazily on the
+ * Request headers of docs/protocol/rest.md#headers. The static part is built once per client, lazily on the
  * first request (that is when the host's network interfaces are read; never at construction, and never
  * with a network call). The authorised variant is cached per JWT, so a request allocates no header object.
  */

@@ -1,6 +1,6 @@
 /**
- * Pure P&L helpers for the Portfolio API rows of seed 004 (`/report/positions/`, `/report/holdings/`;
- * spec portfolio-api.md §4, §5, §7 — Noren OMS definitions). Every money result is an integer number of
+ * Pure P&L helpers for the Portfolio API rows (`/report/positions/`, `/report/holdings/`;
+ * docs/protocol/portfolio-api.md#holding-row, #position-row, #pnl-formulas — Noren OMS definitions). Every money result is an integer number of
  * PAISE (rounded half away from zero); convert with `paiseToRupees` / `formatPaise` from the protocol.
  * Inputs are the wire rows as they come (numeric strings, `""` meaning 0); prices you pass may be
  * rupee numbers or strings.
@@ -64,7 +64,7 @@ export function positionTotals(p: PositionRow): {
   };
 }
 
-/** `(day_buy + cf_buy) − (day_sell + cf_sell)` quantity (spec §7). */
+/** `(day_buy + cf_buy) − (day_sell + cf_sell)` quantity (docs/protocol/portfolio-api.md#pnl-formulas). */
 export function positionNetQuantity(p: PositionRow): number {
   const t = positionTotals(p);
   return t.buyQty - t.sellQty;
@@ -78,7 +78,7 @@ function openCost(p: PositionRow, useUploadPrice: boolean | undefined): number {
 
 /**
  * Unrealised P&L (MTM) in paise: `net_quantity × (ltp − net_avg_price) × price_factor × multiply_factor`
- * (spec §7; the venue's `unrealized_mtom` leaves out `multiply_factor`, which is 1 for cash).
+ * (docs/protocol/portfolio-api.md#pnl-formulas; the venue's `unrealized_mtom` leaves out `multiply_factor`, which is 1 for cash).
  */
 export function unrealisedPnl(p: PositionRow, options: PositionPnlOptions = {}): number {
   const ltp = wireNumber(options.ltp ?? p.last_trade_price);
@@ -88,7 +88,7 @@ export function unrealisedPnl(p: PositionRow, options: PositionPnlOptions = {}):
 
 /**
  * Realised P&L in paise of the quantity already squared off:
- * `min(total buy, total sell) × (avg sell − avg buy) × multiplier` (spec §7 [INF]).
+ * `min(total buy, total sell) × (avg sell − avg buy) × multiplier` (docs/protocol/portfolio-api.md#pnl-formulas [INF]).
  */
 export function realisedPnl(p: PositionRow): number {
   const t = positionTotals(p);
@@ -168,7 +168,7 @@ export function summarisePosition(
 export type HoldingRow = Partial<PortfolioHolding>;
 
 /**
- * Valuation quantity (spec §4, Noren): btst + holding + broker + unpledged + beneficiary +
+ * Valuation quantity (docs/protocol/portfolio-api.md#holding-row, Noren): btst + holding + broker + unpledged + beneficiary +
  * max(non_poa_dispaly_qty, dp) − used.
  */
 export function holdingValuationQuantity(h: HoldingRow): number {
@@ -183,7 +183,7 @@ export function holdingValuationQuantity(h: HoldingRow): number {
   );
 }
 
-/** Saleable quantity (spec §4, Noren): btst + holding + unpledged + beneficiary + dp − used. */
+/** Saleable quantity (docs/protocol/portfolio-api.md#holding-row, Noren): btst + holding + unpledged + beneficiary + dp − used. */
 export function holdingSaleableQuantity(h: HoldingRow): number {
   return (
     wireNumber(h.btst_quantity) +

@@ -132,7 +132,7 @@ export class Engine implements EngineCore {
     return command(this, clientcode, ctx, (acc, run) => modifyOrder(run, acc, body));
   }
 
-  /** `cancelOrder` (spec §12.8): only working orders; cancelling a ROBO leg cancels its sibling. */
+  /** `cancelOrder` (docs/protocol/rest.md#cancel-order): only working orders; cancelling a ROBO leg cancels its sibling. */
   cancelOrder(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<OrderIdResponse> {
     return command(this, clientcode, ctx, (acc, run) => cancelOrder(run, acc, body));
   }
@@ -186,7 +186,7 @@ export class Engine implements EngineCore {
     return queries.orderBook(this.state, clientcode, q);
   }
 
-  /** Trade book (spec §12.11): today's fills; `null` when empty. */
+  /** Trade book (docs/protocol/rest.md#trade-book): today's fills; `null` when empty. */
   tradeBook(clientcode: string, q: { now: number }): Trade[] | null {
     return queries.tradeBook(this.state, clientcode, q);
   }
@@ -206,12 +206,12 @@ export class Engine implements EngineCore {
     return queries.positions(this.state, clientcode, q);
   }
 
-  /** Holdings (spec §12.17); `[]` when none. */
+  /** Holdings (docs/protocol/rest.md#holdings); `[]` when none. */
   holdings(clientcode: string, q: QueryContext): Holding[] {
     return queries.holdings(this.state, clientcode, q);
   }
 
-  /** All holdings with portfolio totals (spec §12.18). */
+  /** All holdings with portfolio totals (docs/protocol/rest.md#all-holdings). */
   allHoldings(clientcode: string, q: QueryContext): AllHoldings {
     return queries.allHoldings(this.state, clientcode, q);
   }

@@ -1,6 +1,6 @@
 /**
  * Input parsing for request bodies the HTTP layer forwards unvalidated: numbers as strings or numbers,
- * `null` treated as absent, extra keys ignored (spec smartapi-rest.md §11, official-requests NOTES.md).
+ * `null` treated as absent, extra keys ignored (docs/protocol/rest.md#enums, fixtures/official-requests/NOTES.md).
  */
 import { ErrorCode, isEnumValue, tryParseInteger, tryRupeesToPaise } from '@smartapi-ts/protocol';
 import { type Rejection, reject } from './result.js';

@@ -1,5 +1,5 @@
 /**
- * Records → wire rows (spec smartapi-rest.md §12.9–§12.11, §12.17–§12.19, §12.21; websocket §2.2).
+ * Records → wire rows (docs/protocol/rest.md#order-book, #order-details, #trade-book, #holdings, #all-holdings, #positions, #gtt; docs/protocol/websocket.md#order-status-codes).
  */
 
 import type {
@@ -104,7 +104,7 @@ export function orderRow(o: OrderRecord): Order {
   };
 }
 
-/** The individual-order-details row: order-book fields with numeric prices (spec §12.10). */
+/** The individual-order-details row: order-book fields with numeric prices (docs/protocol/rest.md#order-details). */
 export function orderDetailsRow(o: OrderRecord): OrderDetails {
   const d = precisionOf(o);
   return {

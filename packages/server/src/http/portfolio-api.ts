@@ -1,5 +1,5 @@
 /**
- * The seed-004 Portfolio API (spec portfolio-api.md): `GET /report/holdings/` and
+ * The Portfolio API (docs/protocol/portfolio-api.md): `GET /report/holdings/` and
  * `GET /report/positions/` with the `access-token` header (the login JWT, raw or with `Bearer`),
  * answering bare JSON arrays. A missing or bad token answers HTTP 401 with
  * `{"message": "...", "errorcode": "AG8003" | "AG8001" | "AG8002"}` (the spec leaves the error body open).

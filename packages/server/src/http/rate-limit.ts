@@ -1,5 +1,5 @@
 /**
- * Per-client-code rate limits of the venue (spec smartapi-rest.md §8), one budget per route group
+ * Per-client-code rate limits of the venue (docs/protocol/rest.md#rate-limits), one budget per route group
  * (`placeOrder`, `modifyOrder` and `cancelOrder` share the `orders` group). Each window (second,
  * minute, hour) is a token bucket holding `limit` tokens that refill continuously; a request needs a
  * token from every window of its group.

@@ -1,5 +1,5 @@
 /**
- * Sessions of the paper broker (spec smartapi-rest.md §9): loginByPassword (PIN + TOTP), HS512 JWT
+ * Sessions of the paper broker (docs/protocol/rest.md#sessions): loginByPassword (PIN + TOTP), HS512 JWT
  * access / refresh / feed tokens that expire at the next midnight IST, generateTokens, logout,
  * getProfile, and token checks for REST, the Portfolio API and both WebSockets.
  *

@@ -2,7 +2,7 @@
  * Trading calendar of the simulated market: exchange sessions (IST), weekends and exchange holidays.
  * Pure functions over epoch milliseconds; nothing here reads the wall clock.
  *
- * Sessions (spec market-rules.md §1):
+ * Sessions (docs/protocol/market-rules.md#sessions):
  * - NSE / BSE cash: pre-open order entry 09:00–09:08 and order matching / buffer until 09:15
  *   (`preopen`), normal market 09:15–15:30 (`open`), closing session until 16:00 (`postclose`).
  * - NFO / BFO: 09:15–15:30. CDS and NCDEX: 09:00–17:00.

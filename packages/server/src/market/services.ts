@@ -64,7 +64,7 @@ export interface MarketRejection {
 /** Result of a market-data service: `data` for the envelope, or a rejection. */
 export type ServiceResult<T> = { ok: true; data: T } | MarketRejection;
 
-/** Most tokens in one `market/v1/quote` request (spec §12.13). */
+/** Most tokens in one `market/v1/quote` request (docs/protocol/rest.md#quote). */
 export const MAX_QUOTE_TOKENS = 50;
 
 const DAY_MS = 86_400_000;
@@ -116,7 +116,7 @@ function resolve(market: Market, exchangeRaw: unknown, tokenRaw: unknown): Resol
 const rupees = (paise: number) => Math.round(paise) / 100;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-// ───────────────────────────── getLtpData (§12.12) ─────────────────────────────
+// ───────────────────────────── getLtpData (docs/protocol/rest.md#ltp) ─────────────────────────────
 
 /**
  * `POST …/order/v1/getLtpData`: one instrument's LTP and day OHLC (close = previous close), prices
@@ -145,7 +145,7 @@ export function ltp(market: Market, body: unknown): ServiceResult<LtpData> {
   });
 }
 
-// ───────────────────────────── quote (§12.13) ─────────────────────────────
+// ───────────────────────────── quote (docs/protocol/rest.md#quote) ─────────────────────────────
 
 /** Formats one quote row in a mode. */
 export function quoteRow(inst: Instrument, q: Quote, mode: QuoteMode): QuoteLtp | QuoteOhlc | QuoteFull {
@@ -243,7 +243,7 @@ export function quote(market: Market, body: unknown): ServiceResult<QuoteRespons
   return ok({ fetched, unfetched } as QuoteResponse);
 }
 
-// ───────────────────────────── candles / OI (§12.14, §12.15) ─────────────────────────────
+// ───────────────────────────── candles / OI (docs/protocol/rest.md#candles, #oi-data) ─────────────────────────────
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/;
 
@@ -286,7 +286,7 @@ function parseRange(market: Market, body: unknown): { ok: true; req: RangeReques
 /**
  * `POST …/historical/v1/getCandleData`: `[ISO time +05:30, open, high, low, close, volume]` rows,
  * prices in rupees, bar start times, `fromdate <= time <= todate` (daily bars: the day's 00:00 from the
- * day of `fromdate`). Span limits per interval as in spec §12.14.
+ * day of `fromdate`). Span limits per interval as in docs/protocol/rest.md#candles.
  */
 export function candles(market: Market, body: unknown): ServiceResult<CandleRow[]> {
   const p = parseRange(market, body);
@@ -318,7 +318,7 @@ export function oiData(market: Market, body: unknown): ServiceResult<OiDataPoint
   return ok(bars.map((b) => ({ time: formatIstIso(b.time), oi: b.oi })));
 }
 
-// ───────────────────────────── searchScrip (§12.16) ─────────────────────────────
+// ───────────────────────────── searchScrip (docs/protocol/rest.md#search-scrip) ─────────────────────────────
 
 /** Most rows one searchScrip answer returns. */
 export const MAX_SEARCH_RESULTS = 1000;
@@ -353,7 +353,7 @@ export function searchScrip(market: Market, body: unknown): ServiceResult<ScripS
   );
 }
 
-// ───────────────────────────── optionGreek (§12.25) ─────────────────────────────
+// ───────────────────────────── optionGreek (docs/protocol/rest.md#option-greeks) ─────────────────────────────
 
 /** Implied volatility solving `bsPrice = price` by bisection; undefined when no solution in 1 %–500 %. */
 export function impliedVolatility(
@@ -440,7 +440,7 @@ export function optionGreek(market: Market, body: unknown): ServiceResult<Option
   return ok(out);
 }
 
-// ───────────────────────────── analytics (§12.26–12.28) ─────────────────────────────
+// ───────────────────────────── analytics (docs/protocol/rest.md#gainers-losers, #put-call-ratio, #oi-buildup) ─────────────────────────────
 
 const EXPIRY_INDEX: Readonly<Record<ExpiryType, number>> = { NEAR: 0, NEXT: 1, FAR: 2 };
 
@@ -628,7 +628,7 @@ export function oiBuildup(market: Market, body: unknown): ServiceResult<OiBuildu
   );
 }
 
-// ───────────────────────────── intraday lists (§12.29, §12.30) ─────────────────────────────
+// ───────────────────────────── intraday lists (docs/protocol/rest.md#intraday-scrips, #cautionary-scrips) ─────────────────────────────
 
 /**
  * Intraday (MIS) leverage of a cash equity: 5× for F&O stocks (those with NFO derivatives), 4× for

@@ -228,7 +228,7 @@ interface IndexSpec {
 }
 
 /**
- * NSE indices (real index tokens). Lots and freeze limits per spec market-rules.md (2025-26: NIFTY 65,
+ * NSE indices (real index tokens). Lots and freeze limits per docs/protocol/market-rules.md (2025-26: NIFTY 65,
  * BANKNIFTY 30, FINNIFTY 60; freeze NIFTY 1800, BANKNIFTY 600, FINNIFTY 1800).
  */
 const INDICES: readonly IndexSpec[] = [
@@ -298,7 +298,7 @@ const COMMODITIES: readonly CommoditySpec[] = [
 /** Risk-free rate used for option pricing and index carry. */
 export const RISK_FREE_RATE = 0.065;
 
-/** Freeze limits in units for index derivatives (market-rules.md), by underlying name. */
+/** Freeze limits in units for index derivatives (docs/protocol/market-rules.md), by underlying name. */
 export const INDEX_FREEZE_LIMITS: Readonly<Record<string, number>> = {
   NIFTY: 1800,
   BANKNIFTY: 600,
@@ -406,12 +406,12 @@ function expiryCode(expiry: number): string {
   return `${String(p.day).padStart(2, '0')}${MONTHS[p.month - 1]}${String(p.year % 100).padStart(2, '0')}`;
 }
 
-/** Futures symbol per instruments.md §6: `NIFTY28MAR24FUT`. */
+/** Futures symbol per docs/protocol/scrip-master.md#symbols: `NIFTY28MAR24FUT`. */
 export function futureSymbol(name: string, expiry: number): string {
   return `${name}${expiryCode(expiry)}FUT`;
 }
 
-/** Option symbol per instruments.md §6: `NIFTY25JAN2418000CE` (strike in paise; whole rupees printed bare). */
+/** Option symbol per docs/protocol/scrip-master.md#symbols: `NIFTY25JAN2418000CE` (strike in paise; whole rupees printed bare). */
 export function optionSymbol(name: string, expiry: number, strikePaise: number, type: 'CE' | 'PE'): string {
   const rupees = strikePaise % 100 === 0 ? String(strikePaise / 100) : (strikePaise / 100).toString();
   return `${name}${expiryCode(expiry)}${rupees}${type}`;
@@ -429,7 +429,7 @@ export interface ParsedDerivativeSymbol {
 
 const DERIVATIVE_RE = /^([A-Z0-9&-]+?)(\d{2})([A-Z]{3})(\d{2})(?:(FUT)|(\d+(?:\.\d+)?)(CE|PE))$/;
 
-/** Parses a derivative symbol (instruments.md §6 regex); undefined when it is not one. */
+/** Parses a derivative symbol (docs/protocol/scrip-master.md#symbols regex); undefined when it is not one. */
 export function parseDerivativeSymbol(symbol: string): ParsedDerivativeSymbol | undefined {
   const m = DERIVATIVE_RE.exec(symbol);
   if (!m) return undefined;

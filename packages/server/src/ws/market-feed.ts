@@ -1,5 +1,5 @@
 /**
- * The binary market feed at `/smart-stream` (spec smartapi-websocket.md §1): WebSocket 2.0 "Smart
+ * The binary market feed at `/smart-stream` (docs/protocol/websocket.md#market-feed): WebSocket 2.0 "Smart
  * Stream" served from the simulated market.
  *
  * - Upgrade: credentials from the headers (`Authorization` with or without `Bearer `, `x-api-key`,

@@ -1,5 +1,5 @@
 /**
- * The order-update WebSocket (`/smart-order-update`, spec smartapi-websocket.md §2): authenticated
+ * The order-update WebSocket (`/smart-order-update`, docs/protocol/websocket.md#order-feed): authenticated
  * with `Authorization: Bearer <jwt>` (the prefix is optional); refused upgrades answer HTTP 401
  * (invalid token), 403 (expired token) or 429 (more than 3 connections of one client). After the
  * upgrade the server sends one AB00 message, then one message per order event of that client only.

@@ -1,6 +1,6 @@
 /**
- * Indian charges per fill from a dated rate table (spec market-rules.md §2) and the
- * `brokerage/v1/estimateCharges` response (spec smartapi-rest.md §12.23). Rates are integers in parts
+ * Indian charges per fill from a dated rate table (docs/protocol/market-rules.md#charges) and the
+ * `brokerage/v1/estimateCharges` response (docs/protocol/rest.md#estimate-charges). Rates are integers in parts
  * per 10^7 (0.00297 % = 297) so they stay exact; amounts are paise (fractional until rounded for display;
  * totals are summed exactly and rounded once).
  */
@@ -36,7 +36,7 @@ const r = (from: string, rate: number): DatedRate => ({ from, rate });
 const always = (rate: number): readonly DatedRate[] => [r('2000-01-01', rate)];
 
 /**
- * The dated rate table (market-rules.md §2). `stt` applies to sells (and to delivery buys), `stamp` to
+ * The dated rate table (docs/protocol/market-rules.md#charges). `stt` applies to sells (and to delivery buys), `stamp` to
  * buys; `txn` and `ipft` by exchange group (`NSE` = NSE/NFO/CDS, `BSE` = BSE/BFO, `MCX` = MCX/NCDEX).
  */
 export const CHARGE_RATES = {

@@ -1,6 +1,6 @@
 /**
  * Position arithmetic (paise, fractional where averages divide): totals, averages, realised and
- * unrealised P&L, break-even (spec smartapi-rest.md §12.19, portfolio-api.md §7).
+ * unrealised P&L, break-even (docs/protocol/rest.md#positions, docs/protocol/portfolio-api.md#pnl-formulas).
  */
 import type { PositionRecord } from '../types.js';
 
