@@ -1,5 +1,5 @@
 /**
- * Architecture rules (DESIGN.md §1): the protocol package imports nothing but its own files and
+ * Architecture rules (docs/architecture.md): the protocol package imports nothing but its own files and
  * TypeBox (no other package, no node: built-ins); the server's engine is pure (no I/O modules, no timers, no wall clock, no randomness) and
  * imports nothing of the server outside its folder; `market/` depends on the engine's ports only; the
  * server never imports the SDK; the CLI reaches the SDK and protocol only by package name and never the

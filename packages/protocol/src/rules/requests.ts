@@ -4,7 +4,7 @@
  * SDK's pre-send checks, the paper broker's fastify validation and its OpenAPI document.
  *
  * Codes and messages are the ones the venue (and so the paper broker) answers for each case (spec
- * smartapi-rest.md §6): order fields with no dedicated venue code answer `AB9001`; market-data fields
+ * docs/protocol/rest.md#error-codes): order fields with no dedicated venue code answer `AB9001`; market-data fields
  * answer `AB1018`; EDIS fields `AG2001`. Fields are checked in the order they are declared here, which
  * is the order the paper broker's engine reads them in, so the first failure is the same on both sides.
  *
@@ -42,11 +42,11 @@ const values = <T extends Record<string, string>>(e: T): T[keyof T][] => Object.
  * says "< 20 chars", so a 20-character tag is refused and 19 is the limit.
  */
 export const MAX_ORDERTAG_LENGTH = 19;
-/** Most positions in one `margin/v1/batch` request (spec §12.22). */
+/** Most positions in one `margin/v1/batch` request (docs/protocol/rest.md#margin-batch). */
 export const MAX_MARGIN_POSITIONS = 50;
 /** Most orders in one estimateCharges request ([INF], the same bound as the margin batch). */
 export const MAX_CHARGE_ORDERS = 50;
-/** Most tokens in one `market/v1/quote` request, over all exchanges (spec §12.13). */
+/** Most tokens in one `market/v1/quote` request, over all exchanges (docs/protocol/rest.md#quote). */
 export const MAX_QUOTE_TOKENS = 50;
 /** Longest GTT `timeperiod` in days ([INF] one year, the official samples' 365). */
 export const MAX_GTT_DAYS = 365;

@@ -122,12 +122,12 @@ export class Engine implements EngineCore {
 
   // ───────────────────────────── commands (venue routes) ─────────────────────────────
 
-  /** `placeOrder` (spec §12.6); see `orders/commands.ts`. */
+  /** `placeOrder` (docs/protocol/rest.md#place-order); see `orders/commands.ts`. */
   placeOrder(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<PlaceOrderResponse> {
     return command(this, clientcode, ctx, (acc, run) => placeOrder(run, acc, body));
   }
 
-  /** `modifyOrder` (spec §12.7): only working orders. */
+  /** `modifyOrder` (docs/protocol/rest.md#modify-order): only working orders. */
   modifyOrder(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<OrderIdResponse> {
     return command(this, clientcode, ctx, (acc, run) => modifyOrder(run, acc, body));
   }
@@ -137,12 +137,12 @@ export class Engine implements EngineCore {
     return command(this, clientcode, ctx, (acc, run) => cancelOrder(run, acc, body));
   }
 
-  /** `convertPosition` (spec §12.20); see `positions/convert.ts`. */
+  /** `convertPosition` (docs/protocol/rest.md#convert-position); see `positions/convert.ts`. */
   convertPosition(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<null> {
     return command(this, clientcode, ctx, (acc, run) => convertPosition(run, acc, body));
   }
 
-  /** gtt `createRule` (spec §12.21): answers `{ id }`. */
+  /** gtt `createRule` (docs/protocol/rest.md#gtt): answers `{ id }`. */
   gttCreate(clientcode: string, body: unknown, ctx: EngineContext): CommandResult<GttIdResponse> {
     return command(this, clientcode, ctx, (acc, run) => gtt.gttCreate(run, acc, body));
   }
@@ -181,7 +181,7 @@ export class Engine implements EngineCore {
 
   // ───────────────────────────── queries ─────────────────────────────
 
-  /** Order book (spec §12.9); `null` when empty. */
+  /** Order book (docs/protocol/rest.md#order-book); `null` when empty. */
   orderBook(clientcode: string, q: { now: number }): Order[] | null {
     return queries.orderBook(this.state, clientcode, q);
   }
@@ -191,7 +191,7 @@ export class Engine implements EngineCore {
     return queries.tradeBook(this.state, clientcode, q);
   }
 
-  /** Individual order details by `uniqueorderid` (spec §12.10); `AB1013` when unknown. */
+  /** Individual order details by `uniqueorderid` (docs/protocol/rest.md#order-details); `AB1013` when unknown. */
   orderDetails(clientcode: string, uniqueorderid: string): Result<OrderDetails> {
     return queries.orderDetails(this.state, clientcode, uniqueorderid);
   }
@@ -201,7 +201,7 @@ export class Engine implements EngineCore {
     return this.state.accounts.get(clientcode)?.orders.get(orderid);
   }
 
-  /** Position book (spec §12.19); `null` when empty. */
+  /** Position book (docs/protocol/rest.md#positions); `null` when empty. */
   positions(clientcode: string, q: QueryContext): Position[] | null {
     return queries.positions(this.state, clientcode, q);
   }
@@ -222,7 +222,7 @@ export class Engine implements EngineCore {
     return acc ? fundsFigures(acc, market, this.rates) : undefined;
   }
 
-  /** `getRMS` (spec §12.5). */
+  /** `getRMS` (docs/protocol/rest.md#rms). */
   rms(clientcode: string, q: QueryContext): Result<RmsLimits> {
     return queries.rms(this.state, this.rates, clientcode, q);
   }
@@ -247,12 +247,12 @@ export class Engine implements EngineCore {
     return edis.getTranStatus(this.state, clientcode, body, q);
   }
 
-  /** `margin/v1/batch` (spec §12.22): up to 50 positions priced with the engine's margin rules. */
+  /** `margin/v1/batch` (docs/protocol/rest.md#margin-batch): up to 50 positions priced with the engine's margin rules. */
   marginBatch(body: unknown, q: QueryContext): Result<MarginResponse> {
     return marginBatch(this.rates, body, q);
   }
 
-  /** `brokerage/v1/estimateCharges` (spec §12.23) from the dated rate table. */
+  /** `brokerage/v1/estimateCharges` (docs/protocol/rest.md#estimate-charges) from the dated rate table. */
   estimateCharges(body: unknown, q: QueryContext): Result<EstimateChargesResponse> {
     return estimateCharges(body, q);
   }

@@ -1,5 +1,5 @@
 /**
- * GTT rules (spec §12.21): create, modify, cancel, details and list; expiry; firing a rule (a LIMIT
+ * GTT rules (docs/protocol/rest.md#gtt): create, modify, cancel, details and list; expiry; firing a rule (a LIMIT
  * order placed when the LTP crosses its trigger, in the direction decided at create/modify).
  */
 import type { GttIdResponse, GttRule, TransactionType } from '@smartapi-ts/protocol';
@@ -80,7 +80,7 @@ function gttRuleOf(acc: AccountState, f: Fields): GttRuleRecord {
   return rule;
 }
 
-/** gtt `createRule` (spec §12.21): NSE/BSE equity, DELIVERY/MARGIN; answers `{ id }`. */
+/** gtt `createRule` (docs/protocol/rest.md#gtt): NSE/BSE equity, DELIVERY/MARGIN; answers `{ id }`. */
 export function gttCreate(run: Run, acc: AccountState, body: unknown): Result<GttIdResponse> {
   const { core, ctx, em } = run;
   const parsed = parseBody(() => {

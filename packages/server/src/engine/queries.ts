@@ -22,7 +22,7 @@ import { orderDetailsRow, orderRow, positionRow, rupees, tradeRow } from './view
 
 const rs = (paise: number): string => formatPaise(Math.round(paise), 2);
 
-/** Order book (spec §12.9): today's orders plus working AMOs, oldest first; `null` when empty. */
+/** Order book (docs/protocol/rest.md#order-book): today's orders plus working AMOs, oldest first; `null` when empty. */
 export function orderBook(state: EngineState, clientcode: string, q: { now: number }): Order[] | null {
   const acc = state.accounts.get(clientcode);
   if (!acc) return null;
@@ -32,7 +32,7 @@ export function orderBook(state: EngineState, clientcode: string, q: { now: numb
   return rows.length ? rows : null;
 }
 
-/** Trade book (spec §12.11): today's fills; `null` when empty. */
+/** Trade book (docs/protocol/rest.md#trade-book): today's fills; `null` when empty. */
 export function tradeBook(state: EngineState, clientcode: string, q: { now: number }): Trade[] | null {
   const acc = state.accounts.get(clientcode);
   if (!acc) return null;
@@ -41,7 +41,7 @@ export function tradeBook(state: EngineState, clientcode: string, q: { now: numb
   return rows.length ? rows : null;
 }
 
-/** Individual order details by `uniqueorderid` (spec §12.10); `AB1013` when unknown. */
+/** Individual order details by `uniqueorderid` (docs/protocol/rest.md#order-details); `AB1013` when unknown. */
 export function orderDetails(
   state: EngineState,
   clientcode: string,
@@ -53,7 +53,7 @@ export function orderDetails(
   return reject(ErrorCode.ORDER_NOT_FOUND);
 }
 
-/** Position book (spec §12.19) with live `ltp`, `close`, `realised`, `unrealised`; `null` when empty. */
+/** Position book (docs/protocol/rest.md#positions) with live `ltp`, `close`, `realised`, `unrealised`; `null` when empty. */
 export function positions(state: EngineState, clientcode: string, q: QueryContext): Position[] | null {
   const acc = state.accounts.get(clientcode);
   if (!acc) return null;
@@ -66,7 +66,7 @@ export function positions(state: EngineState, clientcode: string, q: QueryContex
   return rows.length ? rows : null;
 }
 
-/** Holdings (spec §12.17); `[]` when none. */
+/** Holdings (docs/protocol/rest.md#holdings); `[]` when none. */
 export function holdings(state: EngineState, clientcode: string, q: QueryContext): Holding[] {
   const acc = state.accounts.get(clientcode);
   if (!acc) return [];
@@ -101,7 +101,7 @@ export function holdings(state: EngineState, clientcode: string, q: QueryContext
   return rows;
 }
 
-/** All holdings with portfolio totals (spec §12.18). */
+/** All holdings with portfolio totals (docs/protocol/rest.md#all-holdings). */
 export function allHoldings(state: EngineState, clientcode: string, q: QueryContext): AllHoldings {
   const rows = holdings(state, clientcode, q);
   let value = 0;
@@ -129,7 +129,7 @@ export function allHoldings(state: EngineState, clientcode: string, q: QueryCont
 }
 
 /**
- * `getRMS` (spec §12.5), strings with 2 decimals:
+ * `getRMS` (docs/protocol/rest.md#rms), strings with 2 decimals:
  * net = availablecash + collateral + m2mrealized + m2munrealized − utiliseddebits.
  */
 export function rms(

@@ -1,5 +1,5 @@
 /**
- * Portfolio API rows (portfolio-api.md §4–§5): `GET /report/holdings/` and `GET /report/positions/`, from
+ * Portfolio API rows (docs/protocol/portfolio-api.md#holding-row, #position-row): `GET /report/holdings/` and `GET /report/positions/`, from
  * the same holdings and positions as the SmartAPI views.
  */
 import type { PortfolioHolding, PortfolioPosition, ProductType } from '@smartapi-ts/protocol';

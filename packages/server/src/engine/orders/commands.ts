@@ -16,7 +16,7 @@ import { work } from './matching.js';
 import { parseCancel, parseModify, parseOrder } from './parse.js';
 
 /**
- * `placeOrder` (spec §12.6). Input errors are rejections without an order; risk-check rejections create a
+ * `placeOrder` (docs/protocol/rest.md#place-order). Input errors are rejections without an order; risk-check rejections create a
  * `rejected` order row and answer its ids (`rmsRejections: 'book'`) or AB4001 with the ids in `data`.
  */
 export function placeOrder(run: Run, acc: AccountState, body: unknown): Result<PlaceOrderResponse> {
@@ -32,7 +32,7 @@ export function placeOrder(run: Run, acc: AccountState, body: unknown): Result<P
 }
 
 /**
- * `modifyOrder` (spec §12.7): only working orders. A failed check leaves the order as it was. A modified
+ * `modifyOrder` (docs/protocol/rest.md#modify-order): only working orders. A failed check leaves the order as it was. A modified
  * resting order reads `open` again and is matched at once; the feed gets AB11 then AB04 (AB08 for an AMO).
  */
 export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<OrderIdResponse> {
@@ -75,7 +75,7 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
   return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
 }
 
-/** `cancelOrder` (spec §12.8): only working orders; cancelling a ROBO leg cancels its sibling. */
+/** `cancelOrder` (docs/protocol/rest.md#cancel-order): only working orders; cancelling a ROBO leg cancels its sibling. */
 export function cancelOrder(run: Run, acc: AccountState, body: unknown): Result<OrderIdResponse> {
   const o = parseBody(() => parseCancel(acc, body));
   if (isRejection(o)) return o;

@@ -48,7 +48,7 @@ export interface ModifySpec {
   disclosed: number;
 }
 
-/** Parses a `placeOrder` body (spec §12.6). */
+/** Parses a `placeOrder` body (docs/protocol/rest.md#place-order). */
 export function parseOrder(body: unknown, ctx: EngineContext): OrderSpec {
   const f = new Fields(body);
   const variety = f.enumOf('variety', Variety, ErrorCode.INVALID_VARIETY);
@@ -118,7 +118,7 @@ function workingOrder(acc: AccountState, f: Fields, what: 'modified' | 'cancelle
   return o;
 }
 
-/** Parses a `modifyOrder` body (spec §12.7): absent fields keep the order's values. */
+/** Parses a `modifyOrder` body (docs/protocol/rest.md#modify-order): absent fields keep the order's values. */
 export function parseModify(acc: AccountState, body: unknown): ModifySpec {
   const f = new Fields(body);
   const o = workingOrder(acc, f, 'modified');
@@ -142,7 +142,7 @@ export function parseModify(acc: AccountState, body: unknown): ModifySpec {
   return { o, ordertype, duration, qty, price, trigger, disclosed };
 }
 
-/** Parses a `cancelOrder` body (spec §12.8): the working order to cancel. */
+/** Parses a `cancelOrder` body (docs/protocol/rest.md#cancel-order): the working order to cancel. */
 export function parseCancel(acc: AccountState, body: unknown): OrderRecord {
   return workingOrder(acc, new Fields(body), 'cancelled');
 }

@@ -1,5 +1,5 @@
 /**
- * `convertPosition` (spec §12.20): moves quantity of an open position to another product, at the
+ * `convertPosition` (docs/protocol/rest.md#convert-position): moves quantity of an open position to another product, at the
  * position's own averages (day first, then carried forward).
  */
 import { ErrorCode, Exchange, ProductType, TransactionType } from '@smartapi-ts/protocol';

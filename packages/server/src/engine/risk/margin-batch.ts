@@ -1,5 +1,5 @@
 /**
- * `margin/v1/batch` (spec §12.22): the margin of up to 50 hypothetical positions, priced with the
+ * `margin/v1/batch` (docs/protocol/rest.md#margin-batch): the margin of up to 50 hypothetical positions, priced with the
  * engine's margin rules (price 0 = the LTP), split into the venue's components.
  */
 import type { MarginResponse } from '@smartapi-ts/protocol';
