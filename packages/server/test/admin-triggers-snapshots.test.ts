@@ -158,7 +158,7 @@ test('the clock position, speed and faults survive a restart (journaled in the s
   }
 });
 
-test('an advance that fails to commit leaves the last committed state (seen after a restart)', async () => {
+test('an advance that fails to commit leaves the last committed state, in memory and after a restart', async () => {
   const broker = await startPaperBroker({ start: ist('10:00'), storage: 'file' });
   try {
     let jwt = (await broker.login()).jwtToken;
@@ -171,8 +171,15 @@ test('an advance that fails to commit leaves the last committed state (seen afte
       if (key === 'paper.clock') throw new Error('disk full');
       set(key, value);
     };
+    const ltpBefore = broker.market.quote('NSE', '3045')?.ltp;
     const r = await broker.admin('POST', 'clock', { advanceBy: 300 });
     assert.equal(r.status, 500);
+    // Memory is not ahead of the disk either: clock, market and book are as they were, before any restart.
+    assert.equal((await broker.admin('GET', 'clock')).body.data.now, '2026-12-03T10:00:00+05:30');
+    assert.equal(broker.market.quote('NSE', '3045')?.ltp, ltpBefore);
+    const live = (await orderBook(broker, jwt)).find((o) => o.orderid === placed.body?.data.orderid);
+    assert.equal(live?.status, 'open');
+    meta.set = set;
     await broker.restart();
     jwt = (await broker.login()).jwtToken;
     assert.equal((await broker.admin('GET', 'clock')).body.data.now, '2026-12-03T10:00:00+05:30');

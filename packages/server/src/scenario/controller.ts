@@ -15,6 +15,7 @@ import { deserialize, serialize } from 'node:v8';
 import { type Exchange, IST_OFFSET_MS } from '@smartapi-ts/protocol';
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
+import { isRejection } from '../engine/result.js';
 import type { FundsRecord } from '../engine/types.js';
 import type { FaultRegistry, FaultRegistryState } from '../faults/registry.js';
 import { createAccount } from '../identity/accounts.js';
@@ -337,6 +338,10 @@ export class ScenarioController {
     this.advancing = true;
     const exchanges = [...new Set(this.market.instruments().map((i) => i.exchange))];
     const step = Math.max(sim.stepInterval, this.config.advanceStepMs);
+    // What a failed commit puts back: the market and the clock as they were; the engine comes back from
+    // the database (broker.reload), so memory is never ahead of the disk.
+    this.broker.flushPending();
+    const before = { market: sim.exportState(), now: clock.now() };
     try {
       this.store.transaction(() => {
         sim.withMaxSteps(1, () => {
@@ -351,6 +356,11 @@ export class ScenarioController {
         this.broker.flushPending();
         this.persistClock();
       });
+    } catch (err) {
+      sim.importState(before.market);
+      clock.setTime(before.now);
+      this.broker.reload();
+      throw err;
     } finally {
       this.advancing = false;
       if (!clock.manual && !wasPaused) clock.resume();
@@ -376,7 +386,7 @@ export class ScenarioController {
     const funds = b.funds === undefined ? undefined : this.rupees(b.funds, 'funds');
     const cc = this.account(clientcode);
     const { result, events } = this.broker.engine.resetAccount(cc, { now: this.market.now() }, funds);
-    if ('errorcode' in result) throw bad(String(result.message));
+    if (isRejection(result)) throw bad(result.message);
     this.broker.commit(events);
     return fundsView(result);
   }
@@ -390,7 +400,7 @@ export class ScenarioController {
     const paise = Math.round(b.add * 100);
     const cc = this.account(clientcode);
     const { result, events } = this.broker.engine.addFunds(cc, paise, { now: this.market.now() });
-    if ('errorcode' in result) throw conflict('the account cash cannot go below zero');
+    if (isRejection(result)) throw conflict('the account cash cannot go below zero');
     this.broker.commit(events);
     return fundsView(result);
   }
