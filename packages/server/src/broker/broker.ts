@@ -295,9 +295,20 @@ export class Broker {
     this.drive(() => this.engine.onClock(this.context()), 'clock driver');
   }
 
+  /** See {@link Ledger.holdPublishing}: order updates of commits inside `fn` go out once `fn` returned. */
+  holdPublishing<T>(fn: () => T): T {
+    return this.ledger.holdPublishing(fn);
+  }
+
+  /** See {@link Ledger.rollback}: after an enclosing transaction failed, memory goes back to the DB. */
+  rollback(cause: unknown): void {
+    this.ledger.rollback(cause);
+    for (const account of this.store.accounts.list()) this.ensureAccount(account);
+  }
+
   /**
    * Rebuilds the in-memory engine state and id counters from the store (after a snapshot restore
-   * replaced the stored rows). Nothing may be queued.
+   * replaced the stored rows).
    */
   reload(): void {
     this.ledger.resync();

@@ -49,6 +49,8 @@ export class Ledger {
   private extras: (() => void)[] = [];
   private waiters: Waiter[] = [];
   private flushTimer: ReturnType<typeof setImmediate> | undefined;
+  /** Committed batches whose publication waits for an enclosing transaction (see {@link holdPublishing}). */
+  private held: (readonly EngineEvent[])[] | undefined;
 
   constructor(opts: LedgerOptions) {
     this.store = opts.store;
@@ -110,7 +112,28 @@ export class Ledger {
       return;
     }
     for (const w of waiters) w.resolve();
-    if (events.length) this.onCommitted?.(events);
+    if (events.length === 0) return;
+    if (this.held) this.held.push(events);
+    else this.onCommitted?.(events);
+  }
+
+  /**
+   * Runs `fn`, which wraps commits in a transaction of its own (an advance of the clock), and publishes the
+   * batches committed meanwhile only once `fn` returned: if `fn` throws, its transaction rolled them back
+   * and nothing of them reaches the order feed.
+   */
+  holdPublishing<T>(fn: () => T): T {
+    if (this.held) return fn();
+    const held: (readonly EngineEvent[])[] = [];
+    this.held = held;
+    let result: T;
+    try {
+      result = fn();
+    } finally {
+      this.held = undefined;
+    }
+    for (const events of held) this.onCommitted?.(events);
+    return result;
   }
 
   /**
@@ -120,6 +143,23 @@ export class Ledger {
   resync(): void {
     this.flushPending();
     this.restoreFromDb();
+  }
+
+  /**
+   * After an enclosing transaction failed (an advance of the clock): drops everything still queued (its
+   * waiters get `cause`) and rebuilds the engine state and id counters from the database, so nothing of
+   * the rolled-back work stays in memory or gets written later.
+   */
+  rollback(cause: unknown): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.extras = [];
+    this.waiters = [];
+    this.restoreFromDb();
+    const error = new CommitError(cause);
+    for (const w of waiters) w.reject(error);
   }
 
   /** Writes the id counters that were drawn but not committed yet (shutdown). */
