@@ -13,7 +13,7 @@ import { decodeFeedPacket, type FeedTick, istToEpoch, type QuoteFull } from '@sm
 import { eventually, startPaperBroker } from '@smartapi-ts/testkit';
 import WebSocket from 'ws';
 import { SimClock } from '../src/market/clock.js';
-import { SimulatedMarket } from '../src/market/simulator.js';
+import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
 import { createMarketFeed } from '../src/ws/market-feed.js';
 
 /** A full garbage collection (the test runner does not start Node with --expose-gc). */

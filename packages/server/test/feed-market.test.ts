@@ -6,7 +6,7 @@ import { decodeFeedPacket, FeedAuthMessage, type FeedTick, istToEpoch } from '@s
 import { eventually } from '@smartapi-ts/testkit/timing';
 import WebSocket from 'ws';
 import { SimClock } from '../src/market/clock.js';
-import { SimulatedMarket } from '../src/market/simulator.js';
+import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
 import type { Quote } from '../src/market/types.js';
 import {
   createMarketFeed,

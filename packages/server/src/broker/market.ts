@@ -5,7 +5,7 @@
  */
 import type { PaperConfig } from '../config.js';
 import { type Clock, SimClock, SystemClock } from '../market/clock.js';
-import { createSimulatedMarket } from '../market/simulator.js';
+import { createSimulatedMarket } from '../market/sources/synthetic/simulator.js';
 import type { Market } from '../market/types.js';
 import { loadScripMaster } from '../market/universe.js';
 

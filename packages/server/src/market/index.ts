@@ -7,6 +7,6 @@ export * from './clock.js';
 export * from './pricing.js';
 export type { MarketRejection, ServiceResult } from './services/index.js';
 export * as marketServices from './services/index.js';
-export * from './simulator.js';
+export * from './sources/synthetic/simulator.js';
 export type * from './types.js';
 export * from './universe.js';

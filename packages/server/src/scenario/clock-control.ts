@@ -12,7 +12,7 @@ import { type Exchange, IST_OFFSET_MS } from '@smartapi-ts/protocol';
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
 import { SimClock } from '../market/clock.js';
-import { SimulatedMarket } from '../market/simulator.js';
+import { SimulatedMarket } from '../market/sources/synthetic/simulator.js';
 import type { Market, SessionState } from '../market/types.js';
 import type { Store } from '../storage/types.js';
 import { bad, conflict } from './errors.js';
