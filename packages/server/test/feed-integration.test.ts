@@ -14,7 +14,7 @@ import { eventually, startPaperBroker } from '@smartapi-ts/testkit';
 import WebSocket from 'ws';
 import { SimClock } from '../src/market/clock.js';
 import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
-import { createMarketFeed } from '../src/ws/market-feed.js';
+import { createMarketFeed } from '../src/ws/market-feed/index.js';
 
 /** A full garbage collection (the test runner does not start Node with --expose-gc). */
 function collectGarbage(): void {

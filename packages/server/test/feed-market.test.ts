@@ -14,7 +14,7 @@ import {
   type MarketFeed,
   type MarketFeedAuthInput,
   type MarketFeedAuthResult,
-} from '../src/ws/market-feed.js';
+} from '../src/ws/market-feed/index.js';
 
 const CLIENTS: Record<string, string> = { C1: 'feed-c1', C2: 'feed-c2', C3: 'feed-c3', C4: 'feed-c4' };
 

@@ -24,7 +24,7 @@ import type { SessionService } from '../identity/sessions.js';
 import * as services from '../market/services/index.js';
 import type { Market } from '../market/types.js';
 import type { AccountRecord, Store } from '../storage/types.js';
-import { createMarketFeed } from '../ws/market-feed.js';
+import { createMarketFeed } from '../ws/market-feed/index.js';
 import type { OrderFeed } from '../ws/order-feed.js';
 import { Ledger } from './ledger.js';
 
