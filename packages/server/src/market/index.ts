@@ -5,6 +5,7 @@
 export * from './calendar.js';
 export * from './clock.js';
 export * from './pricing.js';
+export * from './scrip-master.js';
 export type { MarketRejection, ServiceResult } from './services/index.js';
 export * as marketServices from './services/index.js';
 export * from './sources/synthetic/simulator.js';
