@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { buildServer } from '../../packages/server/src/app.js';
 import { createAccount } from '../../packages/server/src/identity/accounts.js';
 import { SimClock } from '../../packages/server/src/market/clock.js';
-import { createSimulatedMarket } from '../../packages/server/src/market/simulator.js';
+import { createSimulatedMarket } from '../../packages/server/src/market/sources/synthetic/simulator.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const workDir = join(root, 'benchmarks', '.work');

@@ -25,11 +25,11 @@ import { ScenarioController } from './scenario/controller.js';
 import { TriggerFillModel, triggerRejection } from './scenario/triggers.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
 import type { Store } from './storage/types.js';
-import { MarketFeed } from './ws/market-feed.js';
+import { MarketFeed } from './ws/market-feed/index.js';
 import { OrderFeed, type OrderFeedAuth } from './ws/order-feed.js';
 import { routeUpgrades, type UpgradeHandler } from './ws/upgrade.js';
 
-/** A market-data WebSocket feed (the market engineer's `ws/market-feed.ts`). */
+/** A market-data WebSocket feed (the market engineer's `ws/market-feed/`). */
 export interface MarketFeedHandle extends UpgradeHandler {
   close(): void;
 }

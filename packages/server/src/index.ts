@@ -32,7 +32,11 @@ export {
 export { totpCode, verifyTotp } from './identity/totp.js';
 export { type CliIo, main } from './main.js';
 export { type Clock, SimClock, type SimClockOptions, SystemClock } from './market/clock.js';
-export { createSimulatedMarket, SimulatedMarket, type SimulatedMarketOptions } from './market/simulator.js';
+export {
+  createSimulatedMarket,
+  SimulatedMarket,
+  type SimulatedMarketOptions,
+} from './market/sources/synthetic/simulator.js';
 export type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from './market/types.js';
 export { DatabaseLockedError } from './storage/sqlite/lock.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite/store.js';

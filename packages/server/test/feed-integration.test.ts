@@ -13,8 +13,8 @@ import { decodeFeedPacket, type FeedTick, istToEpoch, type QuoteFull } from '@sm
 import { eventually, startPaperBroker } from '@smartapi-ts/testkit';
 import WebSocket from 'ws';
 import { SimClock } from '../src/market/clock.js';
-import { SimulatedMarket } from '../src/market/simulator.js';
-import { createMarketFeed } from '../src/ws/market-feed.js';
+import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
+import { createMarketFeed } from '../src/ws/market-feed/index.js';
 
 /** A full garbage collection (the test runner does not start Node with --expose-gc). */
 function collectGarbage(): void {

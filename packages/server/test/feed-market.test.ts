@@ -6,7 +6,7 @@ import { decodeFeedPacket, FeedAuthMessage, type FeedTick, istToEpoch } from '@s
 import { eventually } from '@smartapi-ts/testkit/timing';
 import WebSocket from 'ws';
 import { SimClock } from '../src/market/clock.js';
-import { SimulatedMarket } from '../src/market/simulator.js';
+import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
 import type { Quote } from '../src/market/types.js';
 import {
   createMarketFeed,
@@ -14,7 +14,7 @@ import {
   type MarketFeed,
   type MarketFeedAuthInput,
   type MarketFeedAuthResult,
-} from '../src/ws/market-feed.js';
+} from '../src/ws/market-feed/index.js';
 
 const CLIENTS: Record<string, string> = { C1: 'feed-c1', C2: 'feed-c2', C3: 'feed-c3', C4: 'feed-c4' };
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { INTERVAL_MINUTES, istToEpoch } from '@smartapi-ts/protocol';
 import { SimClock } from '../src/market/clock.js';
-import * as svc from '../src/market/services.js';
-import { SimulatedMarket } from '../src/market/simulator.js';
+import * as svc from '../src/market/services/index.js';
+import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
 
 const START = istToEpoch(2026, 1, 6, 9, 15);
 const clock = new SimClock({ start: START, manual: true });

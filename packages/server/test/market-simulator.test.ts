@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { istDayStart, istToEpoch } from '@smartapi-ts/protocol';
 import { SimClock, SystemClock } from '../src/market/clock.js';
 import { bsPrice } from '../src/market/pricing.js';
-import { SimulatedMarket } from '../src/market/simulator.js';
+import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
 import type { Quote } from '../src/market/types.js';
 
 const START = istToEpoch(2026, 1, 6, 9, 15); // a Tuesday (NIFTY weekly expiry day)

@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { istParts, istToEpoch, parseExpiry } from '@smartapi-ts/protocol';
 import { TradingCalendar } from '../src/market/calendar.js';
+import { loadScripMaster, universeFromScripMaster } from '../src/market/scrip-master.js';
 import {
   buildUniverse,
   effectiveFreeze,
-  loadScripMaster,
   monthlyExpiries,
   optionSymbol,
   parseDerivativeSymbol,
-  universeFromScripMaster,
   weeklyExpiries,
 } from '../src/market/universe.js';
 

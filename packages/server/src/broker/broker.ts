@@ -21,10 +21,10 @@ import { orderUpdateData } from '../engine/views.js';
 import type { Handler, Handlers } from '../http/api.js';
 import type { HandlerResult } from '../http/reply.js';
 import type { SessionService } from '../identity/sessions.js';
-import * as services from '../market/services.js';
+import * as services from '../market/services/index.js';
 import type { Market } from '../market/types.js';
 import type { AccountRecord, Store } from '../storage/types.js';
-import { createMarketFeed } from '../ws/market-feed.js';
+import { createMarketFeed } from '../ws/market-feed/index.js';
 import type { OrderFeed } from '../ws/order-feed.js';
 import { Ledger } from './ledger.js';
 

@@ -5,9 +5,9 @@
  */
 import type { PaperConfig } from '../config.js';
 import { type Clock, SimClock, SystemClock } from '../market/clock.js';
-import { createSimulatedMarket } from '../market/simulator.js';
+import { loadScripMaster } from '../market/scrip-master.js';
+import { createSimulatedMarket } from '../market/sources/synthetic/simulator.js';
 import type { Market } from '../market/types.js';
-import { loadScripMaster } from '../market/universe.js';
 
 /** Most simulation steps one clock tick may run when the market follows real time. */
 export const REALTIME_MAX_STEPS = 8;

@@ -5,8 +5,9 @@
 export * from './calendar.js';
 export * from './clock.js';
 export * from './pricing.js';
-export type { MarketRejection, ServiceResult } from './services.js';
-export * as marketServices from './services.js';
-export * from './simulator.js';
+export * from './scrip-master.js';
+export type { MarketRejection, ServiceResult } from './services/index.js';
+export * as marketServices from './services/index.js';
+export * from './sources/synthetic/simulator.js';
 export type * from './types.js';
 export * from './universe.js';

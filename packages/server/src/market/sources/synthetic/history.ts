@@ -13,9 +13,9 @@
  */
 import type { Exchange } from '@smartapi-ts/protocol';
 import { istDayStart } from '@smartapi-ts/protocol';
-import { SESSION_TIMES, type TradingCalendar } from './calendar.js';
-import { hashString, mixSeed, Rng } from './rng.js';
-import type { DriverSpec } from './universe.js';
+import { SESSION_TIMES, type TradingCalendar } from '../../calendar.js';
+import { hashString, mixSeed, Rng } from '../../rng.js';
+import type { DriverSpec } from '../../universe.js';
 
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;

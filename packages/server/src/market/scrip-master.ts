@@ -1,0 +1,230 @@
+/**
+ * A real scrip master as the universe: rows of an `OpenAPIScripMaster.json` file turned into
+ * instruments, with price drivers derived for them (see docs/paper-broker-market.md).
+ */
+import { readFileSync } from 'node:fs';
+import type { Exchange, ScripMasterRow } from '@smartapi-ts/protocol';
+import { EXCHANGE_TO_EXCHANGE_TYPE, parseExpiry } from '@smartapi-ts/protocol';
+import {
+  COMMODITIES,
+  EQUITIES,
+  effectiveFreeze,
+  INDEX_FREEZE_LIMITS,
+  INDICES,
+  RISK_FREE_RATE,
+} from './instruments/reference-data.js';
+import { equityTick } from './instruments/symbols.js';
+import { hashString, mixSeed, Rng } from './rng.js';
+import type { Instrument, Segment } from './types.js';
+import { type DriverClass, type DriverSpec, instrumentKey, type Universe } from './universe.js';
+
+const KNOWN_EXCHANGES: Readonly<Record<string, Exchange>> = {
+  NSE: 'NSE',
+  BSE: 'BSE',
+  NFO: 'NFO',
+  BFO: 'BFO',
+  MCX: 'MCX',
+  CDS: 'CDS',
+  NCDEX: 'NCDEX',
+  NSE_CM: 'NSE',
+  NSE_FO: 'NFO',
+  BSE_CM: 'BSE',
+  BSE_FO: 'BFO',
+  MCX_FO: 'MCX',
+  NCX_FO: 'NCDEX',
+  CDE_FO: 'CDS',
+};
+
+function segmentOf(exchange: Exchange, itype: string): Segment {
+  if (itype === 'AMXIDX' || itype === 'INDEX') return 'IDX';
+  switch (exchange) {
+    case 'NSE':
+    case 'BSE':
+      return 'EQ';
+    case 'NFO':
+    case 'BFO':
+      return 'FO';
+    case 'CDS':
+      return 'CUR';
+    default:
+      return 'COM';
+  }
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * Converts parsed scrip-master JSON (an array of row objects) into a {@link Universe}. Rows that are
+ * not objects, lack `token`/`symbol`/`exch_seg`, have an unknown exchange, a non-numeric lot/tick/strike,
+ * a malformed expiry, or duplicate an (exchange, token) pair are skipped and counted in `skipped`.
+ */
+export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
+  if (!Array.isArray(rows)) throw new TypeError('scrip master: expected a JSON array of rows');
+  const instruments: Instrument[] = [];
+  const scripMaster: ScripMasterRow[] = [];
+  const seen = new Set<string>();
+  let skipped = 0;
+  for (const raw of rows as unknown[]) {
+    if (typeof raw !== 'object' || raw === null) {
+      skipped++;
+      continue;
+    }
+    const r = raw as Record<string, unknown>;
+    const exchange = isStr(r.exch_seg) ? KNOWN_EXCHANGES[r.exch_seg.toUpperCase()] : undefined;
+    const token = isStr(r.token) ? r.token.trim() : typeof r.token === 'number' ? String(r.token) : '';
+    const symbol = isStr(r.symbol) ? r.symbol.trim() : '';
+    if (!exchange || !/^\d{1,20}$/.test(token) || symbol === '') {
+      skipped++;
+      continue;
+    }
+    const itype = isStr(r.instrumenttype) ? r.instrumenttype.trim().toUpperCase() : '';
+    const lot = Number(r.lotsize ?? 1);
+    const tick = Number(r.tick_size ?? 0);
+    const strikeRaw = Number(r.strike ?? -1);
+    const expiryText = isStr(r.expiry) ? r.expiry.trim() : '';
+    const expiry = expiryText === '' ? undefined : parseExpiry(expiryText);
+    if (
+      !Number.isFinite(lot) ||
+      lot <= 0 ||
+      !Number.isFinite(tick) ||
+      tick < 0 ||
+      !Number.isFinite(strikeRaw)
+    ) {
+      skipped++;
+      continue;
+    }
+    if (expiryText !== '' && expiry === undefined) {
+      skipped++;
+      continue;
+    }
+    const key = instrumentKey(exchange, token);
+    if (seen.has(key)) {
+      skipped++;
+      continue;
+    }
+    seen.add(key);
+    const name =
+      isStr(r.name) && r.name.trim() !== '' ? r.name.trim() : symbol.replace(/-[A-Z0-9]{1,3}$/, '');
+    const segment = segmentOf(exchange, itype);
+    const isOption =
+      itype.startsWith('OPT') || (/(CE|PE)$/.test(symbol) && expiry !== undefined && strikeRaw > 0);
+    const lotSize = Math.round(lot);
+    const limit = INDEX_FREEZE_LIMITS[name];
+    const inst: Instrument = {
+      exchange,
+      exchangeType: EXCHANGE_TO_EXCHANGE_TYPE[exchange],
+      token,
+      symbol,
+      name,
+      instrumentType: itype,
+      segment,
+      lotSize,
+      tickSize: tick,
+      freezeQty:
+        segment === 'FO' && limit !== undefined
+          ? effectiveFreeze(limit, lotSize)
+          : segment === 'EQ' || segment === 'IDX'
+            ? Number.POSITIVE_INFINITY
+            : lotSize * 100,
+      tradable: segment !== 'IDX',
+    };
+    if (expiry !== undefined) inst.expiry = expiry;
+    if (isOption && strikeRaw > 0) {
+      inst.strike = Math.round(strikeRaw);
+      inst.optionType = symbol.endsWith('PE') ? 'PE' : 'CE';
+    }
+    instruments.push(inst);
+    scripMaster.push({
+      token,
+      symbol,
+      name,
+      expiry: expiryText,
+      strike: isStr(r.strike) ? r.strike : strikeRaw.toFixed(6),
+      lotsize: String(lotSize),
+      instrumenttype: itype,
+      exch_seg: isStr(r.exch_seg) ? r.exch_seg : exchange,
+      tick_size: isStr(r.tick_size) ? r.tick_size : tick.toFixed(6),
+    });
+  }
+  const { drivers, driverOf, bands } = deriveDrivers(instruments, seed);
+  return { instruments, scripMaster, drivers, driverOf, bands, skipped };
+}
+
+/**
+ * Loads a real scrip-master JSON file (`--instruments FILE`) as the universe. Throws when the file
+ * cannot be read or is not a JSON array; malformed rows are skipped and counted.
+ */
+export function loadScripMaster(file: string, seed = 1): Universe {
+  const text = readFileSync(file, 'utf8');
+  return universeFromScripMaster(JSON.parse(text) as unknown, seed);
+}
+
+/**
+ * Builds price drivers for an arbitrary instrument list: one per index / company name (NSE and BSE
+ * listings of a name share it) and one per commodity name. Start prices come from the built-in
+ * reference table when the name is known, else from the median option strike of that name, else a
+ * seeded price.
+ */
+function deriveDrivers(
+  instruments: Instrument[],
+  seed: number,
+): Pick<Universe, 'drivers' | 'driverOf' | 'bands'> {
+  const known = new Map<string, { price: number; vol: number; corr: number; cls: DriverClass }>();
+  for (const ix of INDICES) known.set(ix.name, { price: ix.price, vol: ix.vol, corr: ix.corr, cls: 'index' });
+  for (const eq of EQUITIES)
+    known.set(eq.symbol, { price: eq.price, vol: eq.vol, corr: 0.55, cls: 'equity' });
+  for (const c of COMMODITIES) known.set(c.name, { price: c.price, vol: c.vol, corr: 0, cls: 'commodity' });
+  const strikes = new Map<string, number[]>();
+  for (const i of instruments) {
+    if (i.strike !== undefined) {
+      let s = strikes.get(i.name);
+      if (!s) {
+        s = [];
+        strikes.set(i.name, s);
+      }
+      s.push(i.strike);
+    }
+  }
+  const drivers = new Map<string, DriverSpec>();
+  const driverOf = new Map<string, string>();
+  const bands = new Map<string, number>();
+  for (const i of instruments) {
+    const cls: DriverClass =
+      i.segment === 'IDX' || i.instrumentType.endsWith('IDX')
+        ? 'index'
+        : i.segment === 'COM'
+          ? 'commodity'
+          : i.segment === 'CUR'
+            ? 'currency'
+            : 'equity';
+    const key = `${cls === 'index' ? 'IDX' : cls === 'commodity' ? 'COM' : cls === 'currency' ? 'CUR' : 'EQ'}:${i.name}`;
+    driverOf.set(instrumentKey(i.exchange, i.token), key);
+    if (i.segment === 'EQ') bands.set(instrumentKey(i.exchange, i.token), 0.2);
+    if (drivers.has(key)) continue;
+    const k = known.get(i.name);
+    let price: number;
+    if (k) price = k.price * 100;
+    else {
+      const s = strikes.get(i.name);
+      if (s && s.length > 0) {
+        s.sort((a, b) => a - b);
+        price = s[Math.floor(s.length / 2)]!;
+      } else {
+        const r = new Rng(mixSeed(seed, hashString(key)));
+        price = Math.round(Math.exp(Math.log(2000) + r.normal() * 1.2)) * 5 + 100;
+      }
+    }
+    const tick = cls === 'equity' ? equityTick(price) : 1;
+    drivers.set(key, {
+      key,
+      name: i.name,
+      cls,
+      basePrice: Math.max(tick, Math.round(price / tick) * tick),
+      vol: k?.vol ?? (cls === 'index' ? 0.15 : cls === 'commodity' ? 0.25 : cls === 'currency' ? 0.05 : 0.3),
+      marketCorr: k?.corr ?? (cls === 'equity' ? 0.5 : cls === 'index' ? 0.8 : 0),
+      carry: cls === 'commodity' ? 0.05 : RISK_FREE_RATE,
+      tick,
+    });
+  }
+  return { drivers: [...drivers.values()], driverOf, bands };
+}

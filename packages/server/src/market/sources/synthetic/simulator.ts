@@ -1,0 +1,337 @@
+/**
+ * The synthetic market source: implements {@link Market} with a seeded random walk per price driver
+ * and every instrument priced from its driver (spot = driver, futures = spot × carry, options =
+ * Black–Scholes with a smile). Deterministic for a given seed, universe and sequence of clock moves.
+ * See docs/paper-broker-market.md for the model and its limits.
+ *
+ * This module is the facade (clock wiring, lookups, subscriptions, scenario control); the model lives
+ * beside it: `setup.ts` (start state), `walk.ts` (price steps), `price-model.ts`, `depth.ts`,
+ * `open-interest.ts`, `candles.ts`, `history.ts` (back-history) and `state.ts` (export/import).
+ */
+import type { Exchange, ScripMasterRow } from '@smartapi-ts/protocol';
+import { TradingCalendar } from '../../calendar.js';
+import type { Clock } from '../../clock.js';
+import { smileVol, yearsBetween } from '../../pricing.js';
+import { mixSeed, Rng } from '../../rng.js';
+import type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from '../../types.js';
+import { buildUniverse, instrumentKey, type Universe } from '../../universe.js';
+import { candlesOf } from './candles.js';
+import { buildQuote, deepBook } from './depth.js';
+import { HistoryModel } from './history.js';
+import type { Book, DriverRt, InstState, SynthContext } from './model.js';
+import { type DriverDayCache, initDrivers, initInstruments } from './setup.js';
+import {
+  checkSynthState,
+  exportSynthState,
+  importSynthState,
+  type SimulatedMarketState,
+  type SynthRuntime,
+} from './state.js';
+import { stepAt, type WalkRuntime } from './walk.js';
+
+export type { SimulatedMarketState } from './state.js';
+
+/** Options of {@link SimulatedMarket}. */
+export interface SimulatedMarketOptions {
+  /** The market clock (a {@link SimClock} for simulated runs, {@link SystemClock} for `--clock real`). */
+  clock: Clock;
+  /**
+   * Seed of every random stream.
+   * @default 1
+   */
+  seed?: number;
+  /** The instruments. @default buildUniverse({ date: clock.now(), seed }) */
+  universe?: Universe;
+  /** Trading calendar. @default the built-in holiday list */
+  calendar?: TradingCalendar;
+  /**
+   * Simulated ms between price updates (liquid instruments change on every step).
+   * @default 500
+   */
+  stepMs?: number;
+  /**
+   * Most steps processed for one clock move; larger moves use longer steps (and leave minute bars
+   * without trades). Bounds the CPU cost of a big `advance()`.
+   * @default 120
+   */
+  maxStepsPerAdvance?: number;
+  /**
+   * Treat the start day as a trading day even on a weekend or holiday (what `--clock sim` wants: "a
+   * simulated trading day that is open now").
+   * @default true for a simulated clock, false for the system clock
+   */
+  openOnStartDay?: boolean;
+  /**
+   * Simulated days whose recorded 1-minute bars are kept (older simulated days keep their daily bar).
+   * @default 5
+   */
+  recordDays?: number;
+}
+
+/**
+ * The paper broker's simulated market. Construct it with a clock; prices move whenever the clock
+ * moves (timer steps or `SimClock.advance()`), and `onQuote` listeners see every change.
+ */
+export class SimulatedMarket implements Market {
+  /** The universe being simulated. */
+  readonly universe: Universe;
+  /** The trading calendar (including the start-day special session, when enabled). */
+  readonly calendar: TradingCalendar;
+  private readonly clock_: Clock;
+  private readonly ctx: SynthContext;
+  private readonly stepMs: number;
+  private maxSteps: number;
+  private readonly rng: Rng;
+  private readonly drivers: Map<string, DriverRt>;
+  private readonly states: InstState[];
+  private readonly byKey = new Map<string, InstState>();
+  private readonly bySymbol = new Map<string, InstState>();
+  private readonly listeners = new Set<(q: Quote) => void>();
+  private readonly unsubscribeClock: () => void;
+  private readonly runtime: SynthRuntime;
+  private readonly walk: WalkRuntime;
+  private simTime: number;
+  private readonly driverDayAgg: DriverDayCache = new Map();
+
+  /** @param options - clock, seed, universe, step size */
+  constructor(options: SimulatedMarketOptions) {
+    this.clock_ = options.clock;
+    const seed = (options.seed ?? 1) >>> 0;
+    this.stepMs = options.stepMs ?? 500;
+    this.maxSteps = options.maxStepsPerAdvance ?? 120;
+    const startTime = this.clock_.now();
+    this.simTime = startTime;
+    this.calendar = options.calendar ?? new TradingCalendar();
+    if (options.openOnStartDay ?? this.clock_.kind === 'sim') this.calendar.addSpecialSession(startTime);
+    this.universe = options.universe ?? buildUniverse({ date: startTime, seed, calendar: this.calendar });
+    this.rng = new Rng(mixSeed(seed, 0x5eed));
+    const history = new HistoryModel({
+      seed,
+      calendar: this.calendar,
+      start: startTime,
+      drivers: this.universe.drivers,
+    });
+    this.ctx = {
+      seed,
+      stepMs: this.stepMs,
+      startTime,
+      calendar: this.calendar,
+      history,
+      universe: this.universe,
+    };
+    this.drivers = initDrivers(this.ctx);
+    this.states = initInstruments(this.ctx, this.drivers, this.driverDayAgg);
+    for (const st of this.states) {
+      const inst = st.inst;
+      this.byKey.set(st.key, st);
+      this.bySymbol.set(`${inst.exchange}:${inst.symbol}`, st);
+      if (!this.bySymbol.has(`${inst.exchange}:${inst.symbol.toUpperCase()}`)) {
+        this.bySymbol.set(`${inst.exchange}:${inst.symbol.toUpperCase()}`, st);
+      }
+    }
+    this.runtime = { drivers: this.drivers, states: this.states, rng: this.rng };
+    this.walk = {
+      ...this.runtime,
+      recordDays: options.recordDays ?? 5,
+      emit: (st, t, book) => this.emit(st, t, book),
+    };
+    this.unsubscribeClock = this.clock_.onAdvance((now) => this.catchUp(now));
+  }
+
+  // ───────────────────────────── Market interface ─────────────────────────────
+
+  /** Current market time. */
+  now(): number {
+    return this.clock_.now();
+  }
+
+  /** Every instrument. */
+  instruments(): readonly Instrument[] {
+    return this.universe.instruments;
+  }
+
+  /** Instrument by exchange and token. */
+  instrument(exchange: Exchange, token: string): Instrument | undefined {
+    return this.byKey.get(instrumentKey(exchange, token))?.inst;
+  }
+
+  /** Instrument by exchange and trading symbol (exact, then case-insensitive). */
+  instrumentBySymbol(exchange: Exchange, symbol: string): Instrument | undefined {
+    return (
+      this.bySymbol.get(`${exchange}:${symbol}`)?.inst ??
+      this.bySymbol.get(`${exchange}:${symbol.toUpperCase()}`)?.inst
+    );
+  }
+
+  /** Scrip-master rows. */
+  scripMaster(): readonly ScripMasterRow[] {
+    return this.universe.scripMaster;
+  }
+
+  /** Latest quote snapshot (immutable; replaced on every change). */
+  quote(exchange: Exchange, token: string): Quote | undefined {
+    return this.byKey.get(instrumentKey(exchange, token))?.quote;
+  }
+
+  /** Session state of an exchange. */
+  session(exchange: Exchange, at?: number): SessionState {
+    return this.calendar.session(exchange, at ?? this.now());
+  }
+
+  /** Subscribes to quote changes. */
+  onQuote(listener: (quote: Quote) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Starts the clock's timer. */
+  start(): void {
+    this.clock_.start();
+  }
+
+  /** Stops the clock's timer. */
+  stop(): void {
+    this.clock_.stop();
+  }
+
+  // ───────────────────────────── scenario control ─────────────────────────────
+
+  /** The clock the market follows (the admin API moves it). */
+  get clock(): Clock {
+    return this.clock_;
+  }
+
+  /** Simulated ms between price updates. */
+  get stepInterval(): number {
+    return this.stepMs;
+  }
+
+  /**
+   * Runs `fn` with at most `n` price steps per clock move (the admin API's advance uses one step per
+   * move so that a trading day costs a bounded number of steps), then restores the previous bound.
+   */
+  withMaxSteps<T>(n: number, fn: () => T): T {
+    const prev = this.maxSteps;
+    this.maxSteps = Math.max(1, Math.floor(n));
+    try {
+      return fn();
+    } finally {
+      this.maxSteps = prev;
+    }
+  }
+
+  /**
+   * The market's whole mutable state (prices, books, day aggregates, recorded bars, the random stream's
+   * position), as structured-clone-able data. The universe, calendar and seed are not included: a
+   * state only restores into a market built from the same configuration.
+   */
+  exportState(): SimulatedMarketState {
+    return exportSynthState(this.runtime, this.simTime);
+  }
+
+  /** Throws when a state taken by {@link SimulatedMarket.exportState} does not fit this market. */
+  checkState(state: SimulatedMarketState): void {
+    checkSynthState(this.runtime, state);
+  }
+
+  /** Restores a state taken by {@link SimulatedMarket.exportState} (same configuration). */
+  importState(state: SimulatedMarketState): void {
+    importSynthState(this.runtime, state);
+    this.simTime = state.simTime;
+    this.driverDayAgg.clear();
+  }
+
+  /** Stops the market and detaches it from its clock for good. */
+  close(): void {
+    this.stop();
+    this.unsubscribeClock();
+    this.listeners.clear();
+  }
+
+  /** Depth of up to 20 levels per side; the first five equal the quote's best five. */
+  depth(
+    exchange: Exchange,
+    token: string,
+    levels: number,
+  ): { bids: BookLevel[]; asks: BookLevel[] } | undefined {
+    const st = this.byKey.get(instrumentKey(exchange, token));
+    if (!st) return undefined;
+    return deepBook(st, this.ctx.seed, levels);
+  }
+
+  /**
+   * Bars of `intervalMinutes` (1440 = daily, time = 00:00 IST of the day; intraday bars aligned to the
+   * session open) with `from <= time <= to`. Intraday bars exist only for minutes with trades.
+   */
+  candles(exchange: Exchange, token: string, intervalMinutes: number, from: number, to: number): Candle[] {
+    const st = this.byKey.get(instrumentKey(exchange, token));
+    if (!st || !(intervalMinutes >= 1) || !Number.isFinite(from) || !Number.isFinite(to) || from > to)
+      return [];
+    return candlesOf(this.ctx, st, intervalMinutes, from, to, this.now());
+  }
+
+  // ───────────────────────────── model helpers (public for services) ─────────────────────────────
+
+  /** The driver (underlying random walk) spot price of an instrument, paise (float). */
+  underlyingPrice(exchange: Exchange, token: string): number | undefined {
+    return this.byKey.get(instrumentKey(exchange, token))?.driver.price;
+  }
+
+  /** The model's implied volatility of an option (smile at the current spot), else undefined. */
+  impliedVol(exchange: Exchange, token: string, at = this.now()): number | undefined {
+    const st = this.byKey.get(instrumentKey(exchange, token));
+    if (st?.kind !== 'option' || st.inst.strike === undefined) return undefined;
+    const years = Math.max(0, yearsBetween(at, st.expiryClose));
+    return smileVol(st.driver.atmVol, st.driver.price, st.inst.strike, years);
+  }
+
+  // ───────────────────────────── simulation ─────────────────────────────
+
+  /**
+   * Processes every step up to `now`. Steps fall on a fixed grid of `stepMs` (epoch-aligned), so the
+   * step rate does not depend on how often the clock ticks; a gap of more than `maxSteps` grid points
+   * is covered by `maxSteps` evenly spread (longer) steps.
+   */
+  private catchUp(now: number): void {
+    const step = this.stepMs;
+    const first = Math.floor(this.simTime / step) * step + step;
+    if (now < first) return;
+    const last = Math.floor(now / step) * step;
+    const count = (last - first) / step + 1;
+    if (count <= this.maxSteps) {
+      for (let t = first; t <= last; t += step) {
+        stepAt(this.ctx, this.walk, t);
+        this.simTime = t;
+      }
+      return;
+    }
+    const base = this.simTime;
+    const n = this.maxSteps;
+    for (let i = 1; i <= n; i++) {
+      const t = i === n ? last : base + Math.round(((last - base) * i) / n);
+      stepAt(this.ctx, this.walk, t);
+      this.simTime = t;
+    }
+  }
+
+  /** Publishes an instrument's new quote to the listeners. */
+  private emit(st: InstState, t: number, book: Book): void {
+    st.seq++;
+    buildQuote(st, t, book);
+    const q = st.quote;
+    for (const l of this.listeners) {
+      try {
+        l(q);
+      } catch {
+        // a failing listener must not stop the market
+      }
+    }
+  }
+}
+
+/** Creates a {@link SimulatedMarket}. */
+export function createSimulatedMarket(options: SimulatedMarketOptions): SimulatedMarket {
+  return new SimulatedMarket(options);
+}

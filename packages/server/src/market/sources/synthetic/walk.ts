@@ -1,0 +1,159 @@
+/**
+ * One price step of the synthetic source at time `t`: the drivers' correlated geometric Brownian
+ * motion (overnight gap at a new day, circuit-bounded for equities), then every open instrument's day
+ * roll, trade, OI change and recorded minute bar. The caller publishes each changed book.
+ */
+import type { Exchange } from '@smartapi-ts/protocol';
+import { istDayStart, roundToTick } from '@smartapi-ts/protocol';
+import type { Rng } from '../../rng.js';
+import { bookLevels } from './depth.js';
+import { homeExchange } from './history.js';
+import { type Book, type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
+import { clampCircuit, setCircuits, theo } from './price-model.js';
+
+/** What a step moves. */
+export interface WalkRuntime {
+  drivers: Map<string, DriverRt>;
+  states: InstState[];
+  rng: Rng;
+  /** Simulated days whose recorded 1-minute bars are kept. */
+  recordDays: number;
+  /** Publishes an instrument's new book (and quote) at `t`. */
+  emit: (st: InstState, t: number, book: Book) => void;
+}
+
+/** Runs the step at `t` (see module comment). */
+export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
+  const open: Partial<Record<Exchange, boolean>> = {};
+  const isOpen = (ex: Exchange): boolean => {
+    let v = open[ex];
+    if (v === undefined) {
+      v = ctx.calendar.session(ex, t) === 'open';
+      open[ex] = v;
+    }
+    return v;
+  };
+  const today = istDayStart(t);
+  // 1. drivers
+  const zm = rt.rng.normal();
+  for (const d of rt.drivers.values()) {
+    const home = homeExchange(d.spec);
+    if (!isOpen(home)) continue;
+    if (d.day !== today) {
+      d.prevClose = d.price;
+      d.day = today;
+      d.price *= Math.exp(d.gapVol * rt.rng.normal());
+      d.lastT = ctx.calendar.sessionBounds(home, t).open;
+    }
+    const dtYears = Math.max(0, t - d.lastT) * d.yearsPerMs;
+    d.lastT = t;
+    if (dtYears <= 0) continue;
+    const c = d.spec.marketCorr;
+    const z = c * zm + Math.sqrt(Math.max(0, 1 - c * c)) * rt.rng.normal();
+    const v = d.spec.vol;
+    d.price *= Math.exp(-0.5 * v * v * dtYears + v * Math.sqrt(dtYears) * z);
+    if (d.band > 0) {
+      const lo = d.prevClose * (1 - d.band * 0.98);
+      const hi = d.prevClose * (1 + d.band * 0.98);
+      d.price = Math.min(hi, Math.max(lo, d.price));
+    }
+  }
+  // 2. instruments
+  for (const st of rt.states) {
+    if (!isOpen(st.inst.exchange)) continue;
+    if (t > st.expiryClose) continue;
+    if (st.day !== today) rollover(st, today, rt.recordDays);
+    stepInstrument(rt, st, t);
+  }
+}
+
+/** Closes the instrument's previous day (daily bar, old recordings dropped) and opens `today`. */
+function rollover(st: InstState, today: number, recordDays: number): void {
+  const prevDay = st.day;
+  st.recDaily.set(prevDay, {
+    time: prevDay,
+    open: st.open,
+    high: st.high,
+    low: st.low,
+    close: st.ltp,
+    volume: st.volume,
+    oi: st.oi,
+  });
+  if (st.rec.size >= recordDays) {
+    const oldest = Math.min(...st.rec.keys());
+    st.rec.delete(oldest);
+  }
+  st.day = today;
+  st.prevClose = st.ltp;
+  st.prevOi = st.oi;
+  st.open = st.ltp;
+  st.high = st.ltp;
+  st.low = st.ltp;
+  st.volume = 0;
+  st.turnover = 0;
+  st.lastTradeQty = 0;
+  setCircuits(st);
+}
+
+function stepInstrument(rt: WalkRuntime, st: InstState, t: number): void {
+  const r = rt.rng;
+  if (st.kind === 'index') {
+    const p = Math.max(1, Math.round(st.driver.price));
+    if (p === st.ltp) return;
+    trade(st, t, p, 0);
+    rt.emit(st, t, bookLevels(st, p, r));
+    return;
+  }
+  if (!r.chance(st.liquidity)) return;
+  const value = theo(st, st.driver.price, t);
+  const book = bookLevels(st, value, r);
+  const best = r.chance(0.5) ? book.bids[0]! : book.asks[0]!;
+  let price = best.price > 0 ? best.price : roundToTick(value, st.tick);
+  price = clampCircuit(st, Math.max(st.tick, price));
+  const lot = Math.max(1, st.inst.lotSize);
+  const qty =
+    st.kind === 'spot'
+      ? Math.max(1, Math.round(st.stepQty * (0.2 + 1.6 * r.next())))
+      : lot * Math.max(1, Math.round((st.stepQty / lot) * (0.2 + 1.6 * r.next())));
+  if (st.kind !== 'spot' && r.chance(0.3)) {
+    st.oi = Math.max(lot, st.oi + (r.chance(0.55) ? lot : -lot) * r.int(1, 4));
+  }
+  trade(st, t, price, qty);
+  rt.emit(st, t, book);
+}
+
+function trade(st: InstState, t: number, price: number, qty: number): void {
+  st.ltp = price;
+  if (st.open === 0) st.open = price;
+  if (price > st.high) st.high = price;
+  if (price < st.low || st.low === 0) st.low = price;
+  if (price > st.high52) st.high52 = price;
+  if (price < st.low52 || st.low52 === 0) st.low52 = price;
+  if (qty > 0) {
+    st.volume += qty;
+    st.turnover += qty * price;
+    st.lastTradeQty = qty;
+    st.lastTradeTime = t;
+  }
+  record(st, t, price, qty);
+}
+
+function record(st: InstState, t: number, price: number, qty: number): void {
+  const day = st.day;
+  let bars = st.rec.get(day);
+  if (!bars) {
+    bars = [];
+    st.rec.set(day, bars);
+  }
+  const minute = Math.floor(t / MIN_MS) * MIN_MS;
+  const n = bars.length;
+  if (n > 0 && bars[n - 7] === minute) {
+    if (price > bars[n - 5]!) bars[n - 5] = price;
+    if (price < bars[n - 4]!) bars[n - 4] = price;
+    bars[n - 3] = price;
+    bars[n - 2]! += qty;
+    bars[n - 1] = st.oi;
+  } else {
+    bars.push(minute, price, price, price, price, qty, st.oi);
+  }
+}
