@@ -148,3 +148,34 @@ describe('auto square-off at 15:20', () => {
     assert.equal((await positions(broker, jwt)).find((p) => p.producttype === 'DELIVERY').netqty, '4');
   });
 });
+
+describe('configured square-off time (server config `intraday`)', () => {
+  let broker: PaperBroker;
+  let jwt: string;
+  before(async () => {
+    broker = await startPaperBroker({
+      start: ist('14:00'),
+      intraday: {
+        times: { NSE: { cutoff: { at: 14 * 60 + 10 }, squareOff: { at: 14 * 60 + 15 } } },
+        charge: { perOrder: 5000, gst: 0 },
+      },
+    });
+    jwt = (await broker.login()).jwtToken;
+  });
+  after(() => broker.close());
+
+  test('cut-off 14:10 and square-off 14:15 with a ₹50 charge', async () => {
+    assert.equal((await venue(broker, jwt, 'placeOrder', sbinOrder())).body?.status, true);
+    await broker.admin('POST', 'clock', { advanceTo: '2026-12-03T14:11:00+05:30' });
+    const late = await venue(broker, jwt, 'placeOrder', sbinOrder());
+    assert.match(late.body?.message ?? '', /after the intraday cut-off time 14:10/);
+    const before = await cash(broker, jwt);
+    assert.equal((await orderBook(broker, jwt)).filter((o) => o.ordertag === 'AUTOSQUAREOFF').length, 0);
+    await broker.admin('POST', 'clock', { advanceTo: '2026-12-03T14:16:00+05:30' });
+    const auto = (await orderBook(broker, jwt)).filter((o) => o.ordertag === 'AUTOSQUAREOFF');
+    assert.equal(auto.length, 1);
+    assert.equal(auto[0].status, 'complete');
+    assert.equal((await positions(broker, jwt)).find((p) => p.producttype === 'INTRADAY').netqty, '0');
+    assert.equal(Math.round((before - (await cash(broker, jwt))) * 100), 5000);
+  });
+});
