@@ -8,6 +8,7 @@ import { istDayStart } from '@smartapi-ts/protocol';
 import type { MarketView } from '../ports.js';
 import { pendingQty } from '../risk/funds.js';
 import { type IntradayRules, isIntradayProduct, isTradingDay, timeOn } from '../rules/intraday.js';
+import { positionKey } from '../state.js';
 import type { AccountState, EngineState, OrderRecord } from '../types.js';
 import { positionFigures } from './portfolio.js';
 
@@ -27,19 +28,22 @@ function cutoffAt(
   return timeOn(market, exchange, at, rules.times(exchange, at).cutoff);
 }
 
-/** Open quantity of the position on the side `side` would reduce (0 when none). */
+/** Open quantity of the order's position that `side` would reduce (0 when none). */
 function reducible(
   acc: AccountState,
   o: Pick<OrderRecord, 'exchange' | 'symboltoken' | 'producttype'>,
   side: TransactionType,
 ): number {
-  for (const p of acc.positions.values()) {
-    if (p.exchange !== o.exchange || p.symboltoken !== o.symboltoken || p.producttype !== o.producttype)
-      continue;
-    const net = positionFigures(p).netQty;
-    return side === 'SELL' ? Math.max(0, net) : Math.max(0, -net);
-  }
-  return 0;
+  const p = acc.positions.get(
+    positionKey({
+      clientcode: acc.clientcode,
+      exchange: o.exchange,
+      symboltoken: o.symboltoken,
+      producttype: o.producttype,
+    }),
+  );
+  const net = p ? positionFigures(p).netQty : 0;
+  return side === 'SELL' ? Math.max(0, net) : Math.max(0, -net);
 }
 
 /**

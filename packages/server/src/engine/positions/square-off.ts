@@ -1,9 +1,8 @@
 /**
- * The intraday cut-off and the broker's auto square-off (docs/paper-broker-rules.md#product-cut-offs-and-auto-square-off).
- * From the cut-off of an exchange, intraday orders that do not reduce an open intraday position (and
- * conversions to intraday) are refused; at its square-off time, during the session, working intraday
- * orders of that exchange are cancelled and every open intraday position is closed by MARKET orders
- * tagged {@link AUTO_SQUARE_OFF_TAG}, each debiting the auto square-off charge from cash.
+ * The broker's auto square-off (docs/paper-broker-rules.md#product-cut-offs-and-auto-square-off; the
+ * cut-off of new orders is in `cutoff.ts`): at an exchange's square-off time, during its session, working
+ * intraday orders of that exchange are cancelled and every open intraday position is closed by MARKET
+ * orders tagged {@link AUTO_SQUARE_OFF_TAG}, each debiting the auto square-off charge from cash.
  */
 import type { Exchange } from '@smartapi-ts/protocol';
 import { Exchange as EXCHANGES, istDayStart } from '@smartapi-ts/protocol';
