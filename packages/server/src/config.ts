@@ -1,6 +1,7 @@
 /**
  * Typed configuration of the paper broker, with the defaults the CLI and `buildServer()` use.
  */
+import type { IntradayConfig } from './engine/rules/intraday.js';
 
 /** How market time advances. */
 export type ClockMode = 'sim' | 'real' | 'manual';
@@ -92,6 +93,12 @@ export interface PaperConfig {
    * @default true
    */
   startMarket: boolean;
+  /**
+   * Intraday cut-off and auto square-off: times per exchange, the charge, or `enabled: false`
+   * (docs/paper-broker-rules.md#product-cut-offs-and-auto-square-off).
+   * @default the dated rule tables
+   */
+  intraday?: IntradayConfig;
 }
 
 /** The defaults of every option. */

@@ -20,6 +20,7 @@ export {
   type PaperConfigInput,
   resolveConfig,
 } from './config.js';
+export type { IntradayConfig, IntradayTimes, SquareOffCharge } from './engine/rules/intraday.js';
 export {
   type AccountCredentials,
   AccountError,

@@ -74,6 +74,7 @@ interface ServeOptions {
   demo?: boolean;
   funds: number;
   logLevel: string;
+  autoSquareOff: boolean;
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
@@ -102,6 +103,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     logLevel: o.logLevel as PaperConfigInput['logLevel'] & string,
     adminToken: o.adminToken ?? process.env.PAPER_ADMIN_TOKEN ?? '',
     ...(o.instruments !== undefined ? { instruments: o.instruments } : {}),
+    ...(o.autoSquareOff === false ? { intraday: { enabled: false } } : {}),
   };
   const config = resolveConfig(input);
   const server = await buildServer(config);
@@ -183,6 +185,7 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .option('--speed <x>', 'speed of the simulated clock', parsePositive, DEFAULT_CONFIG.speed)
     .option('--instruments <file>', 'load this scrip-master JSON instead of the built-in universe')
     .option('--no-rate-limits', 'turn the per-client rate limits off')
+    .option('--no-auto-square-off', 'turn the intraday cut-off and the auto square-off off')
     .addOption(
       new Option(
         '--rms-rejections <mode>',

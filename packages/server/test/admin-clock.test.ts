@@ -154,7 +154,13 @@ describe('advance runs the clock-driven work when it falls due', () => {
         ).body?.data.ltp,
       );
       const far = (Math.round(ltp * 0.85 * 20) / 20).toFixed(2);
-      const rest = await venue(broker, jwtToken, 'placeOrder', sbinOrder({ ordertype: 'LIMIT', price: far }));
+      // DELIVERY: from 15:20 new INTRADAY orders are refused (the intraday cut-off).
+      const rest = await venue(
+        broker,
+        jwtToken,
+        'placeOrder',
+        sbinOrder({ ordertype: 'LIMIT', price: far, producttype: 'DELIVERY' }),
+      );
       assert.equal(rest.body?.status, true, rest.text);
       await broker.admin('POST', 'clock', { advanceTo: '2026-12-03T23:59:00+05:30' });
       assert.equal((await orderBook(broker, jwtToken))[0].status, 'open');

@@ -116,6 +116,7 @@ describe('CLI (child process)', () => {
     const help = await runCli(['serve', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /--no-rate-limits/);
+    assert.match(help.stdout, /--no-auto-square-off/);
     const bad = await runCli(['serve', '--port', 'x']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /port/);

@@ -20,6 +20,7 @@ import {
   buildServer,
   createAccount,
   createSimulatedMarket,
+  type IntradayConfig,
   type Market,
   type PaperServer,
   SimClock,
@@ -89,6 +90,8 @@ export interface StartPaperBrokerOptions {
    * @default 'paper-admin-test-token'
    */
   adminToken?: string;
+  /** Intraday cut-off / auto square-off overrides (the server's `intraday` config). @default the rule tables */
+  intraday?: IntradayConfig;
 }
 
 /** A running paper broker for tests. */
@@ -186,6 +189,7 @@ export async function startPaperBroker(opts: StartPaperBrokerOptions = {}): Prom
         logLevel: 'silent',
         adminToken: opts.adminToken ?? 'paper-admin-test-token',
         ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
+        ...(opts.intraday ? { intraday: opts.intraday } : {}),
       },
       { market: makeMarket(), docs: opts.docs ?? false },
     );

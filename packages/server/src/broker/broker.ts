@@ -80,7 +80,11 @@ export class Broker {
     this.ledger = new Ledger({
       store: opts.store,
       now: () => opts.market.now(),
-      engine: { rmsRejections: opts.config.rmsRejections, ...opts.engine },
+      engine: {
+        rmsRejections: opts.config.rmsRejections,
+        ...(opts.config.intraday ? { intraday: opts.config.intraday } : {}),
+        ...opts.engine,
+      },
       onCommitted: (events) => this.publish(events),
     });
     this.engine = this.ledger.engine;

@@ -9,6 +9,7 @@ import { Emitter } from './events.js';
 import type { FeeModel, FillModel, OrderCheck } from './ports.js';
 import { ensureDay } from './positions/day-roll.js';
 import { type Result, reject } from './result.js';
+import type { IntradayRules } from './rules/intraday.js';
 import type {
   AccountState,
   CommandResult,
@@ -28,6 +29,8 @@ export interface EngineCore {
   readonly rmsRejections: 'book' | 'error';
   /** An extra pre-trade check run before the risk checks (the paper broker's scenario rules). */
   readonly orderCheck: OrderCheck | undefined;
+  /** Intraday cut-off, auto square-off times and charge (`rules/intraday.ts`). */
+  readonly intraday: IntradayRules;
 }
 
 /** One command or driver call: the core, its context (time, ids, market) and the events it emits. */

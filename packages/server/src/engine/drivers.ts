@@ -1,7 +1,8 @@
 /**
  * The market and clock drivers: what happens without a command. A quote releases AMOs once the session
  * is open, triggers stop orders on the LTP, fills resting orders the market reached and fires GTT rules
- * whose trigger the LTP crossed; the clock settles ended trading days, releases AMOs and expires rules.
+ * whose trigger the LTP crossed; the clock settles ended trading days, releases AMOs, expires rules and
+ * runs the intraday auto square-off.
  */
 import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from './context.js';
@@ -11,6 +12,7 @@ import { release } from './orders/lifecycle.js';
 import { work } from './orders/matching.js';
 import type { Quote } from './ports.js';
 import { ensureDay } from './positions/day-roll.js';
+import { autoSquareOff } from './positions/square-off.js';
 import { instrumentKey, isWorking } from './state.js';
 import type { AccountState } from './types.js';
 
@@ -93,4 +95,5 @@ export function onClock(run: Run): void {
     const rule = state.accounts.get(owner)?.gttRules.get(id);
     if (rule) expireGtt(run, rule);
   }
+  autoSquareOff(run);
 }

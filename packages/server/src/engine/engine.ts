@@ -45,6 +45,7 @@ import type { Result } from './result.js';
 import { type FundsFigures, fundsFigures } from './risk/funds.js';
 import { DEFAULT_MARGIN_RATES } from './risk/margin.js';
 import { marginBatch } from './risk/margin-batch.js';
+import { type IntradayRules, intradayRules } from './rules/intraday.js';
 import { emptyState, restoreState } from './state.js';
 import type {
   CommandResult,
@@ -69,6 +70,7 @@ export class Engine implements EngineCore {
   readonly offHours: 'amo' | 'reject';
   readonly rmsRejections: 'book' | 'error';
   readonly orderCheck: OrderCheck | undefined;
+  readonly intraday: IntradayRules;
 
   constructor(config: EngineConfig = {}, state: EngineState = emptyState()) {
     this.state = state;
@@ -78,6 +80,7 @@ export class Engine implements EngineCore {
     this.offHours = config.offHours ?? 'amo';
     this.rmsRejections = config.rmsRejections ?? 'book';
     this.orderCheck = config.orderCheck;
+    this.intraday = intradayRules(config.intraday);
   }
 
   /**

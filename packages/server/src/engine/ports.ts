@@ -94,6 +94,16 @@ export interface MarketView {
   quote(exchange: Exchange, token: string): Quote | undefined;
   /** Session state of an exchange at `at` (epoch ms). */
   session(exchange: Exchange, at: number): SessionState;
+  /**
+   * True when the IST day of `at` is a trading day of `exchange` (weekends and holidays are not; special
+   * sessions are). Optional: without it the engine takes Monday–Friday.
+   */
+  isTradingDay?(exchange: Exchange, at: number): boolean;
+  /**
+   * Epoch ms of the end of continuous trading of `exchange` on the IST day of `at`. Optional: without it
+   * rules relative to the close (commodity square-off) do not apply.
+   */
+  sessionClose?(exchange: Exchange, at: number): number;
 }
 
 /**

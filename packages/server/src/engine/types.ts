@@ -17,6 +17,7 @@ import type {
 } from '@smartapi-ts/protocol';
 import type { FeeModel, FillModel, IdSource, MarketView, OrderCheck, Segment } from './ports.js';
 import type { Result } from './result.js';
+import type { IntradayConfig } from './rules/intraday.js';
 
 // ───────────────────────────── context ─────────────────────────────
 
@@ -333,4 +334,9 @@ export interface EngineConfig {
   rmsRejections?: 'book' | 'error';
   /** @default none */
   orderCheck?: OrderCheck;
+  /**
+   * Intraday cut-off and auto square-off (times per exchange, charge); see `rules/intraday.ts`.
+   * @default the dated tables
+   */
+  intraday?: IntradayConfig;
 }

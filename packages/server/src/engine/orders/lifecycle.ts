@@ -6,6 +6,7 @@
 import type { TransactionType } from '@smartapi-ts/protocol';
 import type { Run } from '../context.js';
 import type { Quote } from '../ports.js';
+import { intradayCutoff } from '../positions/cutoff.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
 import { cloneOrder, indexOrder, setBlocked, snapshotOf } from '../state.js';
@@ -76,7 +77,10 @@ export function submit(
   });
   acc.orders.set(o.orderid, o);
   const open = ctx.market.session(o.exchange, ctx.now) === 'open';
-  let text = core.orderCheck?.(o, ctx.now) ?? rmsCheck(core.state, acc, o, spec.inst, ctx, o.orderid);
+  let text =
+    core.orderCheck?.(o, ctx.now) ??
+    rmsCheck(core.state, acc, o, spec.inst, ctx, o.orderid) ??
+    intradayCutoff(core.intraday, core.state, acc, o, ctx.market, ctx.now);
   if (text === undefined && !open && spec.variety !== 'AMO' && core.offHours === 'reject') {
     text = 'Orders cannot be placed outside market hours';
   }

@@ -12,6 +12,7 @@ import { holdingKey, positionKey } from '../state.js';
 import type { AccountState } from '../types.js';
 import { Fields, fail, INVALID_INPUT, parseBody } from '../validate.js';
 import { addToHolding, applyTake, holdingFor, positionFor, takeFromPosition } from './book.js';
+import { conversionCutoff } from './cutoff.js';
 import { positionFigures } from './portfolio.js';
 
 /**
@@ -44,6 +45,8 @@ export function convertPosition(run: Run, acc: AccountState, body: unknown): Res
     if (oldp === newp || oldp === 'BO' || newp === 'BO')
       fail(conv, 'Position conversion failed: invalid product types');
     if (productNotAllowed(inst, newp) !== undefined) fail(conv, productNotAllowed(inst, newp));
+    const late = conversionCutoff(core.intraday, ctx.market, exchange, newp, ctx.now);
+    if (late !== undefined) fail(conv, late);
     const old = acc.positions.get(
       positionKey({ clientcode, exchange, symboltoken: inst.token, producttype: oldp }),
     );

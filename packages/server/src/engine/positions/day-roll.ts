@@ -1,13 +1,15 @@
 /**
  * The day roll: end-of-day settlement of an account whose trading day is before the IST day of
  * `ctx.now`. Working DAY orders expire (cancelled; AMOs stay queued), equity delivery positions settle in
- * cash (sell − buy value) and leave the book, T1 holdings become settled and today's sales leave, MTM
+ * cash (sell − buy value) and leave the book, today's sales leave the holdings and T1 quantity settles when
+ * the new day is a trading day (T+1, `rules/settlement.ts`), MTM
  * products (intraday, F&O) settle realised + unrealised P&L at the LTP into cash and carry their net
  * quantity forward at that price (expired contracts close at it).
  */
 import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from '../context.js';
 import { isDeliveryProduct } from '../risk/margin.js';
+import { t1SettlesOn } from '../rules/settlement.js';
 import { indexOrder, isWorking, setBlocked } from '../state.js';
 import type { AccountState } from '../types.js';
 import { isEmptyPosition, positionFigures, unrealisedPnl } from './portfolio.js';
@@ -64,11 +66,17 @@ export function ensureDay(run: Run, acc: AccountState): void {
     }
     em.position(p);
   }
-  // 3. T1 holdings settle; today's sales leave.
+  // 3. The day's sales leave (settled quantity first, then T1: BTST); T1 settles on a trading day (T+1).
   for (const h of acc.holdings.values()) {
-    if (h.t1quantity === 0 && h.usedquantity === 0) continue;
-    h.quantity = h.quantity + h.t1quantity - h.usedquantity;
-    h.t1quantity = 0;
+    const settles = h.t1quantity > 0 && t1SettlesOn(ctx.market, h.exchange, day);
+    if (!settles && h.usedquantity === 0 && h.authorisedquantity === 0) continue;
+    const fromSettled = Math.min(h.usedquantity, h.quantity);
+    h.quantity -= fromSettled;
+    h.t1quantity -= h.usedquantity - fromSettled;
+    if (settles) {
+      h.quantity += h.t1quantity;
+      h.t1quantity = 0;
+    }
     h.usedquantity = 0;
     h.authorisedquantity = 0;
     em.holding(h);

@@ -178,6 +178,16 @@ export class SimulatedMarket implements Market {
     return this.calendar.session(exchange, at ?? this.now());
   }
 
+  /** True when the IST day of `at` is a trading day (the calendar, with its special sessions). */
+  isTradingDay(_exchange: Exchange, at: number): boolean {
+    return this.calendar.isTradingDay(at);
+  }
+
+  /** End of continuous trading of `exchange` on the IST day of `at` (epoch ms). */
+  sessionClose(exchange: Exchange, at: number): number {
+    return this.calendar.sessionBounds(exchange, at).close;
+  }
+
   /** Subscribes to quote changes. */
   onQuote(listener: (quote: Quote) => void): () => void {
     this.listeners.add(listener);
