@@ -29,7 +29,7 @@ import type {
 } from '@smartapi-ts/protocol';
 import * as accounts from './accounts.js';
 import { estimateCharges } from './charges/charges.js';
-import { NoFeeModel } from './charges/fee-model.js';
+import { AngelOneFeeModel } from './charges/fee-model.js';
 import { command, drive, type EngineCore } from './context.js';
 import { onClock, onQuote } from './drivers.js';
 import * as edis from './edis.js';
@@ -73,7 +73,7 @@ export class Engine implements EngineCore {
   constructor(config: EngineConfig = {}, state: EngineState = emptyState()) {
     this.state = state;
     this.fillModel = config.fillModel ?? new WalkTheBookFillModel();
-    this.feeModel = config.feeModel ?? new NoFeeModel();
+    this.feeModel = config.feeModel ?? new AngelOneFeeModel();
     this.rates = { ...DEFAULT_MARGIN_RATES, ...config.marginRates };
     this.offHours = config.offHours ?? 'amo';
     this.rmsRejections = config.rmsRejections ?? 'book';

@@ -17,11 +17,14 @@ export {
   CHARGE_RATES,
   chargeSummary,
   chargesFor,
+  chargesOnTurnover,
+  dpCharge,
   estimateCharges,
   rateOn,
+  roundPaise,
   sumCharges,
 } from './charges/charges.js';
-export { NoFeeModel } from './charges/fee-model.js';
+export { AngelOneFeeModel, fillBreakdown, fillCharge, NoFeeModel } from './charges/fee-model.js';
 export { Engine } from './engine.js';
 export { WalkTheBookFillModel } from './execution/fill-model.js';
 export type * from './ports.js';
