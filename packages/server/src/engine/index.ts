@@ -24,6 +24,8 @@ export {
   roundPaise,
   sumCharges,
 } from './charges/charges.js';
+export type { ContractNote, ContractNoteTotals, ContractNoteTrade } from './charges/contract-note.js';
+export { contractNote } from './charges/contract-note.js';
 export { AngelOneFeeModel, fillBreakdown, fillCharge, NoFeeModel } from './charges/fee-model.js';
 export { Engine } from './engine.js';
 export { WalkTheBookFillModel } from './execution/fill-model.js';

@@ -12,9 +12,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import { type Exchange, IST_OFFSET_MS } from '@smartapi-ts/protocol';
+import { type Exchange, formatIstDate, IST_OFFSET_MS } from '@smartapi-ts/protocol';
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
+import type { ContractNote } from '../engine/charges/contract-note.js';
 import { isRejection } from '../engine/result.js';
 import type { FundsRecord } from '../engine/types.js';
 import type { FaultRegistry, FaultRegistryState } from '../faults/registry.js';
@@ -403,6 +404,14 @@ export class ScenarioController {
     if (isRejection(result)) throw conflict('the account cash cannot go below zero');
     this.broker.commit(events);
     return fundsView(result);
+  }
+
+  /** `GET /paper/v1/accounts/{clientcode}/contract-note?date=YYYY-MM-DD` (default: today's market day). */
+  contractNote(clientcode: string, date: string | undefined): ContractNote {
+    const day = date ?? formatIstDate(this.market.now());
+    const note = this.broker.engine.contractNote(this.account(clientcode), day);
+    if (isRejection(note)) throw notFound(`no such account: ${clientcode}`);
+    return note;
   }
 
   private account(clientcode: string): string {
