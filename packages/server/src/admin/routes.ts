@@ -118,7 +118,10 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdminApiOptio
         '/accounts/:clientcode/contract-note',
         hidden,
         handle((req) =>
-          scenario.contractNote(param(req, 'clientcode'), (req.query as { date?: unknown }).date),
+          scenario.contractNote(
+            param(req, 'clientcode'),
+            parseNoteDate((req.query as { date?: unknown }).date),
+          ),
         ),
       );
 
