@@ -47,7 +47,7 @@ describe('charges in the books: contract note', () => {
       const r = await venue(broker, jwt, 'placeOrder', o);
       assert.equal(r.body?.status, true, r.text);
       const book = await venue(broker, jwt, 'getOrderBook');
-      const row = (book.body?.data as { orderid: string; status: string; text: string }[]).find(
+      const row = (book.body?.data as { orderid: string; status: string }[] | undefined)?.find(
         (x) => x.orderid === r.body?.data.orderid,
       );
       assert.equal(row?.status, 'complete', JSON.stringify(row));
@@ -56,7 +56,7 @@ describe('charges in the books: contract note', () => {
 
   /** Σ estimateCharges of the day's fills, one order per executed order (its fills share one price). */
   const estimated = async (jwt: string): Promise<number> => {
-    const trades = (await venue(broker, jwt, 'getTradeBook')).body?.data as {
+    const trades = ((await venue(broker, jwt, 'getTradeBook')).body?.data ?? []) as {
       orderid: string;
       exchange: string;
       producttype: string;
