@@ -87,7 +87,7 @@ describe('charges in the books: contract note', () => {
     });
     const r = await venue(broker, jwt, 'estimateCharges', { orders });
     assert.equal(r.body?.status, true, r.text);
-    return (r.body?.data.charges as { total_charges: number }[]).reduce(
+    return ((r.body?.data.charges ?? []) as { total_charges: number }[]).reduce(
       (s, c) => s + paise(c.total_charges),
       0,
     );
