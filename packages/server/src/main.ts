@@ -52,6 +52,11 @@ function parsePositive(v: string): number {
   return n;
 }
 
+/** Paise → the rupee figure `--help` shows as a default (`1000000` for ₹10,00,000). */
+function rupeesLabel(paise: number): string {
+  return String(paise / 100);
+}
+
 function parseRupees(v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1e13) {
@@ -199,11 +204,10 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
       '--admin-token <token>',
       'bearer token of the /paper/v1 admin API (default $PAPER_ADMIN_TOKEN, else generated)',
     )
-    .option(
-      '--funds <rupees>',
-      'starting funds of the demo account',
-      parseRupees,
-      DEFAULT_CONFIG.defaultFunds,
+    .addOption(
+      new Option('--funds <rupees>', 'starting funds of the demo account in rupees')
+        .argParser(parseRupees)
+        .default(DEFAULT_CONFIG.defaultFunds, rupeesLabel(DEFAULT_CONFIG.defaultFunds)),
     )
     .addOption(
       new Option('--log-level <level>', 'server log level (stderr)')
@@ -240,7 +244,11 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .command('create')
     .description('create an account and print its credentials')
     .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
-    .option('--funds <rupees>', 'starting funds in rupees', parseRupees, DEFAULT_CONFIG.defaultFunds)
+    .addOption(
+      new Option('--funds <rupees>', 'starting funds in rupees')
+        .argParser(parseRupees)
+        .default(DEFAULT_CONFIG.defaultFunds, rupeesLabel(DEFAULT_CONFIG.defaultFunds)),
+    )
     .option('--clientcode <code>', 'client code (default: generated)')
     .option('--pin <pin>', '4–6 digit trading PIN (default: generated)')
     .option('--api-key <key>', 'api key (default: generated)')

@@ -40,6 +40,18 @@ describe('CLI (in process)', () => {
     }
   });
 
+  it('--help shows the --funds default in rupees, as the docs say', async () => {
+    for (const argv of [
+      ['serve', '--help'],
+      ['accounts', 'create', '--help'],
+    ]) {
+      const io = capture();
+      assert.equal(await main(argv, io), 0);
+      const text = io.stdout.replace(/\s+/g, ' ');
+      assert.match(text, /--funds <rupees> [^-]*rupees \(default: 1000000\)/, argv.join(' '));
+    }
+  });
+
   it('bad flags and values fail with a clear message and a non-zero code', async () => {
     for (const [argv, pattern] of [
       [['serve', '--bogus'], /unknown option '--bogus'/],

@@ -5,12 +5,15 @@ import type { ChargeLine } from '../src/engine/index.js';
 import {
   CHARGE_RATES,
   chargesFor,
+  chargesOnTurnover,
+  dpCharge,
   estimateCharges,
   isRejection,
   rateOn,
+  roundPaise,
   sumCharges,
 } from '../src/engine/index.js';
-import { FakeMarket } from './engine-harness.js';
+import { FakeMarket, Harness, sbin } from './engine-harness.js';
 
 const r2 = (paise: number) => Math.round(paise + 1e-7) / 100;
 
@@ -187,5 +190,104 @@ describe('engine: charges (docs/protocol/market-rules.md#charges worked examples
       assert.ok(isRejection(r), JSON.stringify(body));
       assert.equal(r.errorcode, 'AB9001');
     }
+  });
+});
+
+describe('engine: charges in the books', () => {
+  const charges = (h: Harness) => h.engine.state.accounts.get('A1')?.trades ?? [];
+  const cash = (h: Harness) => h.engine.state.accounts.get('A1')?.funds.cash ?? 0;
+
+  it('every rate row cites a source', () => {
+    const rows: { source: string }[] = [];
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) for (const r of x) rows.push(r as { source: string });
+      else if (x && typeof x === 'object') for (const v of Object.values(x)) walk(v);
+    };
+    walk(CHARGE_RATES);
+    assert.ok(rows.length > 40);
+    for (const r of rows) assert.match(r.source, /https:\/\/|Act|Budget|\[INF\]/, JSON.stringify(r));
+  });
+
+  it('brokerage is per executed order: an order filled in three fills pays ₹20 once', () => {
+    const h = new Harness();
+    // Thin book: 10 units per level, so 30 units walk three levels (800.05, 800.10, 800.15).
+    h.market.setQuote('NSE', '3045', { ltp: 80_000, depthQty: 10 });
+    h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '30' }));
+    const fills = charges(h);
+    assert.equal(fills.length, 3);
+    const value = fills.reduce((s, t) => s + t.price * t.quantity, 0);
+    const exact = chargesOnTurnover(
+      { segment: 'EQ_INTRADAY', venue: 'NSE', side: 'BUY' },
+      value,
+      '2026-11-20',
+    );
+    assert.equal(r2(exact.brokerage), 20);
+    const debited = fills.reduce((s, t) => s + (t.charges ?? 0), 0);
+    assert.equal(debited, roundPaise(exact.total));
+    assert.equal(cash(h), 1_000_000_000 - debited);
+    // Three separate orders would have paid brokerage three times.
+    const separate = fills.reduce(
+      (s, t) =>
+        s +
+        chargesFor(
+          { segment: 'EQ_INTRADAY', venue: 'NSE', side: 'BUY', price: t.price, quantity: t.quantity },
+          '2026-11-20',
+        ).brokerage,
+      0,
+    );
+    assert.ok(separate > exact.brokerage);
+  });
+
+  it('DP: once per ISIN per day on sells out of the demat; not on intraday or same-day delivery sells', () => {
+    const h = new Harness();
+    h.engine.seedHolding(
+      'A1',
+      { exchange: 'NSE', symboltoken: '3045', quantity: 20, averageprice: 70_000 },
+      h.ctx(),
+    );
+    h.engine.seedHolding(
+      'A1',
+      { exchange: 'BSE', symboltoken: '500112', quantity: 5, averageprice: 70_000 },
+      h.ctx(),
+    );
+    const sell = (over: Record<string, unknown>) =>
+      h.place(sbin({ ordertype: 'MARKET', price: '0', transactiontype: 'SELL', ...over }));
+    // Delivery buy then sell of the same quantity the same day: covered by the buy, no DP.
+    h.place(sbin({ ordertype: 'MARKET', price: '0', producttype: 'DELIVERY', quantity: '5' }));
+    sell({ producttype: 'DELIVERY', quantity: '5' });
+    // Intraday round trip: no DP.
+    h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '5' }));
+    sell({ quantity: '5' });
+    assert.equal(
+      charges(h).reduce((s, t) => s + (t.dpcharges ?? 0), 0),
+      0,
+    );
+    // Two sells out of the demat (NSE and the same ISIN on BSE): one DP charge.
+    sell({ producttype: 'DELIVERY', quantity: '3' });
+    sell({
+      producttype: 'DELIVERY',
+      quantity: '2',
+      exchange: 'BSE',
+      symboltoken: '500112',
+      tradingsymbol: 'SBIN',
+    });
+    assert.deepEqual(
+      charges(h).map((t) => t.dpcharges),
+      [0, 0, 0, 0, 2_360, 0],
+    );
+    assert.equal(dpCharge('2026-11-20').total, 2_360);
+    // The next day: another DP charge.
+    h.now = istToEpoch(2026, 11, 23, 10, 0, 0);
+    sell({ producttype: 'DELIVERY', quantity: '1' });
+    assert.equal(charges(h).at(-1)?.dpcharges, 2_360);
+    const total = charges(h).reduce((s, t) => s + (t.charges ?? 0) + (t.dpcharges ?? 0), 0);
+    const note = h.engine.contractNote('A1', '2026-11-20');
+    assert.ok(!isRejection(note));
+    assert.equal(note.trades.length, 6);
+    assert.equal(note.totals.dpcharges, 23.6);
+    const note2 = h.engine.contractNote('A1', '2026-11-23');
+    assert.ok(!isRejection(note2));
+    assert.equal(Math.round((note.totals.totalcharges + note2.totals.totalcharges) * 100), total);
+    assert.ok(isRejection(h.engine.contractNote('nobody', '2026-11-20')));
   });
 });

@@ -11,6 +11,39 @@ function ok<T>(r: T): Exclude<T, { errorcode: string }> {
   return r as Exclude<T, { errorcode: string }>;
 }
 
+/** Σ charges debited for the account's fills (trade rows: charges + DP), paise. */
+function charged(h: Harness): number {
+  let sum = 0;
+  for (const t of h.engine.state.accounts.get('A1')?.trades ?? [])
+    sum += (t.charges ?? 0) + (t.dpcharges ?? 0);
+  return sum;
+}
+
+/** Σ `estimateCharges` totals of `orders` priced one by one (paise), as the venue's calculator answers. */
+function estimated(h: Harness, orders: Record<string, unknown>[]): number {
+  const r = ok(h.engine.estimateCharges({ orders }, h.ctx()));
+  return Math.round(r.charges.reduce((s, c) => s + c.total_charges, 0) * 100);
+}
+
+const eq = (
+  side: 'BUY' | 'SELL',
+  product: string,
+  qty: number,
+  price: string,
+  token = '3045',
+): Record<string, unknown> => ({
+  product_type: product,
+  transaction_type: side,
+  quantity: qty,
+  price,
+  exchange: 'NSE',
+  symbol_name: 'SBIN',
+  token,
+});
+
+/** ₹20 DP charge + 18 % GST, paise. */
+const DP = 2_360;
+
 const nfo = (over: Record<string, unknown>) => ({
   variety: 'NORMAL',
   transactiontype: 'BUY',
@@ -51,8 +84,12 @@ describe('engine: positions and P&L', () => {
     assert.equal(rms.m2mrealized, '39.60');
     assert.equal(rms.m2munrealized, '59.70');
     assert.equal(rms.utiliseddebits, '960.06');
-    assert.equal(rms.availablecash, '10000000.00');
-    const net = CASH + 3960 + 5970 - margin;
+    // Charges of both fills are debited from cash, as estimateCharges prices the two orders.
+    const fees = estimated(h, [eq('BUY', 'INTRADAY', 10, '800.05'), eq('SELL', 'INTRADAY', 4, '809.95')]);
+    assert.equal(charged(h), fees);
+    assert.ok(fees > 0);
+    assert.equal(rms.availablecash, ((CASH - fees) / 100).toFixed(2));
+    const net = CASH - fees + 3960 + 5970 - margin;
     assert.equal(rms.net, (net / 100).toFixed(2));
     // net = availablecash + collateral + m2mrealized + m2munrealized − utiliseddebits
     const n = (s: string | null) => Number(s);
@@ -180,7 +217,9 @@ describe('engine: holdings', () => {
     assert.equal(rows[0]?.realisedquantity, 15);
     // The sale's cost basis is usable cash today.
     const rms = ok(h.engine.rms('A1', h.ctx()));
-    assert.equal(rms.availablecash, '10003500.00');
+    // Charges + one DP charge (a sale out of the demat) are debited.
+    assert.equal(charged(h), estimated(h, [eq('SELL', 'DELIVERY', 5, '799.95')]) + DP);
+    assert.equal(rms.availablecash, ((CASH + 350_000 - charged(h)) / 100).toFixed(2));
     assert.equal(rms.utilisedholdingsales, '3500.00');
     assert.equal(rms.m2mrealized, '499.75');
     // Buy 3 for delivery: T1 quantity.
@@ -497,7 +536,23 @@ describe('engine: end of day', () => {
     assert.equal(h.order(resting).status, 'cancelled');
     const funds = h.engine.state.accounts.get('A1')?.funds;
     // cash − delivery buy (5 × 800.05) + futures MTM (75 × (24100 − 24000.50))
-    assert.equal(funds?.cash, CASH - 5 * 80_005 + 75 * (2_410_000 - 2_400_050));
+    // Charges were debited at the fills (no DP: nothing left the demat).
+    assert.equal(
+      charged(h),
+      estimated(h, [
+        eq('BUY', 'DELIVERY', 5, '800.05'),
+        {
+          product_type: 'CARRYFORWARD',
+          transaction_type: 'BUY',
+          quantity: 75,
+          price: '24000.50',
+          exchange: 'NFO',
+          symbol_name: 'NIFTY26NOV26FUT',
+          token: '35006',
+        },
+      ]),
+    );
+    assert.equal(funds?.cash, CASH - 5 * 80_005 + 75 * (2_410_000 - 2_400_050) - charged(h));
     assert.equal(funds?.tradingday, istToEpoch(2026, 11, 23));
     const pos = h.engine.positions('A1', h.ctx());
     assert.equal(pos?.length, 1);

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatIstDate, istDayStart } from '@smartapi-ts/protocol';
 import { propertyOptions } from '@smartapi-ts/testkit/property';
 import fc from 'fast-check';
+import { chargeSegment, venueOf } from '../src/engine/charges/charges.js';
 import type { EngineRows, EngineState } from '../src/engine/index.js';
 import {
+  chargesOnTurnover,
   Engine,
+  isRejection,
   isWorking,
   positionFigures,
   positionKey,
   restoreState,
+  roundPaise,
   stateRows,
 } from '../src/engine/index.js';
 import { Harness, rowsFromEvents, T0 } from './engine-harness.js';
@@ -328,6 +333,144 @@ function checkReplay(h: Harness): void {
   );
 }
 
+/**
+ * An independent model of the account's cash (docs/paper-broker-rules.md#charges-in-the-books):
+ *
+ *   cash = initial − Σ charges (per fill: brokerage, statutory, GST; DP; other) + Σ settlement flows
+ *
+ * where a day roll settles, per position, equity delivery at (sell value − buy value) of the day and
+ * MTM products (intraday, F&O) at (sell value − buy value) of the day + net quantity × settle price −
+ * carried quantity × the previous settle price (= realised + unrealised P&L at the settle price). The
+ * model keeps its own carried quantities and prices from the trades; charges are checked per order
+ * against `estimateCharges` (orders filled at one price) or the same table on the order's turnover.
+ */
+class LedgerModel {
+  private readonly initial: number;
+  private settled = 0;
+  /** Position key → carried net quantity and its price (MTM products). */
+  private readonly carried = new Map<string, { qty: number; price: number }>();
+  private dayStartTrades = 0;
+
+  constructor(private readonly h: Harness) {
+    this.initial = this.acc().funds.initialcash;
+  }
+
+  private acc() {
+    const acc = this.h.engine.state.accounts.get('A1');
+    assert.ok(acc);
+    return acc;
+  }
+
+  /** Books the settlement of the day that the roll to `next` ends, from the model's own figures. */
+  beforeRoll(next: number): void {
+    const acc = this.acc();
+    const day = istDayStart(next);
+    const dayValue = new Map<string, number>();
+    const netDay = new Map<string, number>();
+    const info = new Map<string, { delivery: boolean; exchange: string; token: string; expiry: number }>();
+    for (const t of acc.trades.slice(this.dayStartTrades)) {
+      const k = positionKey({ ...t, clientcode: 'A1' });
+      const sign = t.transactiontype === 'SELL' ? 1 : -1;
+      dayValue.set(k, (dayValue.get(k) ?? 0) + sign * t.price * t.quantity);
+      netDay.set(k, (netDay.get(k) ?? 0) - sign * t.quantity);
+      info.set(k, {
+        delivery: t.segment === 'EQ' && (t.producttype === 'DELIVERY' || t.producttype === 'MARGIN'),
+        exchange: t.exchange,
+        token: t.symboltoken,
+        expiry: t.expiry,
+      });
+    }
+    for (const [k, c] of this.carried) {
+      if (!info.has(k)) {
+        const [, exchange = '', token = ''] = k.split('|');
+        const p = acc.positions.get(k);
+        info.set(k, { delivery: false, exchange, token, expiry: p?.expiry ?? 0 });
+      }
+      if (c.qty === 0) this.carried.delete(k);
+    }
+    for (const [k, i] of info) {
+      if (i.delivery) {
+        this.settled += Math.round(dayValue.get(k) ?? 0);
+        continue;
+      }
+      const c = this.carried.get(k) ?? { qty: 0, price: 0 };
+      const net = c.qty + (netDay.get(k) ?? 0);
+      const settle = this.h.market.quote(i.exchange as 'NSE', i.token)?.ltp ?? 0;
+      this.settled += (dayValue.get(k) ?? 0) + net * settle - c.qty * c.price;
+      const expired = i.expiry > 0 && i.expiry < day;
+      if (net === 0 || expired) this.carried.delete(k);
+      else this.carried.set(k, { qty: net, price: settle });
+    }
+    this.dayStartTrades = acc.trades.length;
+  }
+
+  /** The invariant, plus every order charged as estimateCharges prices it and DP once per ISIN per day. */
+  check(): void {
+    const acc = this.acc();
+    let charges = 0;
+    let dpCount = 0;
+    const dpDays = new Set<string>();
+    const dayNet = new Map<string, number>();
+    const byOrder = new Map<string, number>();
+    for (const t of acc.trades) {
+      charges += (t.charges ?? 0) + (t.dpcharges ?? 0) + (t.othercharges ?? 0);
+      byOrder.set(t.orderid, (byOrder.get(t.orderid) ?? 0) + (t.charges ?? 0));
+      if ((t.dpcharges ?? 0) > 0) dpCount++;
+      const delivery = t.segment === 'EQ' && (t.producttype === 'DELIVERY' || t.producttype === 'MARGIN');
+      if (!delivery) continue;
+      const k = `${istDayStart(t.time)}|${positionKey({ ...t, clientcode: 'A1' })}`;
+      const net = dayNet.get(k) ?? 0;
+      if (t.transactiontype === 'BUY') dayNet.set(k, net + t.quantity);
+      else {
+        const covered = Math.min(t.quantity, Math.max(0, net));
+        dayNet.set(k, net - covered);
+        const isin = this.h.market.instrument(t.exchange, t.symboltoken)?.isin;
+        if (t.quantity > covered) dpDays.add(`${istDayStart(t.time)}|${isin}`);
+      }
+    }
+    assert.equal(dpCount, dpDays.size, 'one DP charge per ISIN per day of a demat sale');
+    assert.equal(
+      acc.funds.cash,
+      this.initial - charges + this.settled,
+      'cash = initial − charges + settlements',
+    );
+    for (const o of acc.orders.values()) {
+      if (o.filledshares === 0) continue;
+      const date = formatIstDate(o.filltime);
+      const avg = o.filledvalue / o.filledshares;
+      let expected: number;
+      if (Number.isInteger(avg)) {
+        const r = this.h.engine.estimateCharges(
+          {
+            orders: [
+              {
+                product_type: o.producttype,
+                transaction_type: o.transactiontype,
+                quantity: o.filledshares,
+                price: (avg / 100).toFixed(2),
+                exchange: o.exchange,
+                symbol_name: o.tradingsymbol,
+                token: o.symboltoken,
+              },
+            ],
+          },
+          { ...this.h.ctx(), now: o.filltime },
+        );
+        assert.ok(!isRejection(r), JSON.stringify(r));
+        expected = Math.round(r.summary.total_charges * 100);
+      } else {
+        const line = {
+          segment: chargeSegment(o.exchange, o.producttype, o.optiontype, o.tradingsymbol),
+          venue: venueOf(o.exchange),
+          side: o.transactiontype,
+        };
+        expected = roundPaise(chargesOnTurnover(line, o.filledvalue, date).total);
+      }
+      assert.equal(byOrder.get(o.orderid), expected, `charges of order ${o.orderid}`);
+    }
+  }
+}
+
 const STATS = new Map<string, number>();
 
 describe('engine: properties', () => {
@@ -390,6 +533,25 @@ describe('engine: properties', () => {
         },
       ),
       propertyOptions(t, { numRuns: 120 }),
+    );
+  });
+
+  it('funds: cash = initial − charges + settlement flows; each order is charged its estimateCharges', (t) => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(...baseCmds(), rollArb), { minLength: 5, maxLength: 60, size: 'max' }),
+        (cmds) => {
+          const h = new Harness();
+          const ledger = new LedgerModel(h);
+          for (const c of cmds) {
+            const roll = c.kind === 'roll';
+            if (roll) ledger.beforeRoll(h.now + 1000 + 86_400_000);
+            run(h, c as { kind: string } & Record<string, unknown>);
+            ledger.check();
+          }
+        },
+      ),
+      propertyOptions(t, { numRuns: 100 }),
     );
   });
 

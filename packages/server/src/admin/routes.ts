@@ -1,6 +1,6 @@
 /**
  * The paper broker's admin API under `/paper/v1/` (outside the venue's routes): clock, accounts,
- * snapshots and faults. JSON in and out with the venue's envelope (`{status, message, errorcode,
+ * contract notes, snapshots and faults. JSON in and out with the venue's envelope (`{status, message, errorcode,
  * data}`); paper-only error codes `PA1xxx`. Every route needs `Authorization: Bearer <admin token>`
  * (compared in constant time); a user's JWT never opens one.
  */
@@ -14,6 +14,7 @@ import {
   type ScenarioController,
   ScenarioError,
 } from '../scenario/controller.js';
+import { parseNoteDate } from './contract-note.js';
 
 /** Options of {@link registerAdminApi}. */
 export interface AdminApiOptions {
@@ -111,6 +112,17 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdminApiOptio
         '/accounts/:clientcode/funds',
         hidden,
         handle((req) => scenario.addFunds(param(req, 'clientcode'), req.body)),
+      );
+
+      admin.get(
+        '/accounts/:clientcode/contract-note',
+        hidden,
+        handle((req) =>
+          scenario.contractNote(
+            param(req, 'clientcode'),
+            parseNoteDate((req.query as { date?: unknown }).date),
+          ),
+        ),
       );
 
       admin.get(

@@ -5,6 +5,7 @@
  * - `snapshot create [--label L]`, `snapshot list`, `snapshot restore <id>`
  * - `fault add <kind> [--route R] [--clientcode C] [--count N] [--probability P] [--until ISO] [--ms MS]
  *   [--message M]`, `fault list`, `fault delete <id>`
+ * - `contract-note <clientcode> [--date YYYY-MM-DD]`: the day's contract note
  * - `accounts create|reset|funds … --url URL` (see `main.ts`: with `--url` they use the admin API)
  *
  * Every one takes `--url` (default `$PAPER_URL` or `http://127.0.0.1:8080`) and `--admin-token`
@@ -90,7 +91,7 @@ function parseNumber(v: string): number {
   return n;
 }
 
-/** Registers `clock`, `snapshot` and `fault` on the program. */
+/** Registers `clock`, `snapshot`, `fault` and `contract-note` on the program. */
 export function registerAdminCommands(
   program: Command,
   io: AdminCliIo,
@@ -193,5 +194,18 @@ export function registerAdminCommands(
   );
   remoteOptions(fault.command('delete').description('disarm a fault').argument('<id>', 'fault id')).action(
     (id: string, o: RemoteOptions) => run(() => adminCall(o, 'DELETE', `faults/${encodeURIComponent(id)}`)),
+  );
+
+  remoteOptions(
+    program
+      .command('contract-note')
+      .description("a day's contract note of an account: fills, charges, totals (admin API)")
+      .argument('<clientcode>', 'client code')
+      .option('--date <YYYY-MM-DD>', 'IST trading day (default: the market day of the server)'),
+  ).action((clientcode: string, o: RemoteOptions & { date?: string }) =>
+    run(() => {
+      const q = o.date === undefined ? '' : `?date=${encodeURIComponent(o.date)}`;
+      return adminCall(o, 'GET', `accounts/${encodeURIComponent(clientcode)}/contract-note${q}`);
+    }),
   );
 }

@@ -27,9 +27,11 @@ import type {
   TranStatusResponse,
   VerifyDisResponse,
 } from '@smartapi-ts/protocol';
+import { ErrorCode } from '@smartapi-ts/protocol';
 import * as accounts from './accounts.js';
 import { estimateCharges } from './charges/charges.js';
-import { NoFeeModel } from './charges/fee-model.js';
+import { type ContractNote, contractNote } from './charges/contract-note.js';
+import { AngelOneFeeModel } from './charges/fee-model.js';
 import { command, drive, type EngineCore } from './context.js';
 import { onClock, onQuote } from './drivers.js';
 import * as edis from './edis.js';
@@ -41,7 +43,7 @@ import { convertPosition } from './positions/convert.js';
 import { rollDay } from './positions/day-roll.js';
 import * as queries from './queries.js';
 import * as reports from './reports.js';
-import type { Result } from './result.js';
+import { type Result, reject } from './result.js';
 import { type FundsFigures, fundsFigures } from './risk/funds.js';
 import { DEFAULT_MARGIN_RATES } from './risk/margin.js';
 import { marginBatch } from './risk/margin-batch.js';
@@ -75,7 +77,7 @@ export class Engine implements EngineCore {
   constructor(config: EngineConfig = {}, state: EngineState = emptyState()) {
     this.state = state;
     this.fillModel = config.fillModel ?? new WalkTheBookFillModel();
-    this.feeModel = config.feeModel ?? new NoFeeModel();
+    this.feeModel = config.feeModel ?? new AngelOneFeeModel();
     this.rates = { ...DEFAULT_MARGIN_RATES, ...config.marginRates };
     this.offHours = config.offHours ?? 'amo';
     this.rmsRejections = config.rmsRejections ?? 'book';
@@ -258,6 +260,15 @@ export class Engine implements EngineCore {
   /** `brokerage/v1/estimateCharges` (docs/protocol/rest.md#estimate-charges) from the dated rate table. */
   estimateCharges(body: unknown, q: QueryContext): Result<EstimateChargesResponse> {
     return estimateCharges(body, q);
+  }
+
+  /**
+   * The contract note of an account for the IST day `date` (`YYYY-MM-DD`): the day's fills with their
+   * charges, DP and other charges, totals and net amount (`USER_NOT_FOUND` when unknown).
+   */
+  contractNote(clientcode: string, date: string): Result<ContractNote> {
+    const acc = this.state.accounts.get(clientcode);
+    return acc ? contractNote(acc, date) : reject(ErrorCode.USER_NOT_FOUND);
   }
 
   /** Portfolio API `GET /report/holdings/` rows. */

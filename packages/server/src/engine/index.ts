@@ -17,11 +17,16 @@ export {
   CHARGE_RATES,
   chargeSummary,
   chargesFor,
+  chargesOnTurnover,
+  dpCharge,
   estimateCharges,
   rateOn,
+  roundPaise,
   sumCharges,
 } from './charges/charges.js';
-export { NoFeeModel } from './charges/fee-model.js';
+export type { ContractNote, ContractNoteTotals, ContractNoteTrade } from './charges/contract-note.js';
+export { contractNote } from './charges/contract-note.js';
+export { AngelOneFeeModel, fillBreakdown, fillCharge, NoFeeModel } from './charges/fee-model.js';
 export { Engine } from './engine.js';
 export { WalkTheBookFillModel } from './execution/fill-model.js';
 export type * from './ports.js';

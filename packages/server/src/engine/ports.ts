@@ -159,15 +159,31 @@ export interface FillModel {
   fill(order: FillRequest, quote: Quote): Fill[];
 }
 
-/** A charge computed by a {@link FeeModel} (paise). */
+/** What a {@link FeeModel} is told about a fill besides the trade itself. */
+export interface FeeFillContext {
+  /** Σ price × quantity of the order's earlier fills (paise): brokerage is per executed order. */
+  orderValueBefore: number;
+  /** Units of this fill taken out of the demat holdings (an equity delivery sell not covered by today's buys). */
+  fromHoldings: number;
+  /** ISIN of the instrument (`''` when unknown). */
+  isin: string;
+  /** True when the account already paid the DP charge for this ISIN on the fill's IST day. */
+  dpChargedToday: boolean;
+}
+
+/** Charges of one fill computed by a {@link FeeModel}, in whole paise. */
 export interface FeeCharge {
+  /** Brokerage, statutory charges and GST of the fill. */
   amount: number;
+  /** DP charge (with its GST) the fill causes; 0 or absent for none. */
+  dp?: number;
 }
 
 /**
- * Charges deducted from funds per fill. The default charges nothing (charges are a later issue);
- * `estimateCharges` always uses the dated rate table.
+ * Charges debited from cash per fill and recorded on the trade (`charges`, `dpcharges`). The default
+ * {@link AngelOneFeeModel} applies the dated rate tables of `rules/charges.ts` (the same as
+ * `estimateCharges`); `NoFeeModel` charges nothing.
  */
 export interface FeeModel {
-  feeForFill(trade: TradeRecord): FeeCharge;
+  feeForFill(trade: TradeRecord, fill: FeeFillContext): FeeCharge;
 }

@@ -137,6 +137,15 @@ export interface TradeRecord extends InstrumentSnapshot {
   quantity: number;
   /** Fill time (epoch ms). */
   time: number;
+  /**
+   * Charges debited for this fill (whole paise): brokerage, STT/CTT, exchange, SEBI, IPFT, stamp and GST
+   * (docs/paper-broker-rules.md#charges-in-the-books). Absent on rows stored before charges were booked.
+   */
+  charges?: number;
+  /** DP charge with GST debited with this fill (the day's first delivery sell of an ISIN from the demat). */
+  dpcharges?: number;
+  /** Other charges debited with this fill (e.g. an auto square-off charge), whole paise. */
+  othercharges?: number;
 }
 
 /**
@@ -313,7 +322,7 @@ export interface MarginRates {
 export interface EngineConfig {
   /** @default WalkTheBookFillModel */
   fillModel?: FillModel;
-  /** @default no fees */
+  /** @default {@link AngelOneFeeModel}: the dated charge tables, debited per fill */
   feeModel?: FeeModel;
   /** @default {@link DEFAULT_MARGIN_RATES} */
   marginRates?: Partial<MarginRates>;

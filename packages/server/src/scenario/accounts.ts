@@ -1,6 +1,8 @@
 /** Accounts under the admin API: create, reset and add (or withdraw) funds. */
+import { formatIstDate } from '@smartapi-ts/protocol';
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
+import type { ContractNote } from '../engine/charges/contract-note.js';
 import { isRejection } from '../engine/result.js';
 import type { FundsRecord } from '../engine/types.js';
 import { createAccount } from '../identity/accounts.js';
@@ -75,6 +77,14 @@ export class AccountsAdmin {
     if (isRejection(result)) throw conflict('the account cash cannot go below zero');
     this.broker.commit(events);
     return fundsView(result);
+  }
+
+  /** `GET /paper/v1/accounts/{clientcode}/contract-note?date=YYYY-MM-DD` (default: today's market day). */
+  contractNote(clientcode: string, date: string | undefined): ContractNote {
+    const day = date ?? formatIstDate(this.market.now());
+    const note = this.broker.engine.contractNote(this.account(clientcode), day);
+    if (isRejection(note)) throw notFound(`no such account: ${clientcode}`);
+    return note;
   }
 
   private account(clientcode: string): string {

@@ -8,6 +8,7 @@
  */
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
+import type { ContractNote } from '../engine/charges/contract-note.js';
 import type { FaultRegistry } from '../faults/registry.js';
 import type { SessionService } from '../identity/sessions.js';
 import type { Market } from '../market/types.js';
@@ -132,6 +133,11 @@ export class ScenarioController {
   /** `POST /paper/v1/accounts/{clientcode}/funds` `{ add: rupees }` (negative withdraws). */
   addFunds(clientcode: string, body: unknown): FundsView {
     return this.accounts.addFunds(clientcode, body);
+  }
+
+  /** See {@link AccountsAdmin.contractNote}. */
+  contractNote(clientcode: string, date: string | undefined): ContractNote {
+    return this.accounts.contractNote(clientcode, date);
   }
 
   // ───────────────────────────── snapshots ─────────────────────────────

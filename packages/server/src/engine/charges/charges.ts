@@ -17,116 +17,20 @@ import {
 } from '@smartapi-ts/protocol';
 import type { MarketView } from '../ports.js';
 import type { Rejection } from '../result.js';
+import { CHARGE_RATES, type ChargeSegment } from '../rules/charges.js';
+import { type DatedRow, type RuleTable, rowOn } from '../rules/dated.js';
 import type { QueryContext } from '../types.js';
 import { Fields, fail, INVALID_INPUT, parseBody } from '../validate.js';
 
-/** Charge segment of one fill. */
-export type ChargeSegment = 'EQ_DELIVERY' | 'EQ_INTRADAY' | 'FUT' | 'OPT';
+export type { ChargeSegment } from '../rules/charges.js';
+export { CHARGE_RATES } from '../rules/charges.js';
 
-/** A rate effective from a date (`YYYY-MM-DD`, IST) until the next row. */
-export interface DatedRate {
-  from: string;
-  /** Parts per 10^7 of turnover. */
-  rate: number;
-}
+/** A rate row of the charge tables (kept for callers of the earlier `{ from, rate }` rows). */
+export type DatedRate = DatedRow<number>;
 
-type BySegment = Readonly<Record<ChargeSegment, readonly DatedRate[]>>;
-
-const r = (from: string, rate: number): DatedRate => ({ from, rate });
-const always = (rate: number): readonly DatedRate[] => [r('2000-01-01', rate)];
-
-/**
- * The dated rate table (docs/protocol/market-rules.md#charges). `stt` applies to sells (and to delivery buys), `stamp` to
- * buys; `txn` and `ipft` by exchange group (`NSE` = NSE/NFO/CDS, `BSE` = BSE/BFO, `MCX` = MCX/NCDEX).
- */
-export const CHARGE_RATES = {
-  sttSell: {
-    EQ_DELIVERY: always(10_000),
-    EQ_INTRADAY: always(2_500),
-    FUT: [r('2000-01-01', 1_250), r('2024-10-01', 2_000), r('2026-04-01', 5_000)],
-    OPT: [r('2000-01-01', 6_250), r('2024-10-01', 10_000), r('2026-04-01', 15_000)],
-  } satisfies BySegment,
-  sttBuy: {
-    EQ_DELIVERY: always(10_000),
-    EQ_INTRADAY: always(0),
-    FUT: always(0),
-    OPT: always(0),
-  } satisfies BySegment,
-  /** Commodity transaction tax (MCX) on sells instead of STT. */
-  cttSell: {
-    EQ_DELIVERY: always(0),
-    EQ_INTRADAY: always(0),
-    FUT: always(1_000),
-    OPT: always(5_000),
-  } satisfies BySegment,
-  txn: {
-    NSE: {
-      EQ_DELIVERY: [r('2000-01-01', 322), r('2024-10-01', 297)],
-      EQ_INTRADAY: [r('2000-01-01', 322), r('2024-10-01', 297)],
-      FUT: [r('2000-01-01', 188), r('2024-10-01', 173)],
-      OPT: [r('2000-01-01', 4_950), r('2024-10-01', 3_503)],
-    } satisfies BySegment,
-    BSE: {
-      EQ_DELIVERY: always(375),
-      EQ_INTRADAY: always(375),
-      FUT: always(0),
-      OPT: always(3_250),
-    } satisfies BySegment,
-    MCX: {
-      EQ_DELIVERY: always(0),
-      EQ_INTRADAY: always(0),
-      FUT: always(210),
-      OPT: always(4_180),
-    } satisfies BySegment,
-  },
-  ipft: {
-    NSE: {
-      EQ_DELIVERY: always(10),
-      EQ_INTRADAY: always(10),
-      FUT: always(10),
-      OPT: always(50),
-    } satisfies BySegment,
-    BSE: {
-      EQ_DELIVERY: always(0),
-      EQ_INTRADAY: always(0),
-      FUT: always(0),
-      OPT: always(0),
-    } satisfies BySegment,
-    MCX: {
-      EQ_DELIVERY: always(0),
-      EQ_INTRADAY: always(0),
-      FUT: always(0),
-      OPT: always(0),
-    } satisfies BySegment,
-  },
-  sebi: always(10),
-  stampBuy: {
-    EQ_DELIVERY: always(1_500),
-    EQ_INTRADAY: always(300),
-    FUT: always(200),
-    OPT: always(300),
-  } satisfies BySegment,
-  /** GST on brokerage + transaction + SEBI + IPFT, in percent. */
-  gstPercent: always(18),
-  /**
-   * Brokerage per executed order (paise): delivery = clamp(0.1 %, ₹2, ₹20) from 1 Nov 2024 (free before);
-   * everything else = min(₹20, 0.25 %).
-   */
-  brokerage: {
-    deliveryFrom: '2024-11-01',
-    deliveryRate: 10_000,
-    deliveryMin: 200,
-    deliveryMax: 2_000,
-    otherRate: 25_000,
-    otherMax: 2_000,
-  },
-} as const;
-
-/** Picks the rate effective on `date` (`YYYY-MM-DD`). */
-export function rateOn(rows: readonly DatedRate[], date: string): number {
-  let rate = 0;
-  for (const row of rows) if (row.from <= date) rate = row.rate;
-  return rate;
+/** The value of a rate table in force on `date` (`YYYY-MM-DD`); a date before the table is an error. */
+export function rateOn(rows: RuleTable<number>, date: string): number {
+  return rowOn(rows, date).value;
 }
 
 /** One fill to charge. */
@@ -155,20 +59,28 @@ export interface ChargeBreakdown {
 
 /** Computes the charges of one fill on `date` (`YYYY-MM-DD`, IST). */
 export function chargesFor(line: ChargeLine, date: string): ChargeBreakdown {
+  return chargesOnTurnover(line, line.price * line.quantity, date);
+}
+
+/**
+ * Charges of one executed order (or of its fills so far) with `turnover` = Σ price × quantity (paise) on
+ * `date`: brokerage is per executed order, everything else is proportional to turnover.
+ */
+export function chargesOnTurnover(
+  line: Pick<ChargeLine, 'segment' | 'venue' | 'side'>,
+  turnover: number,
+  date: string,
+): ChargeBreakdown {
   const R = CHARGE_RATES;
-  const turnover = line.price * line.quantity;
   const frac = (rate: number) => (turnover * rate) / 10_000_000;
+  const b = rowOn(R.brokerage, date).value;
   let brokerage: number;
   if (line.segment === 'EQ_DELIVERY') {
-    brokerage =
-      date < R.brokerage.deliveryFrom
-        ? 0
-        : Math.min(
-            R.brokerage.deliveryMax,
-            Math.max(R.brokerage.deliveryMin, frac(R.brokerage.deliveryRate)),
-          );
+    brokerage = b.delivery.free
+      ? 0
+      : Math.min(b.delivery.max, Math.max(b.delivery.min, frac(b.delivery.rate)));
   } else {
-    brokerage = Math.min(R.brokerage.otherMax, frac(R.brokerage.otherRate));
+    brokerage = Math.min(b.other.max, frac(b.other.rate));
   }
   if (turnover === 0) brokerage = 0;
   const sell = line.side === 'SELL';
@@ -185,6 +97,18 @@ export function chargesFor(line: ChargeLine, date: string): ChargeBreakdown {
   const gst = ((brokerage + txn + sebi + ipft) * rateOn(R.gstPercent, date)) / 100;
   const total = brokerage + stt + txn + ipft + sebi + stamp + gst;
   return { turnover, brokerage, stt, txn, ipft, sebi, stamp, gst, total };
+}
+
+/** The DP charge per ISIN per day on `date` (paise): the charge, its GST and the total (whole paise). */
+export function dpCharge(date: string): { dp: number; gst: number; total: number } {
+  const dp = rateOn(CHARGE_RATES.dpPerIsinDay, date);
+  const gst = (dp * rateOn(CHARGE_RATES.gstPercent, date)) / 100;
+  return { dp, gst, total: roundPaise(dp + gst) };
+}
+
+/** Fractional paise → whole paise, the way the wire rounds rupees (half up). */
+export function roundPaise(paise: number): number {
+  return Math.round(paise + 1e-7);
 }
 
 /** Sums breakdowns (exact). */
@@ -205,7 +129,7 @@ export function sumCharges(list: readonly ChargeBreakdown[]): ChargeBreakdown {
 }
 
 /** Paise (fractional) → rupees rounded to 2 decimals. */
-const rs = (paise: number): number => Math.round(paise + 1e-7) / 100;
+const rs = (paise: number): number => roundPaise(paise) / 100;
 
 function node(name: string, amount: number, breakup: ChargeNode[] = []): ChargeNode {
   return { name, amount: rs(amount), msg: '', breakup };
@@ -229,7 +153,8 @@ export function chargeSummary(b: ChargeBreakdown): ChargeSummary {
   };
 }
 
-function venueOf(exchange: Exchange): ChargeLine['venue'] {
+/** Exchange group of the transaction charges. */
+export function venueOf(exchange: Exchange): ChargeLine['venue'] {
   if (exchange === 'BSE' || exchange === 'BFO') return 'BSE';
   if (exchange === 'MCX' || exchange === 'NCDEX') return 'MCX';
   return 'NSE';

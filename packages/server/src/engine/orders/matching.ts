@@ -2,6 +2,7 @@
  * Matching: a working order against a quote (stop trigger, then the fill model), and booking one fill
  * into the trade, order, position, holding and funds rows (with the ROBO sibling and exit-leg logic).
  */
+import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from '../context.js';
 import { WalkTheBookFillModel } from '../execution/fill-model.js';
 import type { Quote } from '../ports.js';
@@ -76,6 +77,13 @@ export function work(run: Run, acc: AccountState, o: OrderRecord, quote: Quote, 
  */
 export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: number, qty: number): void {
   const { core, ctx, em } = run;
+  const delivery = isDeliveryProduct(o, o.producttype);
+  const p = positionFor(acc, o, o.producttype);
+  const netBefore = positionFigures(p).netQty;
+  // A delivery sell not covered by today's long comes out of the demat holdings.
+  const fromHoldings =
+    delivery && o.transactiontype === 'SELL' ? qty - Math.min(qty, Math.max(0, netBefore)) : 0;
+  const isin = ctx.market.instrument(o.exchange, o.symboltoken)?.isin ?? '';
   const trade: TradeRecord = {
     exchange: o.exchange,
     symboltoken: o.symboltoken,
@@ -97,6 +105,14 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
     quantity: qty,
     time: ctx.now,
   };
+  const fee = core.feeModel.feeForFill(trade, {
+    orderValueBefore: o.filledvalue,
+    fromHoldings,
+    isin,
+    dpChargedToday: fromHoldings > 0 && dpPaidToday(acc, isin, ctx.now),
+  });
+  trade.charges = fee.amount;
+  trade.dpcharges = fee.dp ?? 0;
   acc.trades.push(trade);
   em.trade(trade);
   const remainingBefore = o.quantity - o.filledshares - o.cancelsize;
@@ -112,8 +128,6 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
     remainingAfter > 0 ? Math.round((o.blockedmargin * remainingAfter) / remainingBefore) : 0,
   );
   // Position (and holdings for equity delivery).
-  const p = positionFor(acc, o, o.producttype);
-  const netBefore = positionFigures(p).netQty;
   if (o.transactiontype === 'BUY') {
     p.buyqty += qty;
     p.buyamount += price * qty;
@@ -121,14 +135,13 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
     p.sellqty += qty;
     p.sellamount += price * qty;
   }
-  if (isDeliveryProduct(o, o.producttype)) {
+  if (delivery) {
     const h = holdingFor(acc, ctx.market.instrument(o.exchange, o.symboltoken) ?? o);
     if (o.transactiontype === 'BUY') {
       addToHolding(h, qty, price);
     } else {
       // The part not covered by today's long comes out of the holdings: book it as carried-forward buy
       // at the holding's average, so realised P&L = qty × (sell − average).
-      const fromHoldings = qty - Math.min(qty, Math.max(0, netBefore));
       if (fromHoldings > 0) {
         p.cfbuyqty += fromHoldings;
         p.cfbuyamount += fromHoldings * h.averageprice;
@@ -140,9 +153,9 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
   }
   acc.positions.set(positionKey(p), p);
   em.position(p);
-  const fee = core.feeModel.feeForFill(trade).amount;
-  if (fee !== 0) {
-    acc.funds.cash -= fee;
+  const debit = trade.charges + trade.dpcharges;
+  if (debit !== 0) {
+    acc.funds.cash -= debit;
     em.funds(acc.funds);
   }
   const done = o.filledshares + o.cancelsize >= o.quantity;
@@ -171,4 +184,16 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
   } else if (o.variety === 'ROBO' && done) {
     placeRoboLegs(run, acc, o);
   }
+}
+
+/** True when a fill of today (IST day of `now`) already paid the DP charge for `isin`. */
+function dpPaidToday(acc: AccountState, isin: string, now: number): boolean {
+  if (isin === '') return false;
+  const day = istDayStart(now);
+  for (let i = acc.trades.length - 1; i >= 0; i--) {
+    const t = acc.trades[i];
+    if (t === undefined || t.time < day) break;
+    if ((t.dpcharges ?? 0) > 0 && acc.holdings.get(holdingKey(t))?.isin === isin) return true;
+  }
+  return false;
 }
