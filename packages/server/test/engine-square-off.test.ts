@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Exchange } from '@smartapi-ts/protocol';
 import { istToEpoch } from '@smartapi-ts/protocol';
+import { NoFeeModel } from '../src/engine/charges/fee-model.js';
 import type { EngineConfig } from '../src/engine/index.js';
 import { isRejection } from '../src/engine/index.js';
 import { AUTO_SQUARE_OFF_CHARGE, autoSquareOffCharge, INTRADAY_TIMES } from '../src/engine/rules/intraday.js';
@@ -15,8 +16,9 @@ import { Harness, sbin } from './engine-harness.js';
 
 const at = (h: number, m: number) => istToEpoch(2026, 11, 20, h, m, 0);
 
+/** Fill charges are tested in engine-charges; here only the square-off charge leaves cash. */
 function harness(config: EngineConfig = {}) {
-  const h = new Harness(config);
+  const h = new Harness({ feeModel: new NoFeeModel(), ...config });
   h.now = at(13, 0);
   return h;
 }

@@ -10,6 +10,14 @@ import { after, before, describe, test } from 'node:test';
 import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
 import { ist, orderBook, sbinOrder, venue } from './admin-helpers.js';
 
+/** Paise charged for the fills of `orderid` today, from the account's contract note. */
+async function chargesOfOrder(broker: PaperBroker, orderid: string): Promise<number> {
+  const r = await broker.admin('GET', `accounts/${broker.account.clientcode}/contract-note`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const trades = (r.body.data as { trades: { orderid: string; charges: number }[] }).trades;
+  return Math.round(trades.filter((t) => t.orderid === orderid).reduce((a, t) => a + t.charges, 0) * 100);
+}
+
 async function positions(broker: PaperBroker, jwt: string) {
   // biome-ignore lint/suspicious/noExplicitAny: position rows
   return ((await venue(broker, jwt, 'getPosition')).body?.data ?? []) as any[];
@@ -124,8 +132,10 @@ describe('auto square-off at 15:20', () => {
     const pos = await positions(broker, jwt);
     assert.equal(pos.find((p) => p.producttype === 'INTRADAY').netqty, '0');
     assert.equal(pos.find((p) => p.producttype === 'DELIVERY').netqty, '4');
-    // ₹20 + 18 % GST = ₹23.60 per square-off order, out of cash.
-    assert.equal(Math.round((before - (await cash(broker, jwt))) * 100), 2360);
+    // ₹20 + 18 % GST = ₹23.60 per square-off order, out of cash, on top of the fill's own charges.
+    const fillCharges = await chargesOfOrder(broker, auto[0].orderid);
+    assert.ok(fillCharges > 0, 'the square-off fill is charged like any fill');
+    assert.equal(Math.round((before - (await cash(broker, jwt))) * 100), 2360 + fillCharges);
 
     // Later clock moves do not square off again.
     await broker.admin('POST', 'clock', { advanceTo: '2026-12-03T15:28:00+05:30' });
@@ -176,6 +186,7 @@ describe('configured square-off time (server config `intraday`)', () => {
     assert.equal(auto.length, 1);
     assert.equal(auto[0].status, 'complete');
     assert.equal((await positions(broker, jwt)).find((p) => p.producttype === 'INTRADAY').netqty, '0');
-    assert.equal(Math.round((before - (await cash(broker, jwt))) * 100), 5000);
+    const fillCharges = await chargesOfOrder(broker, auto[0].orderid);
+    assert.equal(Math.round((before - (await cash(broker, jwt))) * 100), 5000 + fillCharges);
   });
 });
