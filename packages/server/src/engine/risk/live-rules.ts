@@ -17,7 +17,10 @@ function clock(minutes: number): string {
 }
 
 /** The SL-M refusal text, or undefined when SL-M is allowed for the instrument at `now`. */
-export function slmRefusal(inst: Pick<Instrument, 'exchange' | 'instrumentType'>, now: number): string | undefined {
+export function slmRefusal(
+  inst: Pick<Instrument, 'exchange' | 'instrumentType'>,
+  now: number,
+): string | undefined {
   const rule = ruleAt(SLM_REFUSALS, now);
   if (rule.exchanges.includes(inst.exchange)) {
     return `Stop loss market (STOPLOSS_MARKET) orders are not allowed on ${inst.exchange}. Place a STOPLOSS_LIMIT order instead`;
