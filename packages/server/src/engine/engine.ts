@@ -258,8 +258,8 @@ export class Engine implements EngineCore {
   }
 
   /** Portfolio API `GET /report/holdings/` rows. */
-  reportHoldings(clientcode: string, _q: QueryContext): PortfolioHolding[] {
-    return reports.reportHoldings(this.state, clientcode);
+  reportHoldings(clientcode: string, q: QueryContext): PortfolioHolding[] {
+    return reports.reportHoldings(this.state, clientcode, q);
   }
 
   /** Portfolio API `GET /report/positions/` rows. */

@@ -15,7 +15,7 @@ import type {
   TransactionType,
   Variety,
 } from '@smartapi-ts/protocol';
-import type { FeeModel, FillModel, IdSource, MarketView, OrderCheck, Segment } from './ports.js';
+import type { FeeModel, FillModel, IdSource, Instrument, MarketView, OrderCheck, Segment } from './ports.js';
 import type { Result } from './result.js';
 
 // ───────────────────────────── context ─────────────────────────────
@@ -25,6 +25,11 @@ export interface QueryContext {
   /** Current (market) time, epoch ms. */
   now: number;
   market: MarketView;
+  /**
+   * Every listing (NSE, BSE …) of an ISIN, for the Portfolio API's `instrument[]`. Optional: without it
+   * a holding lists only its own listing.
+   */
+  listings?: (isin: string) => readonly Instrument[];
 }
 
 /** Context of a command: time, id generator and market data all arrive as arguments (purity). */
@@ -155,6 +160,12 @@ export interface PositionRecord extends InstrumentSnapshot {
   cfbuyamount: number;
   cfsellqty: number;
   cfsellamount: number;
+  /**
+   * Original average price (paise, may be fractional) of the quantity carried forward by the last day
+   * roll, which carries it at the settlement price (`cfbuyamount` / `cfsellamount`). Absent or 0 when
+   * nothing was carried by a roll. The Portfolio API shows it as `cf_org_avg_price`.
+   */
+  cforgavgprice?: number;
 }
 
 /**
