@@ -28,6 +28,8 @@ export interface EngineCore {
   readonly rmsRejections: 'book' | 'error';
   /** An extra pre-trade check run before the risk checks (the paper broker's scenario rules). */
   readonly orderCheck: OrderCheck | undefined;
+  /** Market protection in percent overriding the dated table (`undefined` = the table). */
+  readonly marketProtection: number | undefined;
 }
 
 /** One command or driver call: the core, its context (time, ids, market) and the events it emits. */

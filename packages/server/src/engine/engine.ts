@@ -69,6 +69,7 @@ export class Engine implements EngineCore {
   readonly offHours: 'amo' | 'reject';
   readonly rmsRejections: 'book' | 'error';
   readonly orderCheck: OrderCheck | undefined;
+  readonly marketProtection: number | undefined;
 
   constructor(config: EngineConfig = {}, state: EngineState = emptyState()) {
     this.state = state;
@@ -78,6 +79,14 @@ export class Engine implements EngineCore {
     this.offHours = config.offHours ?? 'amo';
     this.rmsRejections = config.rmsRejections ?? 'book';
     this.orderCheck = config.orderCheck;
+    if (
+      config.marketProtection !== undefined &&
+      !(config.marketProtection > 0 && config.marketProtection <= 100)
+    )
+      throw new RangeError(
+        `marketProtection must be a percentage in (0, 100], got ${config.marketProtection}`,
+      );
+    this.marketProtection = config.marketProtection;
   }
 
   /**

@@ -344,4 +344,11 @@ export interface EngineConfig {
   rmsRejections?: 'book' | 'error';
   /** @default none */
   orderCheck?: OrderCheck;
+  /**
+   * Market protection of MARKET (and triggered STOPLOSS_MARKET) orders, in percent of the LTP: the order
+   * becomes a limit at LTP ± this percentage when it reaches the exchange. Unset: the dated table of
+   * `rules/order-rules.ts` (Angel One's MPP percentages by instrument class and premium).
+   * @default the dated table
+   */
+  marketProtection?: number;
 }

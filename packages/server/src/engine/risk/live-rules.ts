@@ -84,5 +84,10 @@ export function liveRuleCheck(o: OrderRecord, inst: Instrument, ctx: QueryContex
     if (range && o.transactiontype === 'SELL' && o.price < range.low)
       return `${lpp} Please increase the limit price to ${formatPaise(range.low, 2)} or above`;
   }
+  if (o.ordertype === 'MARKET' && ctx.market.session(inst.exchange, ctx.now) === 'open') {
+    // Market protection needs an LTP (NSE answers such orders 17181 with this text).
+    if (!((ctx.market.quote(inst.exchange, inst.token)?.ltp ?? 0) > 0))
+      return 'Contract not traded. Market order not allowed';
+  }
   return amoWindowRefusal(inst.exchange, ctx);
 }

@@ -135,3 +135,56 @@ export const AMO_WINDOWS: RuleTable<AmoWindows> = [
     },
   },
 ];
+
+// ───────────────────────────── market protection ─────────────────────────────
+
+/** One tier of market protection: LTPs up to `upTo` paise (inclusive) get `pct` (0.005 = 0.5 %). */
+export interface ProtectionTier {
+  upTo: number;
+  pct: number;
+}
+
+/**
+ * Market-protection percentages by instrument class: `EQ` (cash), `FUTIDX`, `FUTSTK`, `OPTIDX`,
+ * `OPTSTK`, `FUTCOM`, `OPTCOM` (commodity), `CUR` (currency). Tiers ascending by `upTo`; the last
+ * tier's `upTo` is `Infinity`.
+ */
+export type ProtectionTable = Readonly<Record<string, readonly ProtectionTier[]>>;
+
+const flat = (pct: number): readonly ProtectionTier[] => [{ upTo: Number.POSITIVE_INFINITY, pct }];
+const premiumTiers = (below10: number, below20: number, below50: number, above: number) => [
+  { upTo: 999, pct: below10 },
+  { upTo: 1999, pct: below20 },
+  { upTo: 4999, pct: below50 },
+  { upTo: Number.POSITIVE_INFINITY, pct: above },
+];
+
+const ANGEL_MPP: ProtectionTable = {
+  EQ: flat(0.005),
+  FUTSTK: flat(0.01),
+  FUTIDX: flat(0.005),
+  OPTIDX: premiumTiers(0.2, 0.1, 0.05, 0.025),
+  OPTSTK: premiumTiers(0.4, 0.2, 0.1, 0.05),
+  FUTCOM: flat(0.01),
+  OPTCOM: premiumTiers(0.2, 0.1, 0.05, 0.025),
+  CUR: flat(0.005),
+};
+
+/**
+ * Market protection in force by day: a MARKET order becomes a limit order at LTP ± this percentage
+ * (SEBI/NSE retail-algo framework: market orders must carry market protection from 1 Apr 2026).
+ */
+export const MARKET_PROTECTION: RuleTable<ProtectionTable> = [
+  {
+    from: '2000-01-01',
+    source:
+      "[INF] Angel One's MPP percentages (below) applied to earlier dates too: no earlier table is published",
+    value: ANGEL_MPP,
+  },
+  {
+    from: '2024-12-17',
+    source:
+      'Angel One MPP: cash 0.5 %, stock futures 1 %, index futures 0.5 %, index options 20/10/5/2.5 % and stock options 40/20/10/5 % for premiums <₹10/₹10–20/₹20–50/>₹50, commodity futures 1 % (options as index options); currency [INF] 0.5 %; https://angelone.in/news/market-price-protection-mpp-on-angel-one-safeguarding-your-orders',
+    value: ANGEL_MPP,
+  },
+];
