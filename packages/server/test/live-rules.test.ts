@@ -209,7 +209,7 @@ describe('AMO windows (manual clock)', () => {
     );
   });
 
-  test('BSE equity until 08:59, NSE F&O until 09:10, and any time on a weekend', async () => {
+  test('BSE equity until 08:59, NSE F&O until 09:10', async () => {
     await broker.admin('POST', 'clock', { advanceTo: '2026-12-04T08:58:00+05:30' });
     await assertRejected(broker, jwt, limit(), /for NSE/);
     const bse = limit({ exchange: 'BSE', symboltoken: '500112', tradingsymbol: 'SBIN' });
@@ -226,8 +226,39 @@ describe('AMO windows (manual clock)', () => {
       futOrder,
       /^After market orders for NFO are accepted from 15:45 to 09:10 IST$/,
     );
-    // Saturday midday: no session that day, so AMOs are accepted at any time.
-    await broker.admin('POST', 'clock', { advanceTo: '2026-12-05T12:00:00+05:30' });
-    assert.equal((await assertAccepted(broker, jwt, limit())).status, 'after market order req received');
+  });
+
+  test('any time on a day without a session (Saturday midday)', async () => {
+    const weekend = await startPaperBroker({ start: ist('15:25', '2026-12-04') }); // a Friday
+    try {
+      const wjwt = (await weekend.login()).jwtToken;
+      await weekend.admin('POST', 'clock', { advanceTo: '2026-12-05T12:00:00+05:30' });
+      assert.equal((await assertAccepted(weekend, wjwt, limit())).status, 'after market order req received');
+    } finally {
+      await weekend.close();
+    }
+  });
+});
+
+describe('market protection (static market)', () => {
+  test('a MARKET order is a limit at LTP ± 0.5 %: it keeps its type, shows the limit, and the rest rests there', async () => {
+    const broker = await startPaperBroker({ market: 'static' });
+    try {
+      const jwt = (await broker.login()).jwtToken;
+      // The asks hold 1500 shares from 800.05 to 800.25; the LTP is 800.00, so the limit is 804.00.
+      const row = await assertAccepted(broker, jwt, sbinOrder({ quantity: '2000' }));
+      assert.equal(row.ordertype, 'MARKET');
+      assert.equal(row.price, '804.00');
+      assert.equal(row.status, 'open');
+      assert.equal(row.filledshares, '1500');
+      assert.equal(row.unfilledshares, '500');
+      // A sell at market: limit 796.00; it fills at the best bid.
+      const sell = await assertAccepted(broker, jwt, sbinOrder({ transactiontype: 'SELL', quantity: '10' }));
+      assert.equal(sell.price, '796.00');
+      assert.equal(sell.status, 'complete');
+      assert.equal(sell.averageprice, '799.95');
+    } finally {
+      await broker.close();
+    }
   });
 });
