@@ -189,6 +189,36 @@ describe('engine: stop orders', () => {
     assert.equal(h.order(id).filledvalue, 81_050 * 10);
   });
 
+  it('a triggered stop-loss-market order gets market protection at the trigger-time LTP', () => {
+    const h = new Harness();
+    const id = orderid(
+      h.place(sbin({ variety: 'STOPLOSS', ordertype: 'STOPLOSS_MARKET', triggerprice: '810', price: '0' })),
+    );
+    assert.equal(h.order(id).price, 0);
+    h.tick('NSE', '3045', { ltp: 81_000, bid: 80_990, ask: 81_050 });
+    const o = h.order(id);
+    assert.equal(o.triggered, true);
+    assert.equal(o.price, 81_405); // 810.00 + 0.5 % = 814.05
+    assert.equal(o.status, 'complete');
+    assert.equal(o.filledvalue, 81_050 * 10);
+  });
+
+  it('a modified market order is protected at the LTP of the modification', () => {
+    const h = new Harness();
+    // 6000 shares: the visible depth fills 5000, the rest rests at 804.00.
+    const id = orderid(h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: 6000 })));
+    h.tick('NSE', '3045', { ltp: 85_000, bid: 84_990, ask: 90_000 });
+    assert.equal(h.order(id).status, 'open');
+    const r = h.engine.modifyOrder(
+      'A1',
+      { variety: 'NORMAL', orderid: id, ordertype: 'MARKET', quantity: '6000' },
+      h.ctx(),
+    );
+    assert.equal(isRejection(r.result), false, JSON.stringify(r.result));
+    assert.equal(h.order(id).price, 85_425); // 850.00 + 0.5 %
+    assert.equal(h.order(id).status, 'open'); // the ask 900.00 is beyond the limit
+  });
+
   it('rejects a stop whose trigger is on the wrong side of the LTP', () => {
     const h = new Harness();
     const r = h.place(
