@@ -382,7 +382,7 @@ export interface AllHoldings {
   totalholding: TotalHolding;
 }
 
-/** One position row (strings, as the docs show; `ltp`, `close`, `realised`, `unrealised` as live data adds). */
+/** One position row (strings, as the docs show; `ltp`, `close`, `realised`, `unrealised`, `pnl` as live data adds). */
 export interface Position {
   exchange: string;
   symboltoken: string;
@@ -426,6 +426,8 @@ export interface Position {
   close: string;
   realised: string;
   unrealised: string;
+  /** Total P&L of the row: realised + unrealised (live rows carry it; the docs sample does not). */
+  pnl: string;
 }
 
 /** convertPosition request (SDK samples send the short form). */

@@ -56,6 +56,31 @@ describe('market feed through the composed server', () => {
     }
   });
 
+  it('streams with any x-api-key value (a client that sends a placeholder key streams live)', async () => {
+    for (const key of ['YOUR_API_KEY', 'x']) {
+      const ws = await open({
+        'x-api-key': key,
+        'x-client-code': b.account.clientcode,
+        'x-feed-token': tokens.feedToken,
+      });
+      try {
+        const frame = new Promise<Buffer>((resolve) =>
+          ws.once('message', (d: Buffer, isBinary: boolean) => isBinary && resolve(d)),
+        );
+        ws.send(
+          JSON.stringify({
+            correlationID: 'key123',
+            action: 1,
+            params: { mode: 1, tokenList: [{ exchangeType: 1, tokens: ['3045'] }] },
+          }),
+        );
+        assert.equal(decodeFeedPacket(new Uint8Array(await frame)).token, '3045');
+      } finally {
+        ws.close();
+      }
+    }
+  });
+
   it('accepts the browser query form and refuses a bad feed token with 401 + x-error-message', async () => {
     const ws = await open(
       {},

@@ -36,7 +36,9 @@ describe('engine: marketable orders', () => {
     assert.ok(book);
     assert.equal(book[0]?.status, 'complete');
     assert.equal(book[0]?.averageprice, '800.05');
-    assert.equal(book[0]?.price, '0');
+    // Market protection (live rule): the order keeps its type and shows its limit, LTP 800 + 0.5 %.
+    assert.equal(book[0]?.ordertype, 'MARKET');
+    assert.equal(book[0]?.price, '804.00');
     assert.equal(book[0]?.unfilledshares, '0');
     const trades = h.engine.tradeBook('A1', h.ctx());
     assert.equal(trades?.length, 1);
@@ -63,19 +65,30 @@ describe('engine: marketable orders', () => {
     assert.equal(h.order(orderid(r)).status, 'complete');
   });
 
-  it('a market order beyond the visible depth fills the rest at the worst level', () => {
+  // Updated for market protection (live rule): a market order is a limit at LTP ± the protection
+  // percentage, so what the visible depth does not fill rests open at that limit instead of filling at
+  // the worst level.
+  it('a market order beyond the visible depth fills the depth; the rest rests at the protection limit', () => {
     const h = new Harness();
     const r = h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: 6000 }));
     const trades = r.events.flatMap((e) => (e.type === 'trade' ? [e.trade] : []));
     assert.equal(
       trades.reduce((s, t) => s + t.quantity, 0),
-      6000,
+      5000,
     );
-    assert.deepEqual(trades.at(-1), {
-      ...trades.at(-1),
-      price: 80_025,
-      quantity: 2000,
-    } as (typeof trades)[number]);
+    const o = h.order(orderid(r));
+    assert.equal(o.status, 'open');
+    assert.equal(o.ordertype, 'MARKET');
+    assert.equal(o.price, 80_400);
+    assert.equal(o.quantity - o.filledshares, 1000);
+  });
+
+  it('market protection is configurable (engine marketProtection, percent)', () => {
+    const h = new Harness({ marketProtection: 2 });
+    const r = h.place(
+      sbin({ ordertype: 'MARKET', price: '0', transactiontype: 'SELL', producttype: 'INTRADAY' }),
+    );
+    assert.equal(h.order(orderid(r)).price, 78_400);
   });
 
   it('a buy limit above the ask fills at the ask (price improvement)', () => {
@@ -174,6 +187,36 @@ describe('engine: stop orders', () => {
     h.tick('NSE', '3045', { ltp: 81_000, bid: 80_990, ask: 81_050 });
     assert.equal(h.order(id).status, 'complete');
     assert.equal(h.order(id).filledvalue, 81_050 * 10);
+  });
+
+  it('a triggered stop-loss-market order gets market protection at the trigger-time LTP', () => {
+    const h = new Harness();
+    const id = orderid(
+      h.place(sbin({ variety: 'STOPLOSS', ordertype: 'STOPLOSS_MARKET', triggerprice: '810', price: '0' })),
+    );
+    assert.equal(h.order(id).price, 0);
+    h.tick('NSE', '3045', { ltp: 81_000, bid: 80_990, ask: 81_050 });
+    const o = h.order(id);
+    assert.equal(o.triggered, true);
+    assert.equal(o.price, 81_405); // 810.00 + 0.5 % = 814.05
+    assert.equal(o.status, 'complete');
+    assert.equal(o.filledvalue, 81_050 * 10);
+  });
+
+  it('a modified market order is protected at the LTP of the modification', () => {
+    const h = new Harness();
+    // 6000 shares: the visible depth fills 5000, the rest rests at 804.00.
+    const id = orderid(h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: 6000 })));
+    h.tick('NSE', '3045', { ltp: 85_000, bid: 84_990, ask: 90_000 });
+    assert.equal(h.order(id).status, 'open');
+    const r = h.engine.modifyOrder(
+      'A1',
+      { variety: 'NORMAL', orderid: id, ordertype: 'MARKET', quantity: '6000' },
+      h.ctx(),
+    );
+    assert.equal(isRejection(r.result), false, JSON.stringify(r.result));
+    assert.equal(h.order(id).price, 85_425); // 850.00 + 0.5 %
+    assert.equal(h.order(id).status, 'open'); // the ask 900.00 is beyond the limit
   });
 
   it('rejects a stop whose trigger is on the wrong side of the LTP', () => {

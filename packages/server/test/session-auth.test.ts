@@ -192,12 +192,10 @@ describe('SessionService', () => {
       ok: false,
       message: 'Invalid Header - Invalid Client Code',
     });
-    assert.deepEqual(
-      sessions.authenticateFeed({ clientCode: cc, apiKey: 'bad', feedToken: r.data.feedToken }),
-      {
-        ok: false,
-        message: 'Invalid Header - Invalid API Key',
-      },
+    // Any x-api-key value is accepted (the venue streams to a placeholder key).
+    assert.equal(
+      sessions.authenticateFeed({ clientCode: cc, apiKey: 'bad', feedToken: r.data.feedToken }).ok,
+      true,
     );
     assert.deepEqual(
       sessions.authenticateFeed({

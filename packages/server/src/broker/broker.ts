@@ -22,7 +22,7 @@ import type { Handler, Handlers } from '../http/api.js';
 import type { HandlerResult } from '../http/reply.js';
 import type { SessionService } from '../identity/sessions.js';
 import * as services from '../market/services/index.js';
-import type { Market } from '../market/types.js';
+import type { Instrument, Market } from '../market/types.js';
 import type { AccountRecord, Store } from '../storage/types.js';
 import { createMarketFeed } from '../ws/market-feed/index.js';
 import type { OrderFeed } from '../ws/order-feed.js';
@@ -178,9 +178,30 @@ export class Broker {
     return toHandlerResult(result);
   }
 
-  /** Holdings rows of the Portfolio API. */
+  /** Holdings rows of the Portfolio API (every listing of a holding's ISIN in `instrument[]`). */
   portfolioHoldings(clientcode: string): unknown[] {
-    return this.engine.reportHoldings(clientcode, this.query());
+    return this.engine.reportHoldings(clientcode, {
+      ...this.query(),
+      listings: (isin) => this.listings(isin),
+    });
+  }
+
+  /** Instruments by ISIN, indexed once per instrument list of the market. */
+  private isinIndex: { of: readonly Instrument[]; byIsin: Map<string, Instrument[]> } | undefined;
+
+  private listings(isin: string): readonly Instrument[] {
+    const all = this.market.instruments();
+    if (this.isinIndex?.of !== all) {
+      const byIsin = new Map<string, Instrument[]>();
+      for (const i of all) {
+        if (!i.isin) continue;
+        const list = byIsin.get(i.isin);
+        if (list) list.push(i);
+        else byIsin.set(i.isin, [i]);
+      }
+      this.isinIndex = { of: all, byIsin };
+    }
+    return this.isinIndex.byIsin.get(isin) ?? [];
   }
 
   /** Net-position rows of the Portfolio API. */

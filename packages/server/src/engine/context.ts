@@ -31,6 +31,8 @@ export interface EngineCore {
   readonly orderCheck: OrderCheck | undefined;
   /** Intraday cut-off, auto square-off times and charge (`rules/intraday.ts`). */
   readonly intraday: IntradayRules;
+  /** Market protection in percent overriding the dated table (`undefined` = the table). */
+  readonly marketProtection: number | undefined;
 }
 
 /** One command or driver call: the core, its context (time, ids, market) and the events it emits. */

@@ -73,6 +73,7 @@ export class Engine implements EngineCore {
   readonly rmsRejections: 'book' | 'error';
   readonly orderCheck: OrderCheck | undefined;
   readonly intraday: IntradayRules;
+  readonly marketProtection: number | undefined;
 
   constructor(config: EngineConfig = {}, state: EngineState = emptyState()) {
     this.state = state;
@@ -83,6 +84,14 @@ export class Engine implements EngineCore {
     this.rmsRejections = config.rmsRejections ?? 'book';
     this.orderCheck = config.orderCheck;
     this.intraday = intradayRules(config.intraday);
+    if (
+      config.marketProtection !== undefined &&
+      !(config.marketProtection > 0 && config.marketProtection <= 100)
+    )
+      throw new RangeError(
+        `marketProtection must be a percentage in (0, 100], got ${config.marketProtection}`,
+      );
+    this.marketProtection = config.marketProtection;
   }
 
   /**
@@ -272,8 +281,8 @@ export class Engine implements EngineCore {
   }
 
   /** Portfolio API `GET /report/holdings/` rows. */
-  reportHoldings(clientcode: string, _q: QueryContext): PortfolioHolding[] {
-    return reports.reportHoldings(this.state, clientcode);
+  reportHoldings(clientcode: string, q: QueryContext): PortfolioHolding[] {
+    return reports.reportHoldings(this.state, clientcode, q);
   }
 
   /** Portfolio API `GET /report/positions/` rows. */

@@ -7,7 +7,7 @@ import { formatPaise, PortfolioExchangeCode } from '@smartapi-ts/protocol';
 import { holdingQty } from './positions/book.js';
 import { breakEven, isEmptyPosition, positionFigures, unrealisedPnl } from './positions/portfolio.js';
 import { openOrderTotals } from './risk/funds.js';
-import type { EngineState, QueryContext } from './types.js';
+import type { EngineState, HoldingRecord, QueryContext } from './types.js';
 import { precisionOf } from './views.js';
 
 /** Product → Portfolio API `order_type` integers (1 = CNC per the annexure; the rest are our choice). */
@@ -19,23 +19,44 @@ const PORTFOLIO_PRODUCT: Readonly<Record<ProductType, number>> = {
   BO: 5,
 };
 
-/** Portfolio API `GET /report/holdings/` rows. */
-export function reportHoldings(state: EngineState, clientcode: string): PortfolioHolding[] {
+/**
+ * The `instrument[]` of a holding: every cash listing of its ISIN (NSE and BSE, as the venue's sample
+ * lists them), by exchange code; the holding's own listing when no other is known.
+ */
+function holdingListings(h: HoldingRecord, q: QueryContext | undefined): PortfolioHolding['instrument'] {
+  const own = {
+    exchange_name: PortfolioExchangeCode[h.exchange],
+    token: h.symboltoken,
+    trading_symbol: h.tradingsymbol,
+    lot_size: h.lotsize,
+    tick_size: formatPaise(h.ticksize, 2),
+  };
+  const others = (h.isin && q?.listings?.(h.isin)) || [];
+  const out = [own];
+  for (const i of others) {
+    if (i.segment !== 'EQ' || !i.tradable || (i.exchange === h.exchange && i.token === h.symboltoken))
+      continue;
+    if (out.some((x) => x.exchange_name === PortfolioExchangeCode[i.exchange])) continue;
+    out.push({
+      exchange_name: PortfolioExchangeCode[i.exchange],
+      token: i.token,
+      trading_symbol: i.symbol,
+      lot_size: i.lotSize,
+      tick_size: formatPaise(i.tickSize, 2),
+    });
+  }
+  return out.sort((a, b) => a.exchange_name - b.exchange_name);
+}
+
+/** Portfolio API `GET /report/holdings/` rows (docs/protocol/portfolio-api.md#holding-row). */
+export function reportHoldings(state: EngineState, clientcode: string, q?: QueryContext): PortfolioHolding[] {
   const acc = state.accounts.get(clientcode);
   if (!acc) return [];
   const rows: PortfolioHolding[] = [];
   for (const h of acc.holdings.values()) {
     if (holdingQty(h) <= 0) continue;
     rows.push({
-      instrument: [
-        {
-          exchange_name: PortfolioExchangeCode[h.exchange],
-          token: h.symboltoken,
-          trading_symbol: h.tradingsymbol,
-          lot_size: h.lotsize,
-          tick_size: formatPaise(h.ticksize, 2),
-        },
-      ],
+      instrument: holdingListings(h, q),
       used_quantity: String(h.usedquantity),
       avg_price: formatPaise(Math.round(h.averageprice), 2),
       holding_quantity: String(h.quantity),
@@ -86,7 +107,10 @@ export function reportPositions(
       cf_avg_price: p.cfbuyqty ? m(f.cfBuyAvg) : '',
       cf_sell_amount: p.cfsellqty ? m(p.cfsellamount) : '',
       cf_sell_avg_price: p.cfsellqty ? m(f.cfSellAvg) : '',
-      cf_org_avg_price: p.cfbuyqty || p.cfsellqty ? m(p.cfbuyqty ? f.cfBuyAvg : f.cfSellAvg) : '',
+      // The original average survives the day roll; the settlement price it was carried at is the
+      // upload price (docs/protocol/portfolio-api.md#position-row).
+      cf_org_avg_price:
+        p.cfbuyqty || p.cfsellqty ? m(p.cforgavgprice || (p.cfbuyqty ? f.cfBuyAvg : f.cfSellAvg)) : '',
       open_buy_quantity: String(open.buyQty),
       open_sell_quantity: String(open.sellQty),
       open_buy_amount: m(open.buyValue),
@@ -99,7 +123,8 @@ export function reportPositions(
       unrealized_mtom: m(unrealisedPnl(p, ltp, f)),
       realized_pnl: m(f.realised),
       frozen_quantity: inst && Number.isFinite(inst.freezeQty) ? String(inst.freezeQty) : '0',
-      upload_price: m(p.cfbuyqty ? f.cfBuyAvg : p.cfsellqty ? f.cfSellAvg : 0),
+      // The settlement price a day roll carried the position at; 0 when no roll carried it.
+      upload_price: m(p.cforgavgprice ? (p.cfbuyqty ? f.cfBuyAvg : p.cfsellqty ? f.cfSellAvg : 0) : 0),
       bep: m(breakEven(p, f)),
       exchange_name: PortfolioExchangeCode[p.exchange],
       trading_symbol: p.tradingsymbol,

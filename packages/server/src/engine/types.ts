@@ -15,7 +15,7 @@ import type {
   TransactionType,
   Variety,
 } from '@smartapi-ts/protocol';
-import type { FeeModel, FillModel, IdSource, MarketView, OrderCheck, Segment } from './ports.js';
+import type { FeeModel, FillModel, IdSource, Instrument, MarketView, OrderCheck, Segment } from './ports.js';
 import type { Result } from './result.js';
 import type { IntradayConfig } from './rules/intraday.js';
 
@@ -26,6 +26,11 @@ export interface QueryContext {
   /** Current (market) time, epoch ms. */
   now: number;
   market: MarketView;
+  /**
+   * Every listing (NSE, BSE …) of an ISIN, for the Portfolio API's `instrument[]`. Optional: without it
+   * a holding lists only its own listing.
+   */
+  listings?: (isin: string) => readonly Instrument[];
 }
 
 /** Context of a command: time, id generator and market data all arrive as arguments (purity). */
@@ -165,6 +170,12 @@ export interface PositionRecord extends InstrumentSnapshot {
   cfbuyamount: number;
   cfsellqty: number;
   cfsellamount: number;
+  /**
+   * Original average price (paise, may be fractional) of the quantity carried forward by the last day
+   * roll, which carries it at the settlement price (`cfbuyamount` / `cfsellamount`). Absent or 0 when
+   * nothing was carried by a roll. The Portfolio API shows it as `cf_org_avg_price`.
+   */
+  cforgavgprice?: number;
 }
 
 /**
@@ -348,4 +359,11 @@ export interface EngineConfig {
    * @default the dated tables
    */
   intraday?: IntradayConfig;
+  /**
+   * Market protection of MARKET (and triggered STOPLOSS_MARKET) orders, in percent of the LTP: the order
+   * becomes a limit at LTP ± this percentage when it reaches the exchange. Unset: the dated table of
+   * `rules/order-rules.ts` (Angel One's MPP percentages by instrument class and premium).
+   * @default the dated table
+   */
+  marketProtection?: number;
 }

@@ -203,6 +203,7 @@ export function positionRow(p: PositionRecord, ltp: number | undefined, close: n
     close: m(close ?? 0),
     realised: m(f.realised),
     unrealised: m(unreal),
+    pnl: m(f.realised + unreal),
   };
 }
 

@@ -170,8 +170,9 @@ export class SessionService {
 
   /**
    * Market-feed authentication: `x-client-code` + `x-feed-token` (or the query triple); when an
-   * `Authorization` JWT is present it must be valid and belong to the same client. `x-api-key`, when
-   * present, must be the client's key.
+   * `Authorization` JWT is present it must be valid and belong to the same client. `x-api-key` is not
+   * checked: the venue streams to any value (the official Python client sends a placeholder), the
+   * feed token already proves the session (docs/paper-broker.md#market-feed).
    */
   authenticateFeed(c: FeedCredentials): FeedAuthResult {
     const now = this.now();
@@ -187,9 +188,6 @@ export class SessionService {
     if (clientCode === '') return { ok: false, message: FeedAuthMessage.INVALID_CLIENT_CODE };
     const account = this.store.accounts.get(clientCode);
     if (!account) return { ok: false, message: FeedAuthMessage.INVALID_CLIENT_CODE };
-    if (c.apiKey !== undefined && c.apiKey !== '' && c.apiKey !== account.apiKey) {
-      return { ok: false, message: FeedAuthMessage.INVALID_API_KEY };
-    }
     const feed = stripBearer(c.feedToken);
     if (feed === '') return { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
     const v = verifyJwt(feed, this.secret, now);

@@ -14,6 +14,7 @@ import { INVALID_INPUT, parseBody } from '../validate.js';
 import { cancelRest, legsOf, submit } from './lifecycle.js';
 import { work } from './matching.js';
 import { parseCancel, parseModify, parseOrder } from './parse.js';
+import { protect } from './protection.js';
 
 /**
  * `placeOrder` (docs/protocol/rest.md#place-order). Input errors are rejections without an order; risk-check rejections create a
@@ -66,9 +67,10 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
     if (!isStop(o.ordertype)) o.triggered = false;
     const resting: OrderStatus = isStop(o.ordertype) && !o.triggered ? 'trigger pending' : 'open';
     o.status = resting;
+    const quote = ctx.market.quote(o.exchange, o.symboltoken);
+    protect(o, quote, ctx.now, core.marketProtection);
     em.order(o, 'AB11');
     em.order(o, 'AB04');
-    const quote = ctx.market.quote(o.exchange, o.symboltoken);
     if (quote && ctx.market.session(o.exchange, ctx.now) === 'open') work(run, acc, o, quote, true);
   }
   indexOrder(core.state, o);

@@ -14,6 +14,7 @@ import type { AccountState, OrderRecord } from '../types.js';
 import { averagePrice } from '../views.js';
 import { work } from './matching.js';
 import type { OrderSpec } from './parse.js';
+import { protect } from './protection.js';
 
 /**
  * Creates the order row for a validated request and takes it as far as it goes now: `rejected` (AB03)
@@ -106,10 +107,11 @@ export function submit(
   }
   o.exchangeorderid = ctx.ids.exchangeOrderId();
   o.status = isStop(o.ordertype) ? 'trigger pending' : 'open';
+  const quote = ctx.market.quote(o.exchange, o.symboltoken);
+  protect(o, quote, ctx.now, core.marketProtection);
   indexOrder(core.state, o);
   em.order(o, 'AB09');
   em.order(o, isStop(o.ordertype) ? 'AB10' : 'AB01');
-  const quote = ctx.market.quote(o.exchange, o.symboltoken);
   if (quote) work(run, acc, o, quote, true);
   else if (o.duration === 'IOC') cancelRest(run, o, '');
   return o;
@@ -122,6 +124,7 @@ export function release(run: Run, acc: AccountState, o: OrderRecord, quote: Quot
   o.exchangeorderid = ctx.ids.exchangeOrderId();
   o.updatedat = ctx.now;
   o.status = isStop(o.ordertype) ? 'trigger pending' : 'open';
+  protect(o, quote, ctx.now, run.core.marketProtection);
   em.order(o, isStop(o.ordertype) ? 'AB10' : 'AB01');
   work(run, acc, o, quote, true);
 }

@@ -12,6 +12,7 @@ import { isDeliveryProduct } from '../risk/margin.js';
 import { holdingKey, indexOrder, isWorking, positionKey, setBlocked } from '../state.js';
 import type { AccountState, OrderRecord, TradeRecord } from '../types.js';
 import { cancelRest, legsOf, placeRoboLegs } from './lifecycle.js';
+import { protect } from './protection.js';
 
 /**
  * Trigger check and matching of a working (non-AMO) order against a quote. `aggressive` = the order just
@@ -27,13 +28,16 @@ export function work(run: Run, acc: AccountState, o: OrderRecord, quote: Quote, 
     o.triggered = true;
     o.status = 'open';
     o.updatedat = ctx.now;
+    protect(o, quote, ctx.now, core.marketProtection);
     em.order(o, 'AB01');
     aggressive = true;
   }
   if (o.status !== 'open') return;
   const remaining = o.quantity - o.filledshares - o.cancelsize;
   if (remaining <= 0) return;
-  const limit = o.ordertype === 'LIMIT' || o.ordertype === 'STOPLOSS_LIMIT' ? o.price : undefined;
+  // A market order carries its protection limit in `price` (0 = none: no LTP when it arrived).
+  const limit =
+    o.ordertype === 'LIMIT' || o.ordertype === 'STOPLOSS_LIMIT' || o.price > 0 ? o.price : undefined;
   if (limit !== undefined && !aggressive && core.fillModel instanceof WalkTheBookFillModel) {
     // Fast path for resting limits the quote does not reach (the common case on every tick).
     const best = o.transactiontype === 'BUY' ? quote.asks[0] : quote.bids[0];

@@ -11,7 +11,7 @@ import type { Run } from '../context.js';
 import { isDeliveryProduct } from '../risk/margin.js';
 import { t1SettlesOn } from '../rules/settlement.js';
 import { indexOrder, isWorking, setBlocked } from '../state.js';
-import type { AccountState } from '../types.js';
+import type { AccountState, PositionRecord } from '../types.js';
 import { isEmptyPosition, positionFigures, unrealisedPnl } from './portfolio.js';
 
 /** Every day and carried-forward quantity and amount of a position at zero. */
@@ -25,6 +25,20 @@ const ZERO_POSITION = {
   cfsellqty: 0,
   cfsellamount: 0,
 } as const;
+
+/**
+ * The net average of a position with its carried quantity at its original average (not the settlement
+ * price an earlier roll carried it at): what the Portfolio API calls the original average.
+ */
+function originalNetAvg(p: PositionRecord): number {
+  const org = p.cforgavgprice ?? 0;
+  if (org <= 0) return positionFigures(p).netAvg;
+  return positionFigures({
+    ...p,
+    cfbuyamount: p.cfbuyqty * org,
+    cfsellamount: p.cfsellqty * org,
+  }).netAvg;
+}
 
 /** Settles the account's previous trading day when `run.ctx.now` is in a later IST day (else nothing). */
 export function ensureDay(run: Run, acc: AccountState): void {
@@ -53,15 +67,19 @@ export function ensureDay(run: Run, acc: AccountState): void {
     } else {
       const ltp = ctx.market.quote(p.exchange, p.symboltoken)?.ltp ?? 0;
       const settle = ltp > 0 ? ltp : f.netAvg;
+      const original = originalNetAvg(p);
       acc.funds.cash += Math.round(f.realised + unrealisedPnl(p, settle, f));
       const expired = p.expiry > 0 && p.expiry < day;
       Object.assign(p, ZERO_POSITION);
+      p.cforgavgprice = 0;
       if (!expired && f.netQty > 0) {
         p.cfbuyqty = f.netQty;
         p.cfbuyamount = f.netQty * settle;
+        p.cforgavgprice = original;
       } else if (!expired && f.netQty < 0) {
         p.cfsellqty = -f.netQty;
         p.cfsellamount = -f.netQty * settle;
+        p.cforgavgprice = original;
       }
     }
     em.position(p);

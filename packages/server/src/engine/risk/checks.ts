@@ -9,6 +9,7 @@ import { holdingQty } from '../positions/book.js';
 import { holdingKey } from '../state.js';
 import type { AccountState, EngineState, OrderRecord, QueryContext } from '../types.js';
 import { pendingQty } from './funds.js';
+import { liveRuleCheck } from './live-rules.js';
 import { isDeliveryProduct } from './margin.js';
 
 const SEGMENT_CODE: Readonly<Record<Exchange, string>> = {
@@ -79,6 +80,8 @@ export function rmsCheck(
     if (tick > 0 && v % tick !== 0)
       return `${name} ${formatPaise(v, 2)} is not a multiple of the tick size ${formatPaise(tick, 2)}`;
   }
+  const live = liveRuleCheck(o, inst, ctx);
+  if (live !== undefined) return live;
   const quote = ctx.market.quote(inst.exchange, inst.token);
   if (quote && quote.upperCircuit > 0 && quote.lowerCircuit > 0) {
     for (const v of [o.price, o.triggerprice]) {
