@@ -286,27 +286,30 @@ export class ClockControl {
     const exchanges = [...new Set(this.market.instruments().map((i) => i.exchange))];
     const step = Math.max(sim.stepInterval, this.config.advanceStepMs);
     // What a failed commit puts back: the market and the clock as they were; the engine comes back from
-    // the database (broker.reload), so memory is never ahead of the disk.
+    // the database (broker.rollback), so memory is never ahead of the disk. Order updates of the advance
+    // are published only once its transaction committed.
     this.broker.flushPending();
     const before = { market: sim.exportState(), now: clock.now() };
     try {
-      this.store.transaction(() => {
-        sim.withMaxSteps(1, () => {
-          for (;;) {
-            const t = clock.now();
-            if (t >= target) break;
-            const inc = this.anyInSession(t, exchanges) ? step : IDLE_STEP_MS;
-            const next = Math.min(target, (Math.floor(t / inc) + 1) * inc);
-            clock.advance(next - t);
-          }
-        });
-        this.broker.flushPending();
-        this.persistClock();
-      });
+      this.broker.holdPublishing(() =>
+        this.store.transaction(() => {
+          sim.withMaxSteps(1, () => {
+            for (;;) {
+              const t = clock.now();
+              if (t >= target) break;
+              const inc = this.anyInSession(t, exchanges) ? step : IDLE_STEP_MS;
+              const next = Math.min(target, (Math.floor(t / inc) + 1) * inc);
+              clock.advance(next - t);
+            }
+          });
+          this.broker.flushPending();
+          this.persistClock();
+        }),
+      );
     } catch (err) {
       sim.importState(before.market);
       clock.setTime(before.now);
-      this.broker.reload();
+      this.broker.rollback(err);
       throw err;
     } finally {
       this.running = false;
