@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
-import { ist, orderBook, sbinOrder, venue, waitFor } from './admin-helpers.js';
+import { eventually, type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
+import { ist, orderBook, sbinOrder, venue } from './admin-helpers.js';
 
 describe('admin auth', () => {
   let broker: PaperBroker;
@@ -248,6 +248,6 @@ describe('admin clock (sim)', () => {
     assert.equal(bad.body.errorcode, 'PA1002');
     assert.equal((await broker.admin('GET', 'clock')).body.data.speed, 120);
     await broker.admin('POST', 'clock', { paused: false });
-    await waitFor(() => broker.market.now() > at + 60_000, 'the resumed clock to move');
+    await eventually(() => broker.market.now() > at + 60_000, { message: 'the resumed clock to move' });
   });
 });

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ErrorCode, RATE_LIMIT_TEXT } from '@smartapi-ts/protocol';
-import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
+import { eventually, type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
 import WebSocket from 'ws';
-import { type Envelope, ist, orderBook, sbinOrder, venue, waitFor } from './admin-helpers.js';
+import { type Envelope, ist, orderBook, sbinOrder, venue } from './admin-helpers.js';
 
 describe('faults', () => {
   let broker: PaperBroker;
@@ -193,7 +193,7 @@ describe('feed faults', () => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    await waitFor(() => messages.length > 0, 'the AB00 greeting');
+    await eventually(() => messages.length > 0, { message: 'the AB00 greeting' });
     return { ws, messages, isClosed: () => closed };
   };
 
@@ -201,11 +201,13 @@ describe('feed faults', () => {
     const { jwtToken } = await broker.login();
     const a = await openOrderFeed(jwtToken);
     await broker.admin('POST', 'faults', { kind: 'feedDrop', route: 'orderFeed', count: 1 });
-    await waitFor(a.isClosed, 'the dropped socket to close');
+    await eventually(a.isClosed, { message: 'the dropped socket to close' });
     const b = await openOrderFeed(jwtToken);
     const r = await venue(broker, jwtToken, 'placeOrder', sbinOrder());
     assert.equal(r.body?.status, true);
-    await waitFor(() => b.messages.some((m) => m.includes(r.body?.data.orderid)), 'the order update');
+    await eventually(() => b.messages.some((m) => m.includes(r.body?.data.orderid)), {
+      message: 'the order update',
+    });
     assert.equal(b.isClosed(), false);
     b.ws.close();
   });
@@ -219,10 +221,9 @@ describe('feed faults', () => {
     const seen = s.messages.length;
     await broker.admin('DELETE', `faults/${id}`);
     const r2 = await venue(broker, jwtToken, 'placeOrder', sbinOrder());
-    await waitFor(
-      () => s.messages.some((m) => m.includes(r2.body?.data.orderid)),
-      'the update after the stall',
-    );
+    await eventually(() => s.messages.some((m) => m.includes(r2.body?.data.orderid)), {
+      message: 'the update after the stall',
+    });
     // Nothing of the first order was sent while stalled (every update after the stall is of the second).
     assert.ok(s.messages.slice(seen).every((m) => !m.includes(r.body?.data.orderid)));
     assert.ok(s.messages.every((m) => !m.includes(r.body?.data.orderid)));
@@ -250,6 +251,6 @@ describe('feed faults', () => {
     });
     const r = await broker.admin('POST', 'faults', { kind: 'feedDrop', route: 'marketFeed', count: 1 });
     assert.equal((r.body as Envelope).status, true);
-    await waitFor(() => closed, 'the market socket to close');
+    await eventually(() => closed, { message: 'the market socket to close' });
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Helpers of the admin-API tests: venue calls over HTTP (place an order, read the books) and a polling
- * wait for socket events.
+ * Helpers of the admin-API tests: venue calls over HTTP (place an order, read the books). Waiting uses
+ * testkit's `eventually`.
  */
 import { ROUTES } from '@smartapi-ts/protocol';
 import type { PaperBroker } from '@smartapi-ts/testkit';
@@ -64,13 +64,4 @@ export function sbinOrder(over: Record<string, string> = {}): Record<string, str
 export async function orderBook(broker: PaperBroker, jwt: string): Promise<any[]> {
   const r = await venue(broker, jwt, 'getOrderBook');
   return (r.body?.data as unknown[] | null) ?? [];
-}
-
-/** Polls `check` until it returns true (or throws after `timeoutMs`). */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
