@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { RATE_LIMIT_TEXT, ROUTES } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
 import { InputError, type RequestOptions, ServerError, SmartApi } from '../src/index.js';
 import {
   type FakeVenue,
@@ -179,10 +180,7 @@ test('reads with their own headers or retry count do not share a queued request'
     const all = Promise.all(calls).finally(() => {
       done = true;
     });
-    while (!done) {
-      clock.advance(1100);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await eventually(() => done, { clock, interval: 1100, timeout: 10_000, message: 'every queued call' });
     await all;
     // 1 immediate + 1 shared by the two plain queued calls + 1 each for the two with options
     assert.equal(venue.count(BOOK), 4);
