@@ -230,10 +230,16 @@ export class Engine implements EngineCore {
     return queries.allHoldings(this.state, clientcode, q);
   }
 
-  /** The RMS figures (paise) behind `getRMS`. */
-  funds(clientcode: string, market: MarketView): FundsFigures | undefined {
+  /** The RMS figures (paise) behind `getRMS` at `now` (epoch ms). */
+  funds(clientcode: string, market: MarketView, now?: number): FundsFigures | undefined {
     const acc = this.state.accounts.get(clientcode);
-    return acc ? fundsFigures(acc, market, this.rates) : undefined;
+    if (!acc) return undefined;
+    // Without `now`, the time of the newest quote of the account's instruments (option pricing needs a time).
+    let at = now ?? 0;
+    if (now === undefined)
+      for (const p of acc.positions.values())
+        at = Math.max(at, market.quote(p.exchange, p.symboltoken)?.timestamp ?? 0);
+    return fundsFigures(acc, market, this.rates, at);
   }
 
   /** `getRMS` (docs/protocol/rest.md#rms). */

@@ -140,7 +140,7 @@ export function rms(
 ): Result<RmsLimits> {
   const acc = state.accounts.get(clientcode);
   if (!acc) return reject(ErrorCode.USER_NOT_FOUND);
-  const f = fundsFigures(acc, q.market, rates);
+  const f = fundsFigures(acc, q.market, rates, q.now);
   return {
     net: rs(f.net),
     availablecash: rs(f.availableCash),
@@ -153,7 +153,7 @@ export function rms(
     utilisedspan: rs(f.span),
     utilisedoptionpremium: rs(f.optionPremium),
     utilisedholdingsales: rs(f.holdingSales),
-    utilisedexposure: '0.00',
+    utilisedexposure: rs(f.exposure),
     utilisedturnover: '0.00',
     utilisedpayout: '0.00',
   };

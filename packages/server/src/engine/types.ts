@@ -315,11 +315,11 @@ export interface EngineState {
 
 /** Margin rates as fractions (0.2 = 20 %). */
 export interface MarginRates {
-  /** Equity INTRADAY / BO (leverage 5×). @default 0.2 */
-  equityIntraday: number;
+  /** Equity INTRADAY / BO, fraction of value for every stock. @default 1 / the stock's leverage in `rules/margin.ts` */
+  equityIntraday?: number;
   /** Equity DELIVERY and MARGIN. @default 1 */
   equityDelivery: number;
-  /** Index futures and index option writing, % of contract value. @default 0.12 */
+  /** Index futures and index option writing, % of contract value, when SPAN cannot run (no underlying quote). @default 0.12 */
   indexDerivative: number;
   /** Stock futures and stock option writing. @default 0.2 */
   stockDerivative: number;

@@ -55,8 +55,8 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
     ? rmsCheck(core.state, acc, candidate, inst, ctx, o.orderid)
     : 'Symbol details not available';
   if (text !== undefined) return reject(INVALID_INPUT, text);
-  const margin = orderMargin(core.state, core.rates, acc, candidate, ctx.market, o.orderid);
-  const available = availableFunds(acc, ctx.market, core.rates) + o.blockedmargin;
+  const margin = orderMargin(core.state, core.rates, acc, candidate, ctx.market, o.orderid, ctx.now);
+  const available = availableFunds(acc, ctx.market, core.rates, ctx.now) + o.blockedmargin;
   if (margin > available) return reject(INVALID_INPUT, insufficientFunds(available, margin));
   const { blockedmargin: _old, ...changes } = candidate;
   Object.assign(o, changes, { updatedat: ctx.now });

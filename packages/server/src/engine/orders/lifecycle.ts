@@ -86,8 +86,8 @@ export function submit(
     text = 'Orders cannot be placed outside market hours';
   }
   if (text === undefined && !parentorderid) {
-    const margin = orderMargin(core.state, core.rates, acc, o, ctx.market, o.orderid);
-    const available = availableFunds(acc, ctx.market, core.rates);
+    const margin = orderMargin(core.state, core.rates, acc, o, ctx.market, o.orderid, ctx.now);
+    const available = availableFunds(acc, ctx.market, core.rates, ctx.now);
     if (margin > available) text = insufficientFunds(available, margin);
     else setBlocked(acc, o, margin);
   }

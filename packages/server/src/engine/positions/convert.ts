@@ -76,13 +76,13 @@ export function convertPosition(run: Run, acc: AccountState, body: unknown): Res
   // Move `qty` at the position's own averages (day first, then carried forward).
   const moved = takeFromPosition(old, side, qty);
   const target = positionFor(acc, inst, newp);
-  const before = positionMargin(old, core.rates) + positionMargin(target, core.rates);
+  const before = positionMargin(old, core.rates, ctx.now) + positionMargin(target, core.rates, ctx.now);
   const nextOld = { ...old };
   const nextNew = { ...target };
   applyTake(nextOld, side, moved, -1);
   applyTake(nextNew, side, moved, +1);
-  const after = positionMargin(nextOld, core.rates) + positionMargin(nextNew, core.rates);
-  const available = availableFunds(acc, ctx.market, core.rates);
+  const after = positionMargin(nextOld, core.rates, ctx.now) + positionMargin(nextNew, core.rates, ctx.now);
+  const available = availableFunds(acc, ctx.market, core.rates, ctx.now);
   if (after - before > available) return reject(conv, insufficientFunds(available, after - before));
   Object.assign(old, nextOld);
   Object.assign(target, nextNew);

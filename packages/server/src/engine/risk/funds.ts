@@ -7,7 +7,8 @@ import type { MarketView } from '../ports.js';
 import { positionFigures, unrealisedPnl } from '../positions/portfolio.js';
 import { instrumentKey, positionKey } from '../state.js';
 import type { AccountState, EngineState, MarginRates, OrderRecord, PositionRecord } from '../types.js';
-import { isDeliveryProduct, isOption, marginFor, positionMargin } from './margin.js';
+import { isDeliveryProduct, isOption, marginFor } from './margin.js';
+import { type MarginLeg, portfolioMargin, positionLegs } from './portfolio-margin.js';
 
 /** RMS figures of an account (paise; P&L fractional). */
 export interface FundsFigures {
@@ -19,34 +20,52 @@ export interface FundsFigures {
   /** Blocked by working orders + held by open positions. */
   utilised: number;
   ordersMargin: number;
+  /** Margin of the open positions: equity derivatives as a SPAN portfolio, the rest per position. */
   positionsMargin: number;
+  /** SPAN (scan risk / short option minimum) and delivery margin of derivatives; flat derivative margins. */
   span: number;
+  /** Exposure margin of equity derivatives (with the expiry-day extra). */
+  exposure: number;
+  /** Long option value held (a portfolio whose options are worth more than its scan risk). */
   optionPremium: number;
   holdingSales: number;
   net: number;
 }
 
-/** The RMS figures of an account at the market's current prices. */
-export function fundsFigures(acc: AccountState, market: MarketView, rates: MarginRates): FundsFigures {
+/** The RMS figures of an account at the market's current prices and time `now`. */
+export function fundsFigures(
+  acc: AccountState,
+  market: MarketView,
+  rates: MarginRates,
+  now: number,
+): FundsFigures {
   const orders = acc.blocked;
-  let positionsMargin = 0;
-  let span = 0;
-  let optionPremium = 0;
   let realised = 0;
   let unrealised = 0;
   let holdingSales = 0;
   for (const p of acc.positions.values()) {
     const f = positionFigures(p);
-    const m = positionMargin(p, rates);
-    positionsMargin += m;
-    if (p.segment !== 'EQ') {
-      if (isOption(p) && f.netQty > 0) optionPremium += m;
-      else span += m;
-    }
     realised += f.realised;
     unrealised += unrealisedPnl(p, market.quote(p.exchange, p.symboltoken)?.ltp, f);
     if (isDeliveryProduct(p, p.producttype)) holdingSales += p.cfbuyamount;
   }
+  const pm = portfolioMargin(positionLegs(acc), market, now, rates);
+  let span = 0;
+  let exposure = 0;
+  let optionPremium = 0;
+  for (const g of pm.groups) {
+    const x = Math.max(g.scan, g.somc);
+    if (g.nov > x) optionPremium += g.nov;
+    else span += x;
+    span += g.delivery;
+    exposure += g.exposure;
+  }
+  for (const { leg, margin } of pm.flat) {
+    if (leg.inst.segment === 'EQ') continue;
+    if (isOption(leg.inst) && leg.qty > 0) optionPremium += margin;
+    else span += margin;
+  }
+  const positionsMargin = pm.total;
   const availableCash = acc.funds.cash + holdingSales;
   const utilised = orders + positionsMargin;
   const net = availableCash + acc.funds.collateral + realised + unrealised - utilised;
@@ -59,6 +78,7 @@ export function fundsFigures(acc: AccountState, market: MarketView, rates: Margi
     ordersMargin: orders,
     positionsMargin,
     span,
+    exposure,
     optionPremium,
     holdingSales,
     net,
@@ -66,8 +86,13 @@ export function fundsFigures(acc: AccountState, market: MarketView, rates: Margi
 }
 
 /** Funds available for a new order (whole paise). */
-export function availableFunds(acc: AccountState, market: MarketView, rates: MarginRates): number {
-  return Math.floor(fundsFigures(acc, market, rates).net);
+export function availableFunds(
+  acc: AccountState,
+  market: MarketView,
+  rates: MarginRates,
+  now: number,
+): number {
+  return Math.floor(fundsFigures(acc, market, rates, now).net);
 }
 
 /**
@@ -93,10 +118,60 @@ export function pendingQty(
   return sum;
 }
 
+/** The price an order's margin is judged at: limit, trigger (SL-M), else the best opposite price / LTP. */
+function marginPrice(o: OrderRecord, market: MarketView): number {
+  let price = o.price > 0 ? o.price : o.triggerprice;
+  if (price <= 0) {
+    const quote = market.quote(o.exchange, o.symboltoken);
+    const best = o.transactiontype === 'BUY' ? quote?.asks[0]?.price : quote?.bids[0]?.price;
+    price = best && best > 0 ? best : (quote?.ltp ?? 0);
+  }
+  return price;
+}
+
+/** An order's unfilled quantity as a margin leg (as if it filled). */
+function orderLeg(o: OrderRecord, market: MarketView, multiplier: number): MarginLeg {
+  const remaining = o.quantity - o.filledshares - o.cancelsize;
+  return {
+    inst: o,
+    product: o.producttype,
+    qty: o.transactiontype === 'BUY' ? remaining : -remaining,
+    multiplier,
+    price: marginPrice(o, market),
+  };
+}
+
 /**
- * Margin blocked by an order: the part that does not reduce the existing position (net of other working
- * orders on the same side) at the limit price, the trigger (SL-M), or the best opposite price / LTP (MARKET).
- * ROBO legs block nothing (their entry did).
+ * Margin blocked by an equity-derivative (NFO / BFO) order: the portfolio margin of the open positions
+ * and the other working derivative orders (as if filled) with the order, minus without it; never below 0
+ * (an order that hedges releases nothing until it fills).
+ */
+function derivativeOrderMargin(
+  state: EngineState,
+  rates: MarginRates,
+  acc: AccountState,
+  o: OrderRecord,
+  market: MarketView,
+  exclude: string,
+  now: number,
+): number {
+  const base = positionLegs(acc);
+  for (const id of acc.working) {
+    if (id === exclude) continue;
+    const w = acc.orders.get(id);
+    if (!w || w.parentorderid || w.segment !== 'FO' || !state.workingOwner.has(id)) continue;
+    if (w.quantity - w.filledshares - w.cancelsize > 0) base.push(orderLeg(w, market, 1));
+  }
+  const before = portfolioMargin(base, market, now, rates).total;
+  const after = portfolioMargin([...base, orderLeg(o, market, 1)], market, now, rates).total;
+  return Math.max(0, after - before);
+}
+
+/**
+ * Margin blocked by an order. Equity derivatives: the change of the portfolio margin
+ * ({@link derivativeOrderMargin}). Others: the part that does not reduce the existing position (net of
+ * other working orders on the same side) at the limit price, the trigger (SL-M), or the best opposite
+ * price / LTP (MARKET). ROBO legs block nothing (their entry did).
  */
 export function orderMargin(
   state: EngineState,
@@ -105,8 +180,11 @@ export function orderMargin(
   o: OrderRecord,
   market: MarketView,
   exclude: string,
+  now: number,
 ): number {
   if (o.parentorderid) return 0;
+  if (o.segment === 'FO' && (o.exchange === 'NFO' || o.exchange === 'BFO'))
+    return derivativeOrderMargin(state, rates, acc, o, market, exclude, now);
   const remaining = o.quantity - o.filledshares - o.cancelsize;
   const p = acc.positions.get(
     positionKey({
@@ -122,13 +200,7 @@ export function orderMargin(
     opposite === 0 ? 0 : Math.max(0, opposite - pendingQty(state, acc, o, o.transactiontype, exclude));
   const chargeable = Math.max(0, remaining - reducible);
   if (chargeable === 0) return 0;
-  let price = o.price > 0 ? o.price : o.triggerprice;
-  if (price <= 0) {
-    const quote = market.quote(o.exchange, o.symboltoken);
-    const best = o.transactiontype === 'BUY' ? quote?.asks[0]?.price : quote?.bids[0]?.price;
-    price = best && best > 0 ? best : (quote?.ltp ?? 0);
-  }
-  return marginFor(o, o.producttype, o.transactiontype, chargeable, price, rates);
+  return marginFor(o, o.producttype, o.transactiontype, chargeable, marginPrice(o, market), rates, 1, now);
 }
 
 /** Unfilled quantity and value of the account's working orders on a position's instrument and product. */

@@ -1,15 +1,18 @@
 /**
- * Pre-trade margin rules (paise). Equity: delivery = full value, intraday = `equityIntraday` of value.
- * Futures and option writing = a SPAN-like percentage of contract value (index / stock / commodity /
- * currency), option writing on strike × quantity. Option buying = premium. See docs/paper-broker-engine.md.
+ * Per-position margin rules (paise). Equity: delivery = full value, intraday = value / the stock's
+ * intraday leverage (`rules/margin.ts`, or `equityIntraday` when configured). Commodity and currency
+ * futures and option writing = a flat percentage of contract value, option writing on strike × quantity;
+ * option buying = premium. Equity derivatives (NFO / BFO) are margined as a portfolio by
+ * `portfolio-margin.ts` (SPAN-like); the flat index / stock rates here are only their fallback when the
+ * underlying has no quote. See docs/paper-broker-rules.md#margin.
  */
 import type { ProductType, TransactionType } from '@smartapi-ts/protocol';
 import { positionFigures } from '../positions/portfolio.js';
+import { intradayLeverage } from '../rules/margin.js';
 import type { InstrumentSnapshot, MarginRates, PositionRecord } from '../types.js';
 
-/** Default margin rates (fractions of value). */
+/** Default margin rates (fractions of value); equity intraday comes from the leverage table. */
 export const DEFAULT_MARGIN_RATES: Readonly<MarginRates> = Object.freeze({
-  equityIntraday: 0.2,
   equityDelivery: 1,
   indexDerivative: 0.12,
   stockDerivative: 0.2,
@@ -48,14 +51,15 @@ export function marginFor(
   qty: number,
   price: number,
   rates: MarginRates,
-  multiplier = 1,
+  multiplier: number,
+  now: number,
 ): number {
   if (qty <= 0) return 0;
   const value = price * qty * multiplier;
   let m: number;
   if (inst.segment === 'EQ') {
     if (isDeliveryProduct(inst, product)) m = side === 'BUY' ? value * rates.equityDelivery : 0;
-    else m = value * rates.equityIntraday;
+    else m = value * equityIntradayRate(inst, rates, now);
   } else if (isOption(inst)) {
     m =
       side === 'BUY' ? value : Math.max(inst.strike, price) * qty * multiplier * derivativeRate(inst, rates);
@@ -65,8 +69,17 @@ export function marginFor(
   return Math.ceil(m - 1e-9);
 }
 
-/** Margin held by an open position (its net quantity at its net average price). */
-export function positionMargin(p: PositionRecord, rates: MarginRates): number {
+/** Equity INTRADAY margin rate of a stock: the configured rate, else 1 / its intraday leverage at `now`. */
+export function equityIntradayRate(
+  inst: Pick<InstrumentSnapshot, 'name'>,
+  rates: MarginRates,
+  now: number,
+): number {
+  return rates.equityIntraday ?? 1 / intradayLeverage(inst.name, now);
+}
+
+/** Margin held by an open position on its own (its net quantity at its net average price). */
+export function positionMargin(p: PositionRecord, rates: MarginRates, now: number): number {
   const f = positionFigures(p);
   if (f.netQty === 0) return 0;
   return marginFor(
@@ -77,5 +90,6 @@ export function positionMargin(p: PositionRecord, rates: MarginRates): number {
     f.netAvg,
     rates,
     p.multiplier,
+    now,
   );
 }

@@ -1,5 +1,6 @@
 /** Scrip lists: `searchScrip`, the intraday (MIS) lists and the cautionary list. */
 import type { CautionaryScrip, IntradayScrip, ScripSearchResult } from '@smartapi-ts/protocol';
+import { intradayLeverage } from '../../engine/rules/margin.js';
 import type { Instrument, Market } from '../types.js';
 import { bad, isObject, ok, parseExchange, type ServiceResult } from './common.js';
 
@@ -41,22 +42,19 @@ export function searchScrip(market: Market, body: unknown): ServiceResult<ScripS
 // ───────────────────────────── intraday lists (docs/protocol/rest.md#intraday-scrips, #cautionary-scrips) ─────────────────────────────
 
 /**
- * Intraday (MIS) leverage of a cash equity: 5× for F&O stocks (those with NFO derivatives), 4× for
- * other tradable equities in the built-in list, 1 (no MIS) for anything else.
+ * Intraday (MIS) leverage of a cash equity: the engine's per-stock table (`engine/rules/margin.ts`,
+ * the same the RMS charges INTRADAY orders with), 1 (no MIS) for anything that is not a tradable equity.
  */
 export function intradayMultiplier(market: Market, inst: Instrument): number {
   if (inst.segment !== 'EQ' || !inst.tradable) return 1;
-  const fo = market.instruments().some((i) => i.exchange === 'NFO' && i.name === inst.name);
-  return fo ? 5 : 4;
+  return intradayLeverage(inst.name, market.now());
 }
 
 function intradayList(market: Market, exchange: 'NSE' | 'BSE'): ServiceResult<IntradayScrip[]> {
-  const foNames = new Set<string>();
-  for (const i of market.instruments()) if (i.exchange === 'NFO') foNames.add(i.name);
   const out: IntradayScrip[] = [];
   for (const i of market.instruments()) {
     if (i.exchange !== exchange || i.segment !== 'EQ' || !i.tradable) continue;
-    out.push({ exchange, SymbolName: i.name, Multiplier: (foNames.has(i.name) ? 5 : 4).toFixed(1) });
+    out.push({ exchange, SymbolName: i.name, Multiplier: intradayMultiplier(market, i).toFixed(1) });
   }
   return ok(out);
 }
