@@ -35,7 +35,20 @@ export { breakEven, positionFigures, unrealisedPnl } from './positions/portfolio
 export { isRejection, Rejection, type Result, reject } from './result.js';
 export { insufficientFunds, productNotAllowed } from './risk/checks.js';
 export type { FundsFigures } from './risk/funds.js';
-export { DEFAULT_MARGIN_RATES, marginFor, positionMargin } from './risk/margin.js';
+export { DEFAULT_MARGIN_RATES, equityIntradayRate, marginFor, positionMargin } from './risk/margin.js';
+export type { FlatMargin, GroupMargin, MarginLeg, PortfolioMargin } from './risk/portfolio-margin.js';
+export { netLegs, portfolioMargin, positionLegs, tradingDaysToExpiry } from './risk/portfolio-margin.js';
+export type { Scenario, SpanFigures, SpanLeg } from './risk/span.js';
+export { impliedVol, optionValue, riskArray, scanRisk, scenarios, spanFigures } from './risk/span.js';
+export type { IntradayLeverage, PricingParams, SpanClass, SpanParams } from './rules/margin.js';
+export {
+  DELIVERY_MARGIN,
+  EXPIRY_DAY_ELM,
+  INTRADAY_LEVERAGE,
+  intradayLeverage,
+  SPAN_PARAMS,
+  SPAN_PRICING,
+} from './rules/margin.js';
 export {
   emptyState,
   holdingKey,

@@ -111,7 +111,7 @@ export function marginBatch(rates: MarginRates, body: unknown, q: QueryContext):
       b.totalMarginRequired += s.fo * scale + s.other;
       breakup.set(k, b);
     }
-    const whole = (x: number) => Math.ceil(x - 1e-9);
+    const whole = (x: number) => Math.max(0, Math.ceil(x - 1e-9));
     const total = whole(span) + whole(delivery) + whole(nonNfo) + whole(premium);
     return {
       totalMarginRequired: rupees(total),

@@ -257,7 +257,7 @@ export function portfolioMargin(
   let total = 0;
   for (const g of out) total += g.held;
   for (const fl of flat) total += fl.margin;
-  return { groups: out, flat, total: Math.ceil(total - 1e-9) };
+  return { groups: out, flat, total: Math.max(0, Math.ceil(total - 1e-9)) };
 }
 
 /** The account's open positions as margin legs (net quantity at the net average price). */
