@@ -8,7 +8,7 @@ import { positionFigures, unrealisedPnl } from '../positions/portfolio.js';
 import { instrumentKey, positionKey } from '../state.js';
 import type { AccountState, EngineState, MarginRates, OrderRecord, PositionRecord } from '../types.js';
 import { isDeliveryProduct, isOption, marginFor } from './margin.js';
-import { type MarginLeg, portfolioMargin, positionLegs } from './portfolio-margin.js';
+import { isEquityDerivative, type MarginLeg, portfolioMargin, positionLegs } from './portfolio-margin.js';
 
 /** RMS figures of an account (paise; P&L fractional). */
 export interface FundsFigures {
@@ -159,7 +159,7 @@ function derivativeOrderMargin(
   for (const id of acc.working) {
     if (id === exclude) continue;
     const w = acc.orders.get(id);
-    if (!w || w.parentorderid || w.segment !== 'FO' || !state.workingOwner.has(id)) continue;
+    if (!w || w.parentorderid || !isEquityDerivative(w) || !state.workingOwner.has(id)) continue;
     if (w.quantity - w.filledshares - w.cancelsize > 0) base.push(orderLeg(w, market, 1));
   }
   const before = portfolioMargin(base, market, now, rates).total;
@@ -183,8 +183,7 @@ export function orderMargin(
   now: number,
 ): number {
   if (o.parentorderid) return 0;
-  if (o.segment === 'FO' && (o.exchange === 'NFO' || o.exchange === 'BFO'))
-    return derivativeOrderMargin(state, rates, acc, o, market, exclude, now);
+  if (isEquityDerivative(o)) return derivativeOrderMargin(state, rates, acc, o, market, exclude, now);
   const remaining = o.quantity - o.filledshares - o.cancelsize;
   const p = acc.positions.get(
     positionKey({

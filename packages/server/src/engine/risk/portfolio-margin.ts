@@ -85,6 +85,11 @@ export function spanClass(inst: Pick<InstrumentSnapshot, 'instrumenttype'>): Spa
   return inst.instrumenttype.endsWith('STK') ? 'stock' : 'index';
 }
 
+/** True for an equity derivative (NFO / BFO), margined by SPAN. */
+export function isEquityDerivative(inst: Pick<InstrumentSnapshot, 'segment' | 'exchange'>): boolean {
+  return inst.segment === 'FO' && (inst.exchange === 'NFO' || inst.exchange === 'BFO');
+}
+
 /** Exchange of the underlying of an equity derivative (NFO → NSE, BFO → BSE). */
 function underlyingExchange(ex: Exchange): Exchange | undefined {
   if (ex === 'NFO') return 'NSE';
@@ -119,7 +124,7 @@ interface Resolved {
 
 function resolve(l: MarginLeg, market: MarketView, now: number): Resolved | undefined {
   const { inst } = l;
-  if (inst.segment !== 'FO') return undefined;
+  if (!isEquityDerivative(inst)) return undefined;
   const ux = underlyingExchange(inst.exchange);
   const full = market.instrument(inst.exchange, inst.symboltoken);
   if (!ux || !full?.underlyingToken) return undefined;
@@ -142,14 +147,15 @@ function resolve(l: MarginLeg, market: MarketView, now: number): Resolved | unde
 }
 
 /**
- * Legs on the same contract netted into one (equity: per product too, as intraday and delivery are
- * margined differently); the net leg's price is the average of the legs on its side.
+ * Legs on the same contract netted into one: equity derivatives across products (one SPAN portfolio),
+ * everything else per product as well (as positions are); the net leg's price is the average of the legs
+ * on its side.
  */
 export function netLegs(legs: readonly MarginLeg[]): MarginLeg[] {
   const by = new Map<string, MarginLeg[]>();
   for (const l of legs) {
     if (l.qty === 0) continue;
-    const k = `${l.inst.exchange}:${l.inst.symboltoken}${l.inst.segment === 'EQ' ? `:${l.product}` : ''}`;
+    const k = `${l.inst.exchange}:${l.inst.symboltoken}${isEquityDerivative(l.inst) ? '' : `:${l.product}`}`;
     const list = by.get(k) ?? [];
     list.push(l);
     by.set(k, list);
