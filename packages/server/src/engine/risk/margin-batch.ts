@@ -90,14 +90,16 @@ export function marginBatch(rates: MarginRates, body: unknown, q: QueryContext):
     const standalone = legs.map((l) => {
       const one = portfolioMargin([l], q.market, q.now, rates);
       const t = derivativeTotals(one);
-      return { leg: l, fo: t.span + t.delivery + t.long, other: one.flat.reduce((a, x) => a + x.margin, 0) };
+      return {
+        leg: l,
+        span: t.span,
+        fo: t.span + t.delivery + t.long,
+        other: one.flat.reduce((a, x) => a + x.margin, 0),
+      };
     });
     const standaloneFo = standalone.reduce((a, x) => a + x.fo, 0);
     const portfolioFo = d.span + d.delivery + d.long;
-    const standaloneSpan = legs.reduce(
-      (a, l) => a + derivativeTotals(portfolioMargin([l], q.market, q.now, rates)).span,
-      0,
-    );
+    const standaloneSpan = standalone.reduce((a, x) => a + x.span, 0);
     const benefit = Math.max(0, standaloneSpan - d.span);
     const scale = standaloneFo > 0 ? portfolioFo / standaloneFo : 0;
     const breakup = new Map<string, { exchange: string; productType: string; totalMarginRequired: number }>();
