@@ -167,6 +167,26 @@ describe('RMS: placing the hedge releases margin', () => {
   });
 });
 
+describe('RMS: a bull call spread placed long leg first', () => {
+  let c: Ctx;
+  before(async () => {
+    c = await setup(ist('10:00'));
+  });
+  after(() => c.broker.close());
+
+  test('the short leg after its hedge costs about its exposure margin; a naked short costs far more', async () => {
+    const naked = (await batch(c, [leg(c, c.atm + 300, 'CE', 'SELL')])).totalMarginRequired as number;
+    await sell(c, c.atm, 'CE', 'BUY');
+    const afterLong = Number((await rms(c)).utiliseddebits);
+    await sell(c, c.atm + 300, 'CE');
+    const r = await rms(c);
+    const added = Number(r.utiliseddebits) - afterLong;
+    const exposure = 0.02 * LOT * (await c.spot());
+    assert.ok(added < naked / 3, `the short leg added ${added}; naked it costs ${naked}`);
+    assert.ok(Math.abs(Number(r.utilisedexposure) - exposure) / exposure < 0.01, JSON.stringify(r));
+  });
+});
+
 describe('expiry day: extra exposure margin on short index options', () => {
   let c: Ctx;
   before(async () => {
