@@ -47,7 +47,7 @@ export function optionGreek(market: Market, body: unknown): ServiceResult<Option
     .instruments()
     .filter(
       (i) =>
-        i.exchange === 'NFO' &&
+        (i.exchange === 'NFO' || i.exchange === 'BFO') &&
         i.name.toUpperCase() === name &&
         i.expiry === expiry &&
         i.optionType &&
