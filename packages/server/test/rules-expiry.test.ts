@@ -3,7 +3,9 @@
  * held into their expiry settle at the final settlement price = the index's average over the last 30
  * minutes (compared with the 1-minute candles `getCandleData` serves); an in-the-money long call is
  * exercised with STT on exercise on the contract note and in funds; an out-of-the-money call expires
- * worthless; a SBIN future held into expiry becomes a SBIN holding (physical delivery) that settles T+1.
+ * worthless; a SBIN future held into expiry becomes a SBIN holding (physical delivery) that settles T+1;
+ * a short SBIN future delivers the shares held, a short RELIANCE future without shares is a short
+ * delivery closed out 20 % above the settlement price.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -180,5 +182,73 @@ describe('expiry: stock futures settle by physical delivery', () => {
     // Funds paid the delivery value: initial + the day's net amount − delivery value.
     const rms = (await venue(broker, jwt2, 'getRMS')).body?.data;
     assert.equal(paise(rms.availablecash), 100_000_000 + paise(note.totals.netamount) - value);
+    // The Portfolio API shows the holding too.
+    const report = await fetch(`${broker.url}/report/holdings/`, { headers: { 'access-token': jwt2 } });
+    assert.equal(report.status, 200);
+    const rows = (await report.json()) as { instrument: { token: string }[]; holding_quantity: string }[];
+    const sbin = rows.find((x) => x.instrument.some((i) => i.token === '3045'));
+    assert.equal(Number(sbin?.holding_quantity), fut.lotSize);
+  });
+});
+
+describe('expiry: short stock futures deliver from the holdings; without them, a short delivery', () => {
+  const DAY = '2026-12-29';
+  let broker: PaperBroker;
+  before(async () => {
+    broker = await startPaperBroker({ start: ist('14:45', DAY), funds: 3_000_000 });
+  });
+  after(() => broker.close());
+
+  test('short SBIN future against SBIN bought today; short RELIANCE future not held: closed out', async () => {
+    const { jwtToken: jwt } = await broker.login();
+    const cc = broker.account.clientcode;
+    const expiry = Date.parse(`${DAY}T00:00:00+05:30`);
+    const fut = (name: string) =>
+      broker.market
+        .instruments()
+        .find(
+          (i) =>
+            i.exchange === 'NFO' && i.instrumentType === 'FUTSTK' && i.name === name && i.expiry === expiry,
+        )!;
+    const sbin = fut('SBIN');
+    const rel = fut('RELIANCE');
+    await placeFilled(broker, jwt, sbinOrder({ producttype: 'DELIVERY', quantity: String(sbin.lotSize) }));
+    await placeFilled(broker, jwt, foOrder(sbin, 'SELL'));
+    await placeFilled(broker, jwt, foOrder(rel, 'SELL'));
+
+    await broker.admin('POST', 'clock', { advanceTo: '2026-12-30T09:00:00+05:30' });
+    const { jwtToken: jwt2 } = await broker.login();
+    const note = (await broker.admin('GET', `accounts/${cc}/contract-note?date=${DAY}`)).body.data;
+    const rowOf = (token: string) =>
+      note.trades.find(
+        (t: { symboltoken: string; settlement?: string }) => t.symboltoken === token && t.settlement,
+      );
+    const s = rowOf(sbin.token);
+    const r = rowOf(rel.token);
+    assert.equal(s.delivery.side, 'SELL');
+    assert.equal(s.delivery.shortquantity, 0, 'delivered out of the shares bought today');
+    assert.equal(r.delivery.side, 'SELL');
+    assert.equal(r.delivery.shortquantity, rel.lotSize, 'no RELIANCE held: short delivery');
+    // Close-out 20 % above the final settlement price.
+    assert.equal(paise(r.delivery.closeoutprice), Math.round(paise(r.settlementprice) * 1.2));
+
+    const holdings = ((await venue(broker, jwt2, 'getHolding')).body?.data ?? []) as {
+      symboltoken: string;
+      quantity: number;
+    }[];
+    assert.equal(
+      holdings.find((h) => h.symboltoken === '3045')?.quantity ?? 0,
+      0,
+      'the SBIN shares were delivered',
+    );
+    assert.equal(
+      holdings.find((h) => h.symboltoken === '2885'),
+      undefined,
+    );
+    // Cash: initial + the day's net amount (delivery buy of SBIN is a fill) + both delivery sales − close-out.
+    const sold = paise(s.delivery.value) + paise(r.delivery.value);
+    const closeout = rel.lotSize * paise(r.delivery.closeoutprice);
+    const rms = (await venue(broker, jwt2, 'getRMS')).body?.data;
+    assert.equal(paise(rms.availablecash), 300_000_000 + paise(note.totals.netamount) + sold - closeout);
   });
 });
