@@ -252,3 +252,66 @@ describe('expiry: short stock futures deliver from the holdings; without them, a
     assert.equal(paise(rms.availablecash), 300_000_000 + paise(note.totals.netamount) + sold - closeout);
   });
 });
+
+describe('expiry: stock options settle by physical delivery at the strike', () => {
+  const DAY = '2026-12-29';
+  let broker: PaperBroker;
+  before(async () => {
+    broker = await startPaperBroker({ start: ist('14:45', DAY), funds: 3_000_000 });
+  });
+  after(() => broker.close());
+
+  test('an exercised long call and an assigned short put buy shares at their strikes', async () => {
+    const { jwtToken: jwt } = await broker.login();
+    const cc = broker.account.clientcode;
+    const expiry = Date.parse(`${DAY}T00:00:00+05:30`);
+    const spot = broker.market.quote('NSE', '3045')?.ltp ?? 0;
+    const opts = broker.market
+      .instruments()
+      .filter(
+        (i) =>
+          i.exchange === 'NFO' && i.instrumentType === 'OPTSTK' && i.name === 'SBIN' && i.expiry === expiry,
+      );
+    const by = (type: 'CE' | 'PE', pred: (strike: number) => boolean, dir: 1 | -1) =>
+      opts
+        .filter((i) => i.optionType === type && pred(i.strike!))
+        .sort((a, b) => dir * (a.strike! - b.strike!))[0]!;
+    const call = by('CE', (k) => k <= spot - 3_000, -1); // ITM by ≥ ₹30
+    const put = by('PE', (k) => k >= spot + 3_000, 1); // ITM by ≥ ₹30
+    assert.ok(call && put, 'SBIN options of the day');
+    await placeFilled(broker, jwt, foOrder(call, 'BUY'));
+    await placeFilled(broker, jwt, foOrder(put, 'SELL'));
+
+    await broker.admin('POST', 'clock', { advanceTo: '2026-12-30T09:00:00+05:30' });
+    const { jwtToken: jwt2 } = await broker.login();
+    const note = (await broker.admin('GET', `accounts/${cc}/contract-note?date=${DAY}`)).body.data;
+    const rowOf = (token: string) =>
+      note.trades.find(
+        (t: { symboltoken: string; settlement?: string }) => t.symboltoken === token && t.settlement,
+      );
+    const c = rowOf(call.token);
+    const p = rowOf(put.token);
+    assert.equal(c.settlement, 'exercised');
+    assert.equal(p.settlement, 'assigned');
+    for (const [row, inst] of [
+      [c, call],
+      [p, put],
+    ] as const) {
+      assert.equal(row.delivery.side, 'BUY');
+      assert.equal(row.delivery.quantity, inst.lotSize);
+      assert.equal(paise(row.delivery.price), inst.strike);
+      assert.equal(paise(row.stt), Math.round((inst.strike! * inst.lotSize) / 1000), 'delivery STT 0.1 %');
+    }
+    const holdings = ((await venue(broker, jwt2, 'getHolding')).body?.data ?? []) as {
+      symboltoken: string;
+      quantity: number;
+      averageprice: number;
+    }[];
+    const h = holdings.find((x) => x.symboltoken === '3045');
+    assert.equal(h?.quantity, call.lotSize * 2);
+    assert.equal(paise(h?.averageprice), Math.round((call.strike! + put.strike!) / 2));
+    const value = (call.strike! + put.strike!) * call.lotSize;
+    const rms = (await venue(broker, jwt2, 'getRMS')).body?.data;
+    assert.equal(paise(rms.availablecash), 300_000_000 + paise(note.totals.netamount) - value);
+  });
+});
