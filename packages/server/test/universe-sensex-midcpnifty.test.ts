@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { decodeFeedPacket, type FeedTick, istParts } from '@smartapi-ts/protocol';
 import { eventually, type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
 import WebSocket from 'ws';
+import { universeFromScripMaster } from '../src/market/scrip-master.js';
 import type { Instrument } from '../src/market/types.js';
 import { ist, sbinOrder, venue } from './admin-helpers.js';
 
@@ -183,6 +184,37 @@ describe('SENSEX and MIDCPNIFTY: listed, searchable, quotable, streamed, tradabl
     }[];
     assert.ok(positions.some((p) => p.exchange === 'BFO'));
     assert.ok(positions.some((p) => p.tradingsymbol.startsWith('MIDCPNIFTY')));
+  });
+});
+
+describe('a loaded scrip master links derivatives to their underlying (for the expiry settlement)', () => {
+  test('NFO to the NSE index or -EQ listing, BFO to the BSE index', () => {
+    const row = (token: string, symbol: string, name: string, exch: string, itype: string, expiry = '') => ({
+      token,
+      symbol,
+      name,
+      expiry,
+      strike: '-1.000000',
+      lotsize: '1',
+      instrumenttype: itype,
+      exch_seg: exch,
+      tick_size: '5.000000',
+    });
+    const u = universeFromScripMaster([
+      row('99926000', 'Nifty 50', 'NIFTY', 'NSE', 'AMXIDX'),
+      row('99919000', 'SENSEX', 'SENSEX', 'BSE', 'AMXIDX'),
+      row('3045', 'SBIN-EQ', 'SBIN', 'NSE', ''),
+      row('500112', 'SBIN', 'SBIN', 'BSE', ''),
+      row('1', 'NIFTY29DEC26FUT', 'NIFTY', 'NFO', 'FUTIDX', '29DEC2026'),
+      row('2', 'SBIN29DEC26FUT', 'SBIN', 'NFO', 'FUTSTK', '29DEC2026'),
+      row('3', 'SENSEX31DEC26FUT', 'SENSEX', 'BFO', 'FUTIDX', '31DEC2026'),
+      row('4', 'GHOST29DEC26FUT', 'GHOST', 'NFO', 'FUTSTK', '29DEC2026'),
+    ]);
+    const under = (token: string) => u.instruments.find((i) => i.token === token)?.underlyingToken;
+    assert.equal(under('1'), '99926000');
+    assert.equal(under('2'), '3045');
+    assert.equal(under('3'), '99919000');
+    assert.equal(under('4'), undefined);
   });
 });
 
