@@ -128,7 +128,7 @@ describe('expiry: NIFTY options cash-settle at the last-30-minute average', () =
   });
 });
 
-describe('expiry: stock futures settle by physical delivery', () => {
+describe('expiry: stock futures settle by physical delivery, index futures in cash', () => {
   const DAY = '2026-12-29'; // the last Tuesday of December: monthly expiry
   let broker: PaperBroker;
   before(async () => {
@@ -147,14 +147,33 @@ describe('expiry: stock futures settle by physical delivery', () => {
           i.exchange === 'NFO' && i.instrumentType === 'FUTSTK' && i.name === 'SBIN' && i.expiry === expiry,
       );
     assert.ok(fut, 'the SBIN future of the day');
+    const nifty = broker.market
+      .instruments()
+      .find(
+        (i) =>
+          i.exchange === 'NFO' && i.instrumentType === 'FUTIDX' && i.name === 'NIFTY' && i.expiry === expiry,
+      );
+    assert.ok(nifty, 'the NIFTY future of the day');
     await placeFilled(broker, jwt, foOrder(fut, 'BUY'));
+    await placeFilled(broker, jwt, foOrder(nifty, 'SELL'));
 
     const r = await broker.admin('POST', 'clock', { advanceTo: '2026-12-30T09:00:00+05:30' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const { jwtToken: jwt2 } = await broker.login();
     const note = (await broker.admin('GET', `accounts/${cc}/contract-note?date=${DAY}`)).body.data;
-    const row = note.trades.find((t: { settlement?: string }) => t.settlement);
+    const row = note.trades.find(
+      (t: { settlement?: string; symboltoken: string }) => t.settlement && t.symboltoken === fut.token,
+    );
     assert.equal(row.settlement, 'final');
+    // The index future cash-settles at the index's last-30-minute average: no delivery, no charge.
+    const ix = note.trades.find(
+      (t: { settlement?: string; symboltoken: string }) => t.settlement && t.symboltoken === nifty.token,
+    );
+    assert.equal(ix.settlement, 'final');
+    assert.equal(ix.transactiontype, 'BUY');
+    assert.equal(ix.delivery, undefined);
+    assert.equal(paise(ix.charges), 0);
+    assert.ok(Math.abs(paise(ix.price) - (await last30Average(broker, jwt2, DAY))) <= 1);
     assert.equal(row.delivery.side, 'BUY');
     assert.equal(row.delivery.quantity, fut.lotSize);
     assert.equal(row.delivery.price, row.settlementprice);
