@@ -2,7 +2,8 @@
  * Product cut-offs and auto square-off over HTTP with the manual clock (docs/paper-broker-rules.md#product-cut-offs-and-auto-square-off):
  * intraday orders before the NSE cut-off (15:20) are accepted and after it refused (DELIVERY still
  * accepted, AMOs after the close accepted); at 15:20 pending intraday orders are cancelled, the open
- * intraday position is closed by a MARKET order tagged AUTOSQUAREOFF, the ₹20 + GST charge leaves cash,
+ * intraday position is closed by a MARKET order tagged AUTOSQUAREOFF, the ₹20 + GST charge leaves cash
+ * and is on the square-off trade (`othercharges`, contract note),
  * and DELIVERY orders and positions are untouched; conversions to INTRADAY are refused after the cut-off.
  */
 import assert from 'node:assert/strict';
@@ -16,6 +17,16 @@ async function chargesOfOrder(broker: PaperBroker, orderid: string): Promise<num
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const trades = (r.body.data as { trades: { orderid: string; charges: number }[] }).trades;
   return Math.round(trades.filter((t) => t.orderid === orderid).reduce((a, t) => a + t.charges, 0) * 100);
+}
+
+/** Paise of `othercharges` on each contract-note row of `orderid` (the square-off charge's row). */
+async function otherChargesOfOrder(broker: PaperBroker, orderid: string): Promise<number[]> {
+  const r = await broker.admin('GET', `accounts/${broker.account.clientcode}/contract-note`);
+  const note = r.body.data as {
+    trades: { orderid: string; othercharges: number }[];
+    totals: { othercharges: number };
+  };
+  return note.trades.filter((t) => t.orderid === orderid).map((t) => Math.round(t.othercharges * 100));
 }
 
 async function positions(broker: PaperBroker, jwt: string) {
@@ -136,6 +147,14 @@ describe('auto square-off at 15:20', () => {
     const fillCharges = await chargesOfOrder(broker, auto[0].orderid);
     assert.ok(fillCharges > 0, 'the square-off fill is charged like any fill');
     assert.equal(Math.round((before - (await cash(broker, jwt))) * 100), 2360 + fillCharges);
+    // The charge is on the square-off trade (its first fill) as `othercharges`, shown on the contract note.
+    const other = await otherChargesOfOrder(broker, auto[0].orderid);
+    assert.equal(other[0], 2360);
+    assert.equal(
+      other.reduce((a, b) => a + b, 0),
+      2360,
+      'once per square-off order',
+    );
 
     // Later clock moves do not square off again.
     await broker.admin('POST', 'clock', { advanceTo: '2026-12-03T15:28:00+05:30' });
@@ -188,5 +207,6 @@ describe('configured square-off time (server config `intraday`)', () => {
     assert.equal((await positions(broker, jwt)).find((p) => p.producttype === 'INTRADAY').netqty, '0');
     const fillCharges = await chargesOfOrder(broker, auto[0].orderid);
     assert.equal(Math.round((before - (await cash(broker, jwt))) * 100), 5000 + fillCharges);
+    assert.deepEqual(await otherChargesOfOrder(broker, auto[0].orderid), [5000]);
   });
 });

@@ -104,6 +104,19 @@ export interface MarketView {
    * rules relative to the close (commodity square-off) do not apply.
    */
   sessionClose?(exchange: Exchange, at: number): number;
+  /**
+   * Average value of an instrument over `[from, to)` (epoch ms) from its 1-minute bars (the bar closes):
+   * `time` = the plain average, `volume` = weighted by the bars' volume (the plain average when they have
+   * none). Undefined when there is no bar in the window. Optional: without it the expiry settlement takes
+   * the instrument's LTP. Used for the final settlement price at expiry (`rules/expiry.ts`).
+   */
+  averagePrice?(
+    exchange: Exchange,
+    token: string,
+    from: number,
+    to: number,
+    weighting: 'time' | 'volume',
+  ): number | undefined;
 }
 
 /**

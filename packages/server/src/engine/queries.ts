@@ -37,7 +37,7 @@ export function tradeBook(state: EngineState, clientcode: string, q: { now: numb
   const acc = state.accounts.get(clientcode);
   if (!acc) return null;
   const day = istDayStart(q.now);
-  const rows = acc.trades.filter((t) => t.time >= day).map(tradeRow);
+  const rows = acc.trades.filter((t) => t.time >= day && !t.settlement).map(tradeRow);
   return rows.length ? rows : null;
 }
 

@@ -151,6 +151,41 @@ export interface TradeRecord extends InstrumentSnapshot {
   dpcharges?: number;
   /** Other charges debited with this fill (e.g. an auto square-off charge), whole paise. */
   othercharges?: number;
+  /**
+   * Set on the rows the expiry settlement books (docs/paper-broker-rules.md#expiry), which close a
+   * derivative position at its expiry: `final` (a future at the final settlement price), `exercised` /
+   * `assigned` (an in-the-money option at its intrinsic value), `expired` (an out-of-the-money option at
+   * 0). Such rows are not fills: the trade book leaves them out; the contract note lists them.
+   */
+  settlement?: SettlementKind;
+  /** Final settlement price of the underlying (paise) the expiry settlement used. */
+  settlementprice?: number;
+  /**
+   * Physical delivery a stock derivative's settlement causes: the side, quantity and price (paise per
+   * share: the final settlement price for futures, the strike for options) of the shares delivered.
+   */
+  delivery?: DeliveryRecord;
+}
+
+/** Kind of an expiry settlement row (see {@link TradeRecord.settlement}). */
+export type SettlementKind = 'final' | 'exercised' | 'assigned' | 'expired';
+
+/** The physical delivery of a stock derivative at expiry (paise). */
+export interface DeliveryRecord {
+  /** `BUY`: shares received (paid for); `SELL`: shares delivered (received for). */
+  side: TransactionType;
+  exchange: Exchange;
+  symboltoken: string;
+  tradingsymbol: string;
+  quantity: number;
+  price: number;
+  /**
+   * Shares of a `SELL` delivery the account did not hold (short delivery), closed out by the exchange's
+   * auction at {@link DeliveryRecord.closeoutprice}.
+   */
+  shortquantity: number;
+  /** Close-out price per share of the short-delivered quantity (paise); 0 when none. */
+  closeoutprice: number;
 }
 
 /**

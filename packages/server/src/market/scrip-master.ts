@@ -146,8 +146,32 @@ export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
       tick_size: isStr(r.tick_size) ? r.tick_size : tick.toFixed(6),
     });
   }
+  linkUnderlyings(instruments);
   const { drivers, driverOf, bands } = deriveDrivers(instruments, seed);
   return { instruments, scripMaster, drivers, driverOf, bands, skipped };
+}
+
+/**
+ * Sets `underlyingToken` of NFO/BFO derivatives to their underlying's token on NSE/BSE (the index of
+ * the same name, else the `<NAME>-EQ` / `<NAME>` cash listing), which the expiry settlement's final
+ * settlement price needs (docs/paper-broker-rules.md#expiry). Derivatives without one are left as they are.
+ */
+function linkUnderlyings(instruments: Instrument[]): void {
+  const cash = new Map<string, string>();
+  for (const i of instruments) {
+    if (i.exchange !== 'NSE' && i.exchange !== 'BSE') continue;
+    if (i.segment === 'IDX') cash.set(`${i.exchange}:IDX:${i.name}`, i.token);
+    else if (i.segment === 'EQ' && (i.symbol === `${i.name}-EQ` || i.symbol === i.name))
+      if (!cash.has(`${i.exchange}:EQ:${i.name}`)) cash.set(`${i.exchange}:EQ:${i.name}`, i.token);
+  }
+  for (const i of instruments) {
+    if (i.segment !== 'FO' || i.underlyingToken !== undefined) continue;
+    const ex = i.exchange === 'BFO' ? 'BSE' : 'NSE';
+    const token = i.instrumentType.endsWith('IDX')
+      ? cash.get(`${ex}:IDX:${i.name}`)
+      : (cash.get(`${ex}:EQ:${i.name}`) ?? cash.get(`${ex}:IDX:${i.name}`));
+    if (token !== undefined) i.underlyingToken = token;
+  }
 }
 
 /**

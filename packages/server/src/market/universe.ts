@@ -8,7 +8,12 @@
 import type { Exchange, ExchangeType, ScripMasterRow } from '@smartapi-ts/protocol';
 import { EXCHANGE_TO_EXCHANGE_TYPE, istDayStart } from '@smartapi-ts/protocol';
 import { DEFAULT_CALENDAR, type TradingCalendar } from './calendar.js';
-import { commodityExpiries, monthlyExpiries, weeklyExpiries } from './instruments/expiries.js';
+import {
+  commodityExpiries,
+  monthlyExpiries,
+  NSE_EXPIRY_WEEKDAY,
+  weeklyExpiries,
+} from './instruments/expiries.js';
 import {
   COMMODITIES,
   EQUITIES,
@@ -61,7 +66,12 @@ export function instrumentKey(exchange: string, token: string): string {
   return `${exchange}:${token}`;
 }
 
-export { monthlyExpiries, NSE_EXPIRY_WEEKDAY, weeklyExpiries } from './instruments/expiries.js';
+export {
+  BSE_EXPIRY_WEEKDAY,
+  monthlyExpiries,
+  NSE_EXPIRY_WEEKDAY,
+  weeklyExpiries,
+} from './instruments/expiries.js';
 export { effectiveFreeze, INDEX_FREEZE_LIMITS, RISK_FREE_RATE } from './instruments/reference-data.js';
 export {
   equityTick,
@@ -97,9 +107,10 @@ export interface BuildUniverseOptions {
 
 /**
  * Builds the built-in universe for `date` (see docs/paper-broker-market.md for the exact contents):
- * NSE equities (real tokens), a few BSE listings, NIFTY / BANKNIFTY / FINNIFTY indices with futures (3
- * monthly expiries) and options (NIFTY: 4 weekly + 3 monthly, others 3 monthly; ±20 strikes for the two
- * nearest expiries, ±10 for the others), stock futures and options, and MCX commodity futures.
+ * NSE equities (real tokens), a few BSE listings, NIFTY / BANKNIFTY / FINNIFTY / MIDCPNIFTY (NFO) and
+ * SENSEX (BSE index, derivatives on BFO) with futures (3 monthly expiries) and options (NIFTY and
+ * SENSEX: 4 weekly + 3 monthly, others 3 monthly; ±20 strikes for the two nearest expiries, ±10 for the
+ * others), stock futures and options, and MCX commodity futures.
  */
 export function buildUniverse(options: BuildUniverseOptions = {}): Universe {
   const date = istDayStart(options.date ?? Date.now());
@@ -135,10 +146,11 @@ export function buildUniverse(options: BuildUniverseOptions = {}): Universe {
       carry: RISK_FREE_RATE,
       tick: 1,
     });
+    const cashEx: Exchange = ix.exchange ?? 'NSE';
     add(
       {
-        exchange: 'NSE',
-        exchangeType: ex('NSE'),
+        exchange: cashEx,
+        exchangeType: ex(cashEx),
         token: ix.token,
         symbol: ix.symbol,
         name: ix.name,
@@ -195,6 +207,10 @@ export function buildUniverse(options: BuildUniverseOptions = {}): Universe {
   // NFO: index and stock derivatives. Tokens are synthetic, assigned in a fixed order.
   let nfoToken = 35001;
   const monthly = monthlyExpiries(date, 3, calendar);
+  /** Derivatives of an index numbered apart (`IndexSpec.firstToken`) and listed on BFO or NFO. */
+  let series: { exchange: 'NFO' | 'BFO'; next: number } | undefined;
+  const nextToken = (): string => (series ? String(series.next++) : String(nfoToken++));
+  const foExchange = (): 'NFO' | 'BFO' => series?.exchange ?? 'NFO';
   const addFuture = (
     name: string,
     underlying: string,
@@ -204,11 +220,11 @@ export function buildUniverse(options: BuildUniverseOptions = {}): Universe {
     itype: string,
     tick: number,
   ) => {
-    const token = String(nfoToken++);
+    const token = nextToken();
     add(
       {
-        exchange: 'NFO',
-        exchangeType: ex('NFO'),
+        exchange: foExchange(),
+        exchangeType: ex(foExchange()),
         token,
         symbol: futureSymbol(name, expiry),
         name,
@@ -239,11 +255,11 @@ export function buildUniverse(options: BuildUniverseOptions = {}): Universe {
       const strike = atm + i * step;
       if (strike <= 0) continue;
       for (const type of ['CE', 'PE'] as const) {
-        const token = String(nfoToken++);
+        const token = nextToken();
         add(
           {
-            exchange: 'NFO',
-            exchangeType: ex('NFO'),
+            exchange: foExchange(),
+            exchangeType: ex(foExchange()),
             token,
             symbol: optionSymbol(name, expiry, strike, type),
             name,
@@ -267,10 +283,16 @@ export function buildUniverse(options: BuildUniverseOptions = {}): Universe {
   for (const ix of INDICES) {
     const spot = drivers.find((d) => d.key === `IDX:${ix.name}`)!.basePrice;
     const freeze = effectiveFreeze(ix.freeze, ix.lot);
-    for (const e of monthly) addFuture(ix.name, ix.token, e, ix.lot, freeze, 'FUTIDX', 10);
+    const weekday = ix.expiryWeekday ?? NSE_EXPIRY_WEEKDAY;
+    series =
+      ix.firstToken !== undefined
+        ? { exchange: ix.exchange === 'BSE' ? 'BFO' : 'NFO', next: ix.firstToken }
+        : undefined;
+    const ixMonthly = weekday === NSE_EXPIRY_WEEKDAY ? monthly : monthlyExpiries(date, 3, calendar, weekday);
+    for (const e of ixMonthly) addFuture(ix.name, ix.token, e, ix.lot, freeze, 'FUTIDX', 10);
     const expiries = ix.weekly
-      ? [...new Set([...weeklyExpiries(date, 4, calendar), ...monthly])].sort((a, b) => a - b)
-      : monthly;
+      ? [...new Set([...weeklyExpiries(date, 4, calendar, weekday), ...ixMonthly])].sort((a, b) => a - b)
+      : ixMonthly;
     const stepPaise = ix.strikeStep * 100;
     const atm = Math.round(spot / stepPaise) * stepPaise;
     expiries.forEach((e, i) => {
@@ -287,6 +309,7 @@ export function buildUniverse(options: BuildUniverseOptions = {}): Universe {
       );
     });
   }
+  series = undefined;
   for (const eq of EQUITIES) {
     if (!eq.lot) continue;
     const spot = drivers.find((d) => d.key === `EQ:${eq.symbol}`)!.basePrice;

@@ -4,7 +4,7 @@
  * contract note shows them. Rebuilt from the trade rows, so it is available for any past day too.
  */
 import { formatIstDate, formatIstDateTime } from '@smartapi-ts/protocol';
-import type { AccountState, TradeRecord } from '../types.js';
+import type { AccountState, SettlementKind, TradeRecord } from '../types.js';
 import type { ChargeBreakdown } from './charges.js';
 import { roundPaise, sumCharges } from './charges.js';
 import { fillBreakdown } from './fee-model.js';
@@ -35,6 +35,23 @@ export interface ContractNoteTrade {
   charges: number;
   dpcharges: number;
   othercharges: number;
+  /**
+   * Expiry settlement rows only (docs/paper-broker-rules.md#expiry): `final`, `exercised`, `assigned` or
+   * `expired`; their `stt` is the STT on exercise or on the physical delivery, their other charges 0.
+   */
+  settlement?: SettlementKind;
+  /** Final settlement price of the underlying (rupees), on expiry settlement rows. */
+  settlementprice?: number;
+  /** The physical delivery of a stock derivative's settlement (rupees), on expiry settlement rows. */
+  delivery?: {
+    side: string;
+    tradingsymbol: string;
+    quantity: number;
+    price: number;
+    value: number;
+    shortquantity: number;
+    closeoutprice: number;
+  };
 }
 
 /** The day's totals (rupees). */
@@ -81,9 +98,9 @@ export function contractNote(acc: AccountState, date: string): ContractNote {
   let other = 0;
   for (const t of acc.trades) {
     const before = orderValue.get(t.orderid) ?? 0;
-    orderValue.set(t.orderid, before + t.price * t.quantity);
+    if (!t.settlement) orderValue.set(t.orderid, before + t.price * t.quantity);
     if (formatIstDate(t.time) !== date) continue;
-    const b = fillBreakdown(t, before);
+    const b = t.settlement ? settlementBreakdown(t) : fillBreakdown(t, before);
     breakdowns.push(b);
     const value = t.price * t.quantity;
     if (t.transactiontype === 'BUY') buy += value;
@@ -118,7 +135,42 @@ export function contractNote(acc: AccountState, date: string): ContractNote {
   };
 }
 
+/** Charges of an expiry settlement row: only STT (on exercise or on the delivery), as `charges`. */
+function settlementBreakdown(t: TradeRecord): ChargeBreakdown {
+  const stt = t.charges ?? 0;
+  return {
+    turnover: t.price * t.quantity,
+    brokerage: 0,
+    stt,
+    txn: 0,
+    ipft: 0,
+    sebi: 0,
+    stamp: 0,
+    gst: 0,
+    total: stt,
+  };
+}
+
 function noteTrade(t: TradeRecord, b: ChargeBreakdown): ContractNoteTrade {
+  const row = baseRow(t, b);
+  if (t.settlement) row.settlement = t.settlement;
+  if (t.settlementprice !== undefined) row.settlementprice = rs(t.settlementprice);
+  if (t.delivery) {
+    const d = t.delivery;
+    row.delivery = {
+      side: d.side,
+      tradingsymbol: d.tradingsymbol,
+      quantity: d.quantity,
+      price: rs(d.price),
+      value: rs(d.price * d.quantity),
+      shortquantity: d.shortquantity,
+      closeoutprice: rs(d.closeoutprice),
+    };
+  }
+  return row;
+}
+
+function baseRow(t: TradeRecord, b: ChargeBreakdown): ContractNoteTrade {
   return {
     fillid: t.fillid,
     orderid: t.orderid,

@@ -9,6 +9,7 @@ import type { Quote } from '../ports.js';
 import { addToHolding, holdingFor, positionFor } from '../positions/book.js';
 import { positionFigures } from '../positions/portfolio.js';
 import { isDeliveryProduct } from '../risk/margin.js';
+import { AUTO_SQUARE_OFF_TAG } from '../rules/intraday.js';
 import { holdingKey, indexOrder, isWorking, positionKey, setBlocked } from '../state.js';
 import type { AccountState, OrderRecord, TradeRecord } from '../types.js';
 import { cancelRest, legsOf, placeRoboLegs } from './lifecycle.js';
@@ -117,6 +118,9 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
   });
   trade.charges = fee.amount;
   trade.dpcharges = fee.dp ?? 0;
+  // The broker's auto square-off charge, once per square-off order: on its first fill (positions/square-off.ts).
+  trade.othercharges =
+    o.ordertag === AUTO_SQUARE_OFF_TAG && o.filledshares === 0 ? core.intraday.charge(ctx.now) : 0;
   acc.trades.push(trade);
   em.trade(trade);
   const remainingBefore = o.quantity - o.filledshares - o.cancelsize;
@@ -157,7 +161,7 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
   }
   acc.positions.set(positionKey(p), p);
   em.position(p);
-  const debit = trade.charges + trade.dpcharges;
+  const debit = trade.charges + trade.dpcharges + trade.othercharges;
   if (debit !== 0) {
     acc.funds.cash -= debit;
     em.funds(acc.funds);

@@ -4,7 +4,8 @@
  * cash (sell − buy value) and leave the book, today's sales leave the holdings and T1 quantity settles when
  * the new day is a trading day (T+1, `rules/settlement.ts`), MTM
  * products (intraday, F&O) settle realised + unrealised P&L at the LTP into cash and carry their net
- * quantity forward at that price (expired contracts close at it).
+ * quantity forward at that price. Derivatives whose expiry day ended are first closed by the expiry
+ * settlement (`expiry.ts`: final settlement price, exercise, physical delivery).
  */
 import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from '../context.js';
@@ -12,6 +13,7 @@ import { isDeliveryProduct } from '../risk/margin.js';
 import { t1SettlesOn } from '../rules/settlement.js';
 import { indexOrder, isWorking, setBlocked } from '../state.js';
 import type { AccountState, PositionRecord } from '../types.js';
+import { settleExpiries } from './expiry.js';
 import { isEmptyPosition, positionFigures, unrealisedPnl } from './portfolio.js';
 
 /** Every day and carried-forward quantity and amount of a position at zero. */
@@ -57,7 +59,8 @@ export function ensureDay(run: Run, acc: AccountState): void {
     indexOrder(run.core.state, o);
     em.order(o, 'AB02');
   }
-  // 2. Positions settle.
+  // 2. Derivatives whose expiry day ended settle (positions/expiry.ts), then positions settle.
+  settleExpiries(run, acc, day);
   for (const p of acc.positions.values()) {
     if (isEmptyPosition(p)) continue;
     const f = positionFigures(p);

@@ -2,19 +2,19 @@
  * The broker's auto square-off (docs/paper-broker-rules.md#product-cut-offs-and-auto-square-off; the
  * cut-off of new orders is in `cutoff.ts`): at an exchange's square-off time, during its session, working
  * intraday orders of that exchange are cancelled and every open intraday position is closed by MARKET
- * orders tagged {@link AUTO_SQUARE_OFF_TAG}, each debiting the auto square-off charge from cash.
+ * orders tagged {@link AUTO_SQUARE_OFF_TAG}; the first fill of each carries the auto square-off charge
+ * as the trade's `othercharges` (on the contract note), debited from cash with the fill's own charges.
  */
 import type { Exchange } from '@smartapi-ts/protocol';
 import { Exchange as EXCHANGES, istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from '../context.js';
 import { cancelRest, submit } from '../orders/lifecycle.js';
-import { isIntradayProduct, isTradingDay, timeOn } from '../rules/intraday.js';
+import { AUTO_SQUARE_OFF_TAG, isIntradayProduct, isTradingDay, timeOn } from '../rules/intraday.js';
 import { isWorking } from '../state.js';
 import type { AccountState } from '../types.js';
 import { positionFigures } from './portfolio.js';
 
-/** `ordertag` of the orders the auto square-off places (visible in the order book and the order feed). */
-export const AUTO_SQUARE_OFF_TAG = 'AUTOSQUAREOFF';
+export { AUTO_SQUARE_OFF_TAG } from '../rules/intraday.js';
 
 /** `text` of those orders and of the orders the square-off cancels. */
 export const AUTO_SQUARE_OFF_TEXT = 'Auto square-off: intraday position closed by the broker';
@@ -58,7 +58,7 @@ function triedToday(
  * The auto square-off (run by the clock driver on every clock move): on each exchange whose square-off
  * time has come while its session is open, cancels the working intraday orders (AB02) and closes each
  * open intraday position with MARKET orders (split at the freeze quantity), once per position and day.
- * Each accepted square-off order debits the auto square-off charge from cash (a `funds` event).
+ * The first fill of each square-off order carries the auto square-off charge (`othercharges`).
  */
 export function autoSquareOff(run: Run): void {
   const due = dueExchanges(run);
@@ -115,11 +115,7 @@ export function autoSquareOff(run: Run): void {
           o.text = AUTO_SQUARE_OFF_TEXT;
           em.order(o);
         }
-        const charge = core.intraday.charge(ctx.now);
-        if (charge !== 0) {
-          acc.funds.cash -= charge;
-          em.funds(acc.funds);
-        }
+        // The auto square-off charge is booked on the order's first fill (`othercharges`, orders/matching.ts).
       }
     }
   }

@@ -74,6 +74,12 @@ export interface SquareOffCharge {
 }
 
 /**
+ * `ordertag` of the orders the auto square-off places (visible in the order book and the order feed);
+ * the first fill of such an order carries the auto square-off charge as `othercharges`.
+ */
+export const AUTO_SQUARE_OFF_TAG = 'AUTOSQUAREOFF';
+
+/**
  * Angel One's auto square-off charge: ₹20 + 18 % GST per order (secondary source; one other secondary
  * page lists ₹0).
  */

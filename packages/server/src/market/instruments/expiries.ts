@@ -7,6 +7,12 @@ const DAY_MS = 86_400_000;
 /** Weekday of the NSE expiry (Tuesday, from September 2025). */
 export const NSE_EXPIRY_WEEKDAY = 2;
 
+/**
+ * Weekday of the BSE expiry (Thursday, for contracts expiring from 1 Sep 2025: SEBI approval of the
+ * exchanges' expiry days, https://www.business-standard.com/amp/markets/capital-market-news/sebi-clears-derivatives-expiry-day-shift-for-nse-and-bse-125061700904_1.html).
+ */
+export const BSE_EXPIRY_WEEKDAY = 4;
+
 /** 00:00 IST of the last `weekday` of the month (month 1–12). */
 function lastWeekdayOfMonth(year: number, month: number, weekday: number): number {
   const firstOfNext = month === 12 ? istToEpoch(year + 1, 1, 1) : istToEpoch(year, month + 1, 1);
@@ -21,19 +27,20 @@ function shiftToTradingDay(day: number, calendar: TradingCalendar): number {
 }
 
 /**
- * NSE monthly expiries on or after `date`: the last Tuesday of each month (moved to the previous
- * trading day when that is a holiday). Returns `count` expiries (00:00 IST of each).
+ * Monthly expiries on or after `date`: the last `weekday` (NSE: Tuesday) of each month (moved to the
+ * previous trading day when that is a holiday). Returns `count` expiries (00:00 IST of each).
  */
 export function monthlyExpiries(
   date: number,
   count: number,
   calendar: TradingCalendar = DEFAULT_CALENDAR,
+  weekday: number = NSE_EXPIRY_WEEKDAY,
 ): number[] {
   const today = istDayStart(date);
   const out: number[] = [];
   let { year, month } = istParts(today);
   while (out.length < count) {
-    const d = shiftToTradingDay(lastWeekdayOfMonth(year, month, NSE_EXPIRY_WEEKDAY), calendar);
+    const d = shiftToTradingDay(lastWeekdayOfMonth(year, month, weekday), calendar);
     if (d >= today) out.push(d);
     month++;
     if (month > 12) {
@@ -45,18 +52,19 @@ export function monthlyExpiries(
 }
 
 /**
- * NIFTY weekly expiries on or after `date`: every Tuesday (previous trading day on holidays).
- * Includes the monthly ones (they are the last Tuesday's weekly).
+ * Weekly expiries on or after `date`: every `weekday` (NIFTY: Tuesday; SENSEX: Thursday), the previous
+ * trading day on holidays. Includes the monthly ones (they are the last such weekday's weekly).
  */
 export function weeklyExpiries(
   date: number,
   count: number,
   calendar: TradingCalendar = DEFAULT_CALENDAR,
+  weekday: number = NSE_EXPIRY_WEEKDAY,
 ): number[] {
   const today = istDayStart(date);
   const out: number[] = [];
   let d = today;
-  while (istParts(d).weekday !== NSE_EXPIRY_WEEKDAY) d += DAY_MS;
+  while (istParts(d).weekday !== weekday) d += DAY_MS;
   // A Tuesday holiday shifts to Monday, which may be "today" even when Tuesday is tomorrow.
   for (let guard = 0; out.length < count && guard < 1000; guard++, d += 7 * DAY_MS) {
     const e = shiftToTradingDay(d, calendar);

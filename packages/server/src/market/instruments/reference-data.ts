@@ -156,6 +156,17 @@ export interface IndexSpec {
   name: string;
   symbol: string;
   token: string;
+  /** Cash exchange that publishes the index; its derivatives trade on NFO (NSE) or BFO (BSE). @default 'NSE' */
+  exchange?: 'NSE' | 'BSE';
+  /** Weekday of its expiries (0 = Sunday). @default NSE_EXPIRY_WEEKDAY (Tuesday) */
+  expiryWeekday?: number;
+  /**
+   * First (synthetic) token of its derivatives when they are numbered apart from the NFO series that
+   * starts at 35001 (indices added later keep the earlier tokens stable).
+   */
+  firstToken?: number;
+  /** Where the lot size, strike step and expiry cycle come from. */
+  source?: string;
   price: number;
   vol: number;
   corr: number;
@@ -167,8 +178,10 @@ export interface IndexSpec {
 }
 
 /**
- * NSE indices (real index tokens). Lots and freeze limits per docs/protocol/market-rules.md (2025-26: NIFTY 65,
- * BANKNIFTY 30, FINNIFTY 60; freeze NIFTY 1800, BANKNIFTY 600, FINNIFTY 1800).
+ * Indices with derivatives (real index tokens). Lots and freeze limits per docs/protocol/market-rules.md
+ * (2025-26: NIFTY 65, BANKNIFTY 30, FINNIFTY 60, MIDCPNIFTY 120, SENSEX 20; freeze NIFTY 1800,
+ * BANKNIFTY 600, FINNIFTY 1800, MIDCPNIFTY 2800, SENSEX 1000). SENSEX is a BSE index with derivatives
+ * on BFO (Thursday expiries); the others are NSE indices with derivatives on NFO (Tuesday expiries).
  */
 export const INDICES: readonly IndexSpec[] = [
   {
@@ -206,6 +219,38 @@ export const INDICES: readonly IndexSpec[] = [
     freeze: 1800,
     strikeStep: 50,
     weekly: false,
+  },
+  {
+    name: 'MIDCPNIFTY',
+    symbol: 'NIFTY MID SELECT',
+    token: '99926074',
+    price: 13800,
+    vol: 0.17,
+    corr: 0.8,
+    lot: 120,
+    freeze: 2800,
+    strikeStep: 25,
+    weekly: false,
+    firstToken: 60001,
+    source:
+      'lot 120 from the January 2026 expiry: NSE circular NSE/FAOP/70616 (Oct 2025), https://www.share.market/support/home/trading-investment/futures-and-options/other-frequently-asked-questions/important-updates-on-lot-size-revision-for-index-derivatives-contracts; monthly contracts only, last Tuesday (NSE expiry-day change of 1 Sep 2025; MIDCPNIFTY futures settled 30 Dec 2025, 27 Jan 2026, 24 Feb 2026: http://balajiequities.com/Market/Derivative/Daily-Settlement-Price); freeze 2800: docs/protocol/market-rules.md',
+  },
+  {
+    name: 'SENSEX',
+    symbol: 'SENSEX',
+    token: '99919000',
+    exchange: 'BSE',
+    price: 85000,
+    vol: 0.13,
+    corr: 0.98,
+    lot: 20,
+    freeze: 1000,
+    strikeStep: 100,
+    weekly: true,
+    expiryWeekday: 4,
+    firstToken: 825001,
+    source:
+      'lot 20 from 20 Nov 2024 (BSE revision under the SEBI index-derivatives framework: https://rupeezy.in/blog/bse-nse-lot-size-changes-for-index-derivatives; no later revision found); weekly and monthly expiries on Thursday from 1 Sep 2025 (https://www.business-standard.com/amp/markets/capital-market-news/sebi-clears-derivatives-expiry-day-shift-for-nse-and-bse-125061700904_1.html); index token 99919000 on BSE as in the live scrip master; freeze 1000: docs/protocol/market-rules.md',
   },
 ];
 

@@ -47,7 +47,7 @@ export function optionGreek(market: Market, body: unknown): ServiceResult<Option
     .instruments()
     .filter(
       (i) =>
-        i.exchange === 'NFO' &&
+        (i.exchange === 'NFO' || i.exchange === 'BFO') &&
         i.name.toUpperCase() === name &&
         i.expiry === expiry &&
         i.optionType &&
@@ -60,7 +60,8 @@ export function optionGreek(market: Market, body: unknown): ServiceResult<Option
   const now = market.now();
   const out: OptionGreek[] = [];
   for (const o of opts) {
-    const under = o.underlyingToken ? market.quote('NSE', o.underlyingToken) : undefined;
+    const underEx = o.exchange === 'BFO' ? 'BSE' : 'NSE';
+    const under = o.underlyingToken ? market.quote(underEx, o.underlyingToken) : undefined;
     const q = market.quote(o.exchange, o.token);
     if (!under || !q) continue;
     const spot = under.ltp / 100;

@@ -282,6 +282,32 @@ export class SimulatedMarket implements Market {
     return candlesOf(this.ctx, st, intervalMinutes, from, to, this.now());
   }
 
+  /**
+   * Average of the 1-minute bar closes with `from <= time < to` (`volume`: weighted by the bars' volume,
+   * the plain average when they have none); undefined without bars. The expiry settlement's final
+   * settlement price (engine `rules/expiry.ts`) comes from here, so it equals the average of the bars
+   * `getCandleData` serves for that window.
+   */
+  averagePrice(
+    exchange: Exchange,
+    token: string,
+    from: number,
+    to: number,
+    weighting: 'time' | 'volume',
+  ): number | undefined {
+    const bars = this.candles(exchange, token, 1, from, to - 1);
+    if (bars.length === 0) return undefined;
+    let sum = 0;
+    let vsum = 0;
+    let vol = 0;
+    for (const b of bars) {
+      sum += b.close;
+      vsum += b.close * b.volume;
+      vol += b.volume;
+    }
+    return weighting === 'volume' && vol > 0 ? vsum / vol : sum / bars.length;
+  }
+
   // ───────────────────────────── model helpers (public for services) ─────────────────────────────
 
   /** The driver (underlying random walk) spot price of an instrument, paise (float). */
