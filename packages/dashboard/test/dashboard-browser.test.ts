@@ -316,6 +316,53 @@ describe('dashboard in chromium', () => {
     assertNoErrors();
   });
 
+  test('a 500-instrument watch list: every row catches up with the feed, one DOM pass per frame', async () => {
+    const acct = await broker.createAccount(500_000);
+    const keys = broker.market
+      .scripMaster()
+      .filter((r) => ['NSE', 'BSE', 'NFO'].includes(r.exch_seg))
+      .slice(0, 500)
+      .map((r) => `${r.exch_seg}|${r.token}`);
+    assert.equal(keys.length, 500);
+    const p = await newPage();
+    await p.goto(`${broker.url}/dashboard`);
+    await p.evaluate(
+      ([k, v]) => localStorage.setItem(k as string, v as string),
+      [`dash.watch.${acct.clientcode}`, JSON.stringify(keys)],
+    );
+    await logIn(p, acct);
+    assert.equal(await p.locator('#watch tr[data-key]').count(), 500);
+    // Shown prices equal the market's latest for every row (the codec gives rupees, the market paise).
+    const caughtUp = async () => {
+      const shown = await p.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll('#watch tr[data-key]')].map((r) => [
+            r.getAttribute('data-key'),
+            r.querySelector('td.ltp')?.textContent ?? '',
+          ]),
+        ),
+      );
+      const fmt = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      const behind = keys.filter((k) => {
+        const [ex, token] = k.split('|') as ['NSE', string];
+        const q = broker.market.quote(ex, token);
+        return q !== undefined && shown[k] !== fmt.format(q.ltp / 100);
+      });
+      assert.deepEqual(behind.slice(0, 5), [], `${behind.length} rows behind the feed`);
+    };
+    await eventually(caughtUp, { timeout: 20_000, interval: 200 });
+    const before = (await p.evaluate('dashboardStats()')) as { received: number; flushes: number };
+    for (let i = 0; i < 3; i++) await advance(60);
+    await eventually(caughtUp, { timeout: 20_000, interval: 200 });
+    const stats = (await p.evaluate('dashboardStats()')) as { received: number; flushes: number };
+    const ticks = stats.received - before.received;
+    const passes = stats.flushes - before.flushes;
+    assert.ok(ticks >= 500, `ticks received: ${ticks}`);
+    assert.ok(passes < ticks / 10, `${passes} DOM passes for ${ticks} ticks: updates are batched per frame`);
+    await p.close();
+    assertNoErrors();
+  });
+
   test('the operator pauses and advances the clock, lists the accounts, execution control or "not available"', async () => {
     const op = await newPage();
     await op.goto(`${broker.url}/dashboard`);
