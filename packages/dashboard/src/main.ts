@@ -652,7 +652,9 @@ function positionPnl(p: Row): number {
   const base = Number(p.pnl) || 0;
   const live = S.prices.get(instrumentKey(p.exchange, p.symboltoken));
   if (!live) return base;
-  const mult = Number(p.multiplier) || 1;
+  // The venue sends multiplier -1 where it does not apply (cash segments).
+  const m = Number(p.multiplier);
+  const mult = m > 0 ? m : 1;
   return base + Number(p.netqty) * (live.ltp - Number(p.ltp)) * mult;
 }
 
@@ -887,9 +889,20 @@ async function refresh(): Promise<void> {
   }
 }
 
+/** Trade-book size the charges were estimated for, and when (estimateCharges is limited to 1/s). */
+let chargesFor = 0;
+let chargesAt = 0;
+
 /** Today's charges of the trade book, from the broker's estimateCharges (at most 50 fills). */
 async function estimateCharges(): Promise<number | undefined> {
   if (S.trades.length === 0) return 0;
+  if (S.trades.length === chargesFor) return S.charges;
+  if (Date.now() - chargesAt < 1500) {
+    scheduleRefresh(); // estimate on a later pass
+    return S.charges;
+  }
+  chargesAt = Date.now();
+  chargesFor = S.trades.length;
   const orders = S.trades.slice(-50).map((t) => ({
     product_type: t.producttype,
     transaction_type: t.transactiontype,
@@ -903,6 +916,7 @@ async function estimateCharges(): Promise<number | undefined> {
     const d = await S.venue?.call<Row>('estimateCharges', { orders });
     return Number(d?.summary?.total_charges ?? 0);
   } catch {
+    chargesFor = 0;
     return S.charges;
   }
 }

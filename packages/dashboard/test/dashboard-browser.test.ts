@@ -28,6 +28,8 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 /** Retries that advance the clock: a few tries, not a spin. */
 const SLOW = { timeout: 15_000, interval: 400 };
+/** A hung step fails its test instead of hanging the run. */
+const T = { timeout: 120_000 };
 
 /** Finds chromium, installing Debian's package when missing; throws why it cannot. */
 function ensureChromium(): string {
@@ -110,7 +112,9 @@ describe('dashboard in chromium', () => {
   }
 
   const advance = async (seconds: number) => {
+    const t0 = Date.now();
     const r = await broker.admin('POST', 'clock', { advanceBy: seconds });
+    if (process.env.DASH_DEBUG) console.error(`advance ${seconds}s took ${Date.now() - t0} ms`);
     assert.equal(r.body.status, true, r.body.message);
   };
 
@@ -135,6 +139,7 @@ describe('dashboard in chromium', () => {
     const res = await fetch(broker.url + r.path, {
       method: r.method,
       headers: broker.headers(jwt),
+      signal: AbortSignal.timeout(30_000),
       ...(r.method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
     });
     // biome-ignore lint/suspicious/noExplicitAny: envelope fields read by the test
@@ -143,7 +148,7 @@ describe('dashboard in chromium', () => {
 
   let page: Page;
 
-  test('log in with client code, PIN and TOTP; a bad TOTP shows the venue message', async () => {
+  test('log in with client code, PIN and TOTP; a bad TOTP shows the venue message', T, async () => {
     page = await newPage();
     await page.goto(`${broker.url}/dashboard`);
     await shoot(page, 'login');
@@ -159,7 +164,7 @@ describe('dashboard in chromium', () => {
     assertNoErrors();
   });
 
-  test('add SBIN to the watch list and see its price change when the clock moves', async () => {
+  test('add SBIN to the watch list and see its price change when the clock moves', T, async () => {
     await page.getByLabel('Search instruments').fill('SBIN');
     await page.locator('button[data-add="NSE|3045"]').click();
     const ltp = page.locator('tr[data-key="NSE|3045"] td.ltp');
@@ -175,35 +180,42 @@ describe('dashboard in chromium', () => {
     assertNoErrors();
   });
 
-  test('a LIMIT order from the ticket shows in the order book with the API order id, then cancel', async () => {
-    await page.locator('tr[data-key="NSE|3045"] button.buy').click();
-    await page.locator('#ticket').waitFor();
-    assert.equal(await page.locator('#t-tradingsymbol').inputValue(), 'SBIN-EQ');
-    const ltp = await currentLtp();
-    const price = (Math.floor(ltp * 0.9 * 20) / 20).toFixed(2); // 10% below: rests
-    await page.locator('#t-ordertype').selectOption('LIMIT');
-    await page.locator('#t-quantity').fill('2');
-    await page.locator('#t-price').fill(price);
-    await page.getByRole('button', { name: 'Place order' }).click();
-    const status = page.locator('#ticket-status');
-    await eventually(async () => assert.match((await status.textContent()) ?? '', /^Order placed: \S+/));
-    placedLimitId = (await status.getAttribute('data-orderid')) ?? '';
-    // The id the API reports is the one in the book, and the book (REST) has it open.
-    const book = await rest(await jwtOf(page), 'getOrderBook');
-    const row = (book.data as { orderid: string; status: string }[]).find((o) => o.orderid === placedLimitId);
-    assert.ok(row, `order ${placedLimitId} is in the API's book`);
-    const ui = page.locator(`#orders tr[data-orderid="${placedLimitId}"]`);
-    await eventually(async () => assert.equal(await ui.getAttribute('data-status'), 'open'));
-    await shoot(page, 'orders');
-    await page.locator(`button[data-cancel="${placedLimitId}"]`).click();
-    await eventually(async () => assert.equal(await ui.getAttribute('data-status'), 'cancelled'));
-    const after = await rest(await jwtOf(page), 'getOrderBook');
-    assert.equal(
-      (after.data as { orderid: string; status: string }[]).find((o) => o.orderid === placedLimitId)?.status,
-      'cancelled',
-    );
-    assertNoErrors();
-  });
+  test(
+    'a LIMIT order from the ticket shows in the order book with the API order id, then cancel',
+    T,
+    async () => {
+      await page.locator('tr[data-key="NSE|3045"] button.buy').click();
+      await page.locator('#ticket').waitFor();
+      assert.equal(await page.locator('#t-tradingsymbol').inputValue(), 'SBIN-EQ');
+      const ltp = await currentLtp();
+      const price = (Math.floor(ltp * 0.9 * 20) / 20).toFixed(2); // 10% below: rests
+      await page.locator('#t-ordertype').selectOption('LIMIT');
+      await page.locator('#t-quantity').fill('2');
+      await page.locator('#t-price').fill(price);
+      await page.getByRole('button', { name: 'Place order' }).click();
+      const status = page.locator('#ticket-status');
+      await eventually(async () => assert.match((await status.textContent()) ?? '', /^Order placed: \S+/));
+      placedLimitId = (await status.getAttribute('data-orderid')) ?? '';
+      // The id the API reports is the one in the book, and the book (REST) has it open.
+      const book = await rest(await jwtOf(page), 'getOrderBook');
+      const row = (book.data as { orderid: string; status: string }[]).find(
+        (o) => o.orderid === placedLimitId,
+      );
+      assert.ok(row, `order ${placedLimitId} is in the API's book`);
+      const ui = page.locator(`#orders tr[data-orderid="${placedLimitId}"]`);
+      await eventually(async () => assert.equal(await ui.getAttribute('data-status'), 'open'));
+      await shoot(page, 'orders');
+      await page.locator(`button[data-cancel="${placedLimitId}"]`).click();
+      await eventually(async () => assert.equal(await ui.getAttribute('data-status'), 'cancelled'));
+      const after = await rest(await jwtOf(page), 'getOrderBook');
+      assert.equal(
+        (after.data as { orderid: string; status: string }[]).find((o) => o.orderid === placedLimitId)
+          ?.status,
+        'cancelled',
+      );
+      assertNoErrors();
+    },
+  );
 
   async function currentLtp(): Promise<number> {
     const jwt = await jwtOf(page);
@@ -215,42 +227,49 @@ describe('dashboard in chromium', () => {
     return Number(r.data.ltp);
   }
 
-  test('an invalid order shows the venue message (the same as the API answers) and places nothing', async () => {
-    const before = (await rest(await jwtOf(page), 'getOrderBook')).data?.length ?? 0;
-    await page.locator('#t-ordertype').selectOption('LIMIT');
-    await page.locator('#t-price').fill('');
-    await page.locator('#t-quantity').fill('1');
-    await page.getByRole('button', { name: 'Place order' }).click();
-    const body = {
-      variety: 'NORMAL',
-      tradingsymbol: 'SBIN-EQ',
-      symboltoken: '3045',
-      transactiontype: 'BUY',
-      exchange: 'NSE',
-      ordertype: 'LIMIT',
-      producttype: 'INTRADAY',
-      duration: 'DAY',
-      price: '0',
-      quantity: '1',
-    };
-    const rule = checkRequest('placeOrder', body);
-    assert.equal(rule.ok, false);
-    const api = await rest(await jwtOf(page), 'placeOrder', body);
-    assert.equal(api.status, false);
-    if (!rule.ok) {
-      assert.equal(api.message, rule.message);
-      assert.equal(api.errorcode, rule.errorcode);
-      await eventually(async () =>
-        assert.equal(await page.locator('#ticket-status').textContent(), `${api.message} (${api.errorcode})`),
-      );
-    }
-    await shoot(page, 'order-invalid');
-    const after = (await rest(await jwtOf(page), 'getOrderBook')).data?.length ?? 0;
-    assert.equal(after, before);
-    assertNoErrors();
-  });
+  test(
+    'an invalid order shows the venue message (the same as the API answers) and places nothing',
+    T,
+    async () => {
+      const before = (await rest(await jwtOf(page), 'getOrderBook')).data?.length ?? 0;
+      await page.locator('#t-ordertype').selectOption('LIMIT');
+      await page.locator('#t-price').fill('');
+      await page.locator('#t-quantity').fill('1');
+      await page.getByRole('button', { name: 'Place order' }).click();
+      const body = {
+        variety: 'NORMAL',
+        tradingsymbol: 'SBIN-EQ',
+        symboltoken: '3045',
+        transactiontype: 'BUY',
+        exchange: 'NSE',
+        ordertype: 'LIMIT',
+        producttype: 'INTRADAY',
+        duration: 'DAY',
+        price: '0',
+        quantity: '1',
+      };
+      const rule = checkRequest('placeOrder', body);
+      assert.equal(rule.ok, false);
+      const api = await rest(await jwtOf(page), 'placeOrder', body);
+      assert.equal(api.status, false);
+      if (!rule.ok) {
+        assert.equal(api.message, rule.message);
+        assert.equal(api.errorcode, rule.errorcode);
+        await eventually(async () =>
+          assert.equal(
+            await page.locator('#ticket-status').textContent(),
+            `${api.message} (${api.errorcode})`,
+          ),
+        );
+      }
+      await shoot(page, 'order-invalid');
+      const after = (await rest(await jwtOf(page), 'getOrderBook')).data?.length ?? 0;
+      assert.equal(after, before);
+      assertNoErrors();
+    },
+  );
 
-  test('a MARKET fill moves the position and its P&L follows the price', async () => {
+  test('a MARKET fill moves the position and its P&L follows the price', T, async () => {
     await page.locator('#t-ordertype').selectOption('MARKET');
     await page.locator('#t-price').fill('');
     await page.locator('#t-quantity').fill('5');
@@ -281,7 +300,7 @@ describe('dashboard in chromium', () => {
     assertNoErrors();
   });
 
-  test('the chart page draws the candles (canvas) with the fill marked', async () => {
+  test('the chart page draws the candles (canvas) with the fill marked', T, async () => {
     await page.getByRole('link', { name: 'Charts' }).click();
     await eventually(async () =>
       assert.match(
@@ -304,7 +323,7 @@ describe('dashboard in chromium', () => {
     assertNoErrors();
   });
 
-  test('a user cannot see another account’s orders', async () => {
+  test('a user cannot see another account’s orders', T, async () => {
     const other = await broker.createAccount(500_000);
     const p2 = await newPage();
     await logIn(p2, other);
@@ -316,88 +335,109 @@ describe('dashboard in chromium', () => {
     assertNoErrors();
   });
 
-  test('a 500-instrument watch list: every row catches up with the feed, one DOM pass per frame', async () => {
-    const acct = await broker.createAccount(500_000);
-    const keys = broker.market
-      .scripMaster()
-      .filter((r) => ['NSE', 'BSE', 'NFO'].includes(r.exch_seg))
-      .slice(0, 500)
-      .map((r) => `${r.exch_seg}|${r.token}`);
-    assert.equal(keys.length, 500);
-    const p = await newPage();
-    await p.goto(`${broker.url}/dashboard`);
-    await p.evaluate(
-      ([k, v]) => localStorage.setItem(k as string, v as string),
-      [`dash.watch.${acct.clientcode}`, JSON.stringify(keys)],
-    );
-    await logIn(p, acct);
-    assert.equal(await p.locator('#watch tr[data-key]').count(), 500);
-    // Shown prices equal the market's latest for every row (the codec gives rupees, the market paise).
-    const caughtUp = async () => {
-      const shown = await p.evaluate(() =>
-        Object.fromEntries(
-          [...document.querySelectorAll('#watch tr[data-key]')].map((r) => [
-            r.getAttribute('data-key'),
-            r.querySelector('td.ltp')?.textContent ?? '',
-          ]),
-        ),
+  test(
+    'a 500-instrument watch list: every row catches up with the feed, one DOM pass per frame',
+    T,
+    async () => {
+      const acct = await broker.createAccount(500_000);
+      const keys = broker.market
+        .scripMaster()
+        .filter((r) => ['NSE', 'BSE', 'NFO'].includes(r.exch_seg))
+        .slice(0, 500)
+        .map((r) => `${r.exch_seg}|${r.token}`);
+      assert.equal(keys.length, 500);
+      const p = await newPage();
+      await p.goto(`${broker.url}/dashboard`);
+      await p.evaluate(
+        ([k, v]) => localStorage.setItem(k as string, v as string),
+        [`dash.watch.${acct.clientcode}`, JSON.stringify(keys)],
       );
-      const fmt = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-      const behind = keys.filter((k) => {
-        const [ex, token] = k.split('|') as ['NSE', string];
-        const q = broker.market.quote(ex, token);
-        return q !== undefined && shown[k] !== fmt.format(q.ltp / 100);
-      });
-      assert.deepEqual(behind.slice(0, 5), [], `${behind.length} rows behind the feed`);
-    };
-    await eventually(caughtUp, { timeout: 20_000, interval: 200 });
-    const before = (await p.evaluate('dashboardStats()')) as { received: number; flushes: number };
-    for (let i = 0; i < 3; i++) await advance(60);
-    await eventually(caughtUp, { timeout: 20_000, interval: 200 });
-    const stats = (await p.evaluate('dashboardStats()')) as { received: number; flushes: number };
-    const ticks = stats.received - before.received;
-    const passes = stats.flushes - before.flushes;
-    assert.ok(ticks >= 500, `ticks received: ${ticks}`);
-    assert.ok(passes < ticks / 10, `${passes} DOM passes for ${ticks} ticks: updates are batched per frame`);
-    await p.close();
-    assertNoErrors();
-  });
+      await logIn(p, acct);
+      assert.equal(await p.locator('#watch tr[data-key]').count(), 500);
+      // Shown prices equal the market's latest for every row (the codec gives rupees, the market paise).
+      const caughtUp = async () => {
+        const shown = await p.evaluate(() =>
+          Object.fromEntries(
+            [...document.querySelectorAll('#watch tr[data-key]')].map((r) => [
+              r.getAttribute('data-key'),
+              r.querySelector('td.ltp')?.textContent ?? '',
+            ]),
+          ),
+        );
+        const fmt = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        const behind = keys.filter((k) => {
+          const [ex, token] = k.split('|') as ['NSE', string];
+          const q = broker.market.quote(ex, token);
+          return q !== undefined && shown[k] !== fmt.format(q.ltp / 100);
+        });
+        assert.deepEqual(behind.slice(0, 5), [], `${behind.length} rows behind the feed`);
+      };
+      await eventually(caughtUp, { timeout: 20_000, interval: 200 });
+      const before = (await p.evaluate('dashboardStats()')) as { received: number; flushes: number };
+      for (let i = 0; i < 3; i++) await advance(60);
+      await eventually(caughtUp, { timeout: 20_000, interval: 200 });
+      const stats = (await p.evaluate('dashboardStats()')) as { received: number; flushes: number };
+      const ticks = stats.received - before.received;
+      const passes = stats.flushes - before.flushes;
+      assert.ok(ticks >= 500, `ticks received: ${ticks}`);
+      assert.ok(
+        passes < ticks / 10,
+        `${passes} DOM passes for ${ticks} ticks: updates are batched per frame`,
+      );
+      await p.close();
+      assertNoErrors();
+    },
+  );
 
-  test('the operator pauses and advances the clock, lists the accounts, execution control or "not available"', async () => {
-    const op = await newPage();
-    await op.goto(`${broker.url}/dashboard`);
-    await op.getByLabel('Admin token').fill(broker.adminToken);
-    await op.getByRole('button', { name: 'Open operator view' }).click();
-    await op.locator('#clock-now').waitFor();
-    await op.locator('#clock-pause').click();
-    await eventually(async () => assert.equal(await op.locator('#clock-state').textContent(), 'paused'));
-    await op.locator('#clock-to').fill('10:20');
-    await op.locator('#clock-advance-to').click();
-    await eventually(
-      async () => assert.equal(await op.locator('#clock-now').textContent(), '2026-12-03T10:20:00+05:30'),
-      { timeout: 60_000, interval: 200 },
-    );
-    const clock = (await broker.admin('GET', 'clock')).body.data;
-    assert.equal(clock.now, '2026-12-03T10:20:00+05:30');
-    await op.locator('#clock-by').fill('60');
-    await op.locator('#clock-advance-by').click();
-    await eventually(
-      async () => assert.equal(await op.locator('#clock-now').textContent(), '2026-12-03T10:21:00+05:30'),
-      { timeout: 30_000, interval: 200 },
-    );
-    assert.equal(await op.locator(`#accounts tr[data-clientcode="${broker.account.clientcode}"]`).count(), 1);
-    const caps = (await (await fetch(`${broker.url}/dashboard/capabilities.json`)).json()) as {
-      execution: boolean;
-    };
-    if (caps.execution) await op.locator('#execution-preset').waitFor();
-    else assert.match((await op.locator('#execution-na').textContent()) ?? '', /not available/);
-    // Faults on and off.
-    await op.locator('#fault-kind').selectOption('reject');
-    await op.locator('#fault-arm').click();
-    await op.locator('#faults tr[data-fault]').first().waitFor();
-    await shoot(op, 'operator');
-    await op.locator('#faults tr[data-fault] button').first().click();
-    await op.getByText('No faults armed.').waitFor();
-    assertNoErrors();
-  });
+  test(
+    'the operator pauses and advances the clock, lists the accounts, execution control or "not available"',
+    T,
+    async () => {
+      const op = await newPage();
+      await op.goto(`${broker.url}/dashboard`);
+      await op.getByLabel('Admin token').fill(broker.adminToken);
+      await op.getByRole('button', { name: 'Open operator view' }).click();
+      await op.locator('#clock-now').waitFor();
+      await op.locator('#clock-pause').click();
+      await eventually(async () => assert.equal(await op.locator('#clock-state').textContent(), 'paused'));
+      // Five minutes ahead of the clock, on the minute (the in-process broker blocks while it advances).
+      const from = (await broker.admin('GET', 'clock')).body.data.epochMs as number;
+      const target = new Date(Math.floor(from / 60_000) * 60_000 + 300_000 + 19_800_000).toISOString();
+      const hhmm = target.slice(11, 16);
+      const expected = `2026-12-03T${hhmm}:00+05:30`;
+      const plusMinute = new Date(Date.parse(expected) + 60_000 + 19_800_000).toISOString().slice(11, 16);
+      await op.locator('#clock-to').fill(hhmm);
+      await op.locator('#clock-advance-to').click({ timeout: 60_000 });
+      await eventually(async () => assert.equal(await op.locator('#clock-now').textContent(), expected), {
+        timeout: 60_000,
+        interval: 200,
+      });
+      const clock = (await broker.admin('GET', 'clock')).body.data;
+      assert.equal(clock.now, expected);
+      await op.locator('#clock-by').fill('60');
+      await op.locator('#clock-advance-by').click({ timeout: 60_000 });
+      await eventually(
+        async () =>
+          assert.equal(await op.locator('#clock-now').textContent(), `2026-12-03T${plusMinute}:00+05:30`),
+        { timeout: 30_000, interval: 200 },
+      );
+      assert.equal(
+        await op.locator(`#accounts tr[data-clientcode="${broker.account.clientcode}"]`).count(),
+        1,
+      );
+      const caps = (await (await fetch(`${broker.url}/dashboard/capabilities.json`)).json()) as {
+        execution: boolean;
+      };
+      if (caps.execution) await op.locator('#execution-preset').waitFor();
+      else assert.match((await op.locator('#execution-na').textContent()) ?? '', /not available/);
+      // Faults on and off.
+      await op.locator('#fault-kind').selectOption('reject');
+      await op.locator('#fault-arm').click();
+      await op.locator('#faults tr[data-fault]').first().waitFor();
+      await shoot(op, 'operator');
+      await op.locator('#faults tr[data-fault] button').first().click();
+      await op.getByText('No faults armed.').waitFor();
+      assertNoErrors();
+    },
+  );
 });
