@@ -181,7 +181,7 @@ describe('dashboard in chromium', () => {
   });
 
   test(
-    'a LIMIT order from the ticket shows in the order book with the API order id, then cancel',
+    'a LIMIT order from the ticket shows in the order book with the API order id, is modified, then cancelled',
     T,
     async () => {
       await page.locator('tr[data-key="NSE|3045"] button.buy').click();
@@ -205,6 +205,12 @@ describe('dashboard in chromium', () => {
       const ui = page.locator(`#orders tr[data-orderid="${placedLimitId}"]`);
       await eventually(async () => assert.equal(await ui.getAttribute('data-status'), 'open'));
       await shoot(page, 'orders');
+      // Modify the price from the book.
+      const newPrice = (Number(price) - 1).toFixed(2);
+      await page.locator(`button[data-modify="${placedLimitId}"]`).click();
+      await page.locator('#modify-form input[name="price"]').fill(newPrice);
+      await page.locator('#modify-form').getByRole('button', { name: 'Save' }).click();
+      await eventually(async () => assert.equal(await ui.locator('td').nth(6).textContent(), newPrice));
       await page.locator(`button[data-cancel="${placedLimitId}"]`).click();
       await eventually(async () => assert.equal(await ui.getAttribute('data-status'), 'cancelled'));
       const after = await rest(await jwtOf(page), 'getOrderBook');
