@@ -42,12 +42,24 @@ export const money = (n: number | string | undefined): string => {
 /** Sign class of a number: `up`, `down` or ''. */
 export const signClass = (n: number): string => (n > 0 ? 'up' : n < 0 ? 'down' : '');
 
-/** A table with a header row; `rows` are arrays of cells. */
+/** A table with a header row (a header starting with `>` is a right-aligned number column). */
 export function table(headers: string[], rows: Node[], attrs: Attrs = {}): HTMLTableElement {
   return h(
     'table',
     attrs,
-    h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...headers.map((x) =>
+          x.startsWith('>')
+            ? h('th', { scope: 'col', class: 'num' }, x.slice(1))
+            : h('th', { scope: 'col' }, x),
+        ),
+      ),
+    ),
     h('tbody', {}, ...rows),
   );
 }

@@ -383,7 +383,7 @@ function renderWatchTable(): void {
     if (p) paintWatchRow(row, p);
     return row;
   });
-  fill(box, table(['Instrument', 'LTP', 'Change', 'Change %', ''], rows, { id: 'watch' }));
+  fill(box, table(['Instrument', '>LTP', '>Change', '>Change %', ''], rows, { id: 'watch' }));
 }
 
 function openTicket(key: string, side: 'BUY' | 'SELL'): void {
@@ -563,7 +563,7 @@ function paintOrders(): void {
       box,
       h('div', { id: 'modify-box' }),
       rows.length
-        ? table(['Order id', 'Time', 'Symbol', 'Side', 'Type', 'Filled', 'Price', 'Status', ''], rows, {
+        ? table(['Order id', 'Time', 'Symbol', 'Side', 'Type', '>Filled', '>Price', 'Status', ''], rows, {
             id: 'orders',
           })
         : h('p', { class: 'muted' }, 'No orders today.'),
@@ -588,7 +588,7 @@ function paintOrders(): void {
     fill(
       tb,
       rows.length
-        ? table(['Time', 'Order id', 'Symbol', 'Side', 'Qty', 'Price'], rows, { id: 'trades' })
+        ? table(['Time', 'Order id', 'Symbol', 'Side', '>Qty', '>Price'], rows, { id: 'trades' })
         : h('p', { class: 'muted' }, 'No trades today.'),
     );
   }
@@ -717,7 +717,7 @@ function paintPortfolio(): void {
       hold,
       list.length
         ? table(
-            ['Symbol', 'Qty', 'T1 qty', 'Avg', 'LTP', 'P&L', 'P&L %'],
+            ['Symbol', '>Qty', '>T1 qty', '>Avg', '>LTP', '>P&L', '>P&L %'],
             list.map((x) =>
               h(
                 'tr',
@@ -764,7 +764,7 @@ function paintPositions(): void {
   fill(
     box,
     rows.length
-      ? table(['Symbol', 'Product', 'Net qty', 'Avg', 'LTP', 'P&L'], rows, { id: 'positions-table' })
+      ? table(['Symbol', 'Product', '>Net qty', '>Avg', '>LTP', '>P&L'], rows, { id: 'positions-table' })
       : h('p', { class: 'muted' }, 'No positions.'),
   );
 }
@@ -1139,7 +1139,7 @@ async function paintAccounts(admin: AdminClient): Promise<void> {
   fill(
     card,
     h('h2', {}, 'Accounts'),
-    table(['Client code', 'Name', 'Funds', 'Orders', 'Last login', ''], rows, { id: 'accounts' }),
+    table(['Client code', 'Name', '>Funds', '>Orders', 'Last login', ''], rows, { id: 'accounts' }),
     h(
       'button',
       {
@@ -1211,7 +1211,7 @@ async function paintFaults(admin: AdminClient): Promise<void> {
     h('h2', {}, 'Faults'),
     list.length
       ? table(
-          ['Id', 'Kind', 'Route', 'Client', 'Fired', 'Active', ''],
+          ['Id', 'Kind', 'Route', 'Client', '>Fired', 'Active', ''],
           list.map((f) =>
             h(
               'tr',
