@@ -34,6 +34,20 @@ if (stale) {
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
+// The dashboard's static files (served at /dashboard/): rebuilt when missing or older than its sources.
+const dash = join(root, 'packages/dashboard');
+if (
+  existsSync(join(dash, 'build.mjs')) &&
+  Math.max(
+    newestMtime(join(dash, 'src')),
+    newestMtime(join(dash, 'public')),
+    newestMtime(join(root, 'packages/protocol/src')),
+  ) > mtime(join(dash, 'dist/public/app.js'))
+) {
+  console.error('building the dashboard…');
+  const { buildDashboard } = await import(pathToFileURL(join(dash, 'build.mjs')).href);
+  await buildDashboard();
+}
 // Run the server in this process (not a child), so signals sent to `npm start` reach it directly.
 const { main: serverMain } = await import(pathToFileURL(main).href);
 process.exitCode = await serverMain(['serve', '--demo', ...process.argv.slice(2)]);

@@ -181,10 +181,15 @@ const ALLOWED_DEPENDENCIES: Record<string, Record<string, string>> = {
     fastify: 'HTTP server',
     '@fastify/swagger': 'OpenAPI document of the REST routes',
     '@fastify/swagger-ui': 'the /docs page',
+    '@fastify/static': 'serves the built web dashboard at /dashboard/',
     'better-sqlite3': 'durable storage (WAL, synchronous transactions)',
     ws: 'WebSocket server of the market and order feeds',
     otpauth: 'TOTP verification at login',
     commander: 'the smartapi-paper CLI',
+  },
+  'packages/dashboard': {
+    '@smartapi-ts/protocol': 'feed codec, request rules and routes, bundled into the page',
+    'lightweight-charts': 'candle and P&L charts (TradingView, Apache-2.0), bundled into the page',
   },
   'packages/testkit': {
     '@smartapi-ts/paper': 'starts a real paper broker for tests',

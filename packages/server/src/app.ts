@@ -15,6 +15,7 @@ import { type PaperConfig, type PaperConfigInput, resolveConfig } from './config
 import { registerFaultHook } from './faults/http-hook.js';
 import { FaultRegistry } from './faults/registry.js';
 import { type Handlers, registerApi } from './http/api.js';
+import { registerDashboard } from './http/dashboard.js';
 import { registerPortfolioApi } from './http/portfolio-api.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { createHttpApp } from './http/server.js';
@@ -125,6 +126,7 @@ export async function buildServer(
         return reply.type('application/json; charset=utf-8').send(scripMaster);
       },
     );
+    await registerDashboard(app);
     app.get('/health', { schema: { hide: true } }, (_req, reply) =>
       reply.send({ status: 'ok', time: new Date(mkt.now()).toISOString() }),
     );

@@ -124,6 +124,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
       `  market feed:      ${wsUrl}/smart-stream`,
       `  order updates:    ${wsUrl}/smart-order-update`,
       `  OpenAPI / docs:   ${url}/docs`,
+      `  dashboard:        ${url}/dashboard/`,
       `  scrip master:     ${url}/OpenAPI_File/files/OpenAPIScripMaster.json`,
       `  database:         ${server.store.file}`,
       `  clock:            ${config.clock}${config.clock === 'sim' ? ` (speed ${config.speed}×)` : ''}, seed ${config.seed}`,

@@ -98,6 +98,11 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdminApiOptio
         handle((req) => scenario.changeClock(scenario.parseClockChange(req.body))),
       );
 
+      admin.get(
+        '/accounts',
+        hidden,
+        handle(() => scenario.listAccounts()),
+      );
       admin.post(
         '/accounts',
         hidden,

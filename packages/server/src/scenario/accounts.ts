@@ -5,7 +5,7 @@ import type { PaperConfig } from '../config.js';
 import type { ContractNote } from '../engine/charges/contract-note.js';
 import { isRejection } from '../engine/result.js';
 import type { FundsRecord } from '../engine/types.js';
-import { createAccount } from '../identity/accounts.js';
+import { type AccountSummary, createAccount, listAccounts } from '../identity/accounts.js';
 import type { Market } from '../market/types.js';
 import type { Store } from '../storage/types.js';
 import { bad, conflict, notFound, objectBody, rupees } from './errors.js';
@@ -77,6 +77,11 @@ export class AccountsAdmin {
     if (isRejection(result)) throw conflict('the account cash cannot go below zero');
     this.broker.commit(events);
     return fundsView(result);
+  }
+
+  /** `GET /paper/v1/accounts`: every account (no secrets but the api key), for the operator view. */
+  listAccounts(): AccountSummary[] {
+    return listAccounts(this.store);
   }
 
   /** `GET /paper/v1/accounts/{clientcode}/contract-note?date=YYYY-MM-DD` (default: today's market day). */

@@ -125,6 +125,11 @@ export class ScenarioController {
     return this.accounts.createAccount(body);
   }
 
+  /** `GET /paper/v1/accounts`: every account, for the operator view. */
+  listAccounts(): ReturnType<AccountsAdmin['listAccounts']> {
+    return this.accounts.listAccounts();
+  }
+
   /** `POST /paper/v1/accounts/{clientcode}/reset`. */
   resetAccount(clientcode: string, body: unknown): FundsView {
     return this.accounts.resetAccount(clientcode, body);

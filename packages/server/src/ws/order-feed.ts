@@ -93,7 +93,9 @@ export class OrderFeed {
       return;
     }
     const raw = req.headers.authorization;
-    const auth = this.opts.authenticate(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
+    // Browsers cannot set headers on a WebSocket: the dashboard sends the JWT as `?jwttoken=` [INF].
+    const header = Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? '');
+    const auth = this.opts.authenticate(header !== '' ? header : queryToken(req.url));
     if (!auth.ok) {
       const expired = auth.reason === 'expired';
       refuseUpgrade(
@@ -193,4 +195,11 @@ export class OrderFeed {
     timer.unref();
     this.wss.close();
   }
+}
+
+/** The `jwttoken` query parameter of an upgrade URL (the browser form of `Authorization`), or ''. */
+function queryToken(url: string | undefined): string {
+  const q = (url ?? '').indexOf('?');
+  if (q < 0) return '';
+  return new URLSearchParams((url ?? '').slice(q + 1)).get('jwttoken') ?? '';
 }

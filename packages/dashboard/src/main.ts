@@ -1,0 +1,1323 @@
+/**
+ * The paper broker's web dashboard. Two ways in: a user logs in like the venue's web login (client
+ * code, PIN, TOTP; plus the account's API key, which SmartAPI's loginByPassword needs as X-PrivateKey)
+ * and sees only their own account through the venue's REST routes and the two WebSockets; an operator
+ * opens the admin view with the admin token and drives the broker through `/paper/v1/` only.
+ */
+import type { OrderUpdateMessage } from '@smartapi-ts/protocol';
+import {
+  AdminClient,
+  ApiError,
+  type Capabilities,
+  capabilities,
+  login,
+  type UserSession,
+  VenueClient,
+} from './api.js';
+import { FrameBatcher } from './batcher.js';
+import { addPnlSample, CandleChart, type CandleRow, type FillMark, PnlChart } from './charts.js';
+import { fill, h, istTime, money, signClass, table } from './dom.js';
+import { instrumentKey, MarketFeedClient, OrderFeedClient, type PriceUpdate } from './feeds.js';
+import {
+  checkModify,
+  checkTicket,
+  modifyOrderBody,
+  placeOrderBody,
+  TICKET_CHOICES,
+  type TicketFields,
+} from './ticket.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: rows of the venue's JSON answers are read field by field
+type Row = Record<string, any>;
+
+interface Instrument {
+  token: string;
+  symbol: string;
+  name: string;
+  exch_seg: string;
+  lotsize: string;
+  instrumenttype: string;
+}
+
+const BASE = location.origin;
+const app = document.getElementById('app') as HTMLElement;
+const raf = (cb: () => void) => requestAnimationFrame(cb);
+
+/** Everything the user view knows. */
+const S = {
+  session: undefined as UserSession | undefined,
+  venue: undefined as VenueClient | undefined,
+  market: undefined as MarketFeedClient | undefined,
+  orderFeed: undefined as OrderFeedClient | undefined,
+  instruments: [] as Instrument[],
+  byKey: new Map<string, Instrument>(),
+  watch: [] as string[],
+  prices: new Map<string, PriceUpdate>(),
+  orders: [] as Row[],
+  trades: [] as Row[],
+  positions: [] as Row[],
+  holdings: undefined as Row | undefined,
+  rms: undefined as Row | undefined,
+  charges: undefined as number | undefined,
+  marketNow: 0,
+  pnlCurve: [] as { timeMs: number; pnl: number }[],
+  chartKey: '',
+  page: 'watch',
+  ticket: undefined as Partial<TicketFields> | undefined,
+  lastRefresh: 0,
+  refreshTimer: undefined as ReturnType<typeof setTimeout> | undefined,
+  candle: undefined as CandleChart | undefined,
+  pnlChart: undefined as PnlChart | undefined,
+};
+
+// ───────────────────────────── start ─────────────────────────────
+
+function start(): void {
+  const saved = sessionStorage.getItem('dash.session');
+  const admin = sessionStorage.getItem('dash.admin');
+  if (saved) void enterUser(JSON.parse(saved) as UserSession);
+  else if (admin) void enterOperator(admin);
+  else showLogin();
+}
+
+function showLogin(message = ''): void {
+  const err = h('p', { class: 'error', role: 'alert', id: 'login-error' }, message);
+  const field = (label: string, id: string, type = 'text', extra: Record<string, string> = {}) =>
+    h('label', { for: id }, label, h('input', { id, name: id, type, required: true, ...extra }));
+  const userForm = h(
+    'form',
+    { class: 'card', id: 'login-form' },
+    h('h2', {}, 'Log in'),
+    field('Client code', 'clientcode', 'text', { autocomplete: 'username', autocapitalize: 'characters' }),
+    field('PIN', 'pin', 'password', { autocomplete: 'current-password', inputmode: 'numeric' }),
+    field('TOTP', 'totp', 'text', { inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6' }),
+    field('API key', 'apikey', 'text', { value: localStorage.getItem('dash.apikey') ?? '' }),
+    h('button', { type: 'submit' }, 'Log in'),
+    err,
+  );
+  userForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = (id: string) => (document.getElementById(id) as HTMLInputElement).value.trim();
+    err.textContent = '';
+    try {
+      const s = await login(BASE, v('apikey'), v('clientcode'), v('pin'), v('totp'));
+      localStorage.setItem('dash.apikey', s.apiKey);
+      sessionStorage.setItem('dash.session', JSON.stringify(s));
+      await enterUser(s);
+    } catch (e) {
+      err.textContent = errorText(e);
+    }
+  });
+  const adminErr = h('p', { class: 'error', role: 'alert' });
+  const opForm = h(
+    'form',
+    { class: 'card', id: 'operator-form' },
+    h('h2', {}, 'Operator'),
+    field('Admin token', 'admintoken', 'password', { autocomplete: 'off' }),
+    h('button', { type: 'submit' }, 'Open operator view'),
+    adminErr,
+  );
+  opForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const token = (document.getElementById('admintoken') as HTMLInputElement).value.trim();
+    try {
+      await new AdminClient(BASE, token).call('GET', 'clock');
+      sessionStorage.setItem('dash.admin', token);
+      await enterOperator(token);
+    } catch (e) {
+      adminErr.textContent = errorText(e);
+    }
+  });
+  fill(
+    app,
+    h(
+      'main',
+      { class: 'login' },
+      h('h1', {}, 'Paper broker'),
+      h('p', { class: 'muted' }, 'SmartAPI paper trading — log in with a paper account.'),
+      h('div', { class: 'login-cards' }, userForm, opForm),
+    ),
+  );
+}
+
+const errorText = (e: unknown): string =>
+  e instanceof ApiError ? `${e.message} (${e.errorcode})` : e instanceof Error ? e.message : String(e);
+
+// ───────────────────────────── user view ─────────────────────────────
+
+const PAGES = [
+  ['watch', 'Market watch'],
+  ['orders', 'Orders'],
+  ['portfolio', 'Portfolio'],
+  ['charts', 'Charts'],
+] as const;
+
+async function enterUser(session: UserSession): Promise<void> {
+  S.session = session;
+  S.venue = new VenueClient(BASE, session);
+  S.watch = JSON.parse(localStorage.getItem(`dash.watch.${session.clientcode}`) ?? '[]') as string[];
+  try {
+    await S.venue.call('getProfile');
+  } catch (e) {
+    sessionStorage.removeItem('dash.session');
+    showLogin(`Session ended: ${errorText(e)}`);
+    return;
+  }
+  const sm = (await (
+    await fetch(`${BASE}/OpenAPI_File/files/OpenAPIScripMaster.json`)
+  ).json()) as Instrument[];
+  S.instruments = sm;
+  S.byKey = new Map(sm.map((i) => [instrumentKey(i.exch_seg, i.token), i]));
+
+  const batcher = new FrameBatcher<string, PriceUpdate>(applyPrices, raf);
+  S.market = new MarketFeedClient(BASE, session);
+  S.market.onPrice = (u) => batcher.push(u.key, u);
+  S.market.onState = (st) => setDot('feed-dot', st);
+  S.market.connect();
+  S.market.subscribe(S.watch);
+  (window as unknown as { dashboardStats: () => unknown }).dashboardStats = () => ({
+    received: batcher.received,
+    flushes: batcher.flushes,
+  });
+  S.orderFeed = new OrderFeedClient(BASE, session);
+  S.orderFeed.onUpdate = (m) => onOrderUpdate(m);
+  S.orderFeed.onState = (st) => setDot('order-dot', st);
+  S.orderFeed.connect();
+
+  window.addEventListener('hashchange', () => showPage(location.hash.slice(1)));
+  renderShell();
+  showPage(location.hash.slice(1) || 'watch');
+  await refresh();
+}
+
+function setDot(id: string, st: 'open' | 'closed'): void {
+  const el = document.getElementById(id);
+  if (el) {
+    el.className = `dot ${st}`;
+    el.title = st === 'open' ? 'connected' : 'disconnected';
+  }
+}
+
+function renderShell(): void {
+  const s = S.session as UserSession;
+  fill(
+    app,
+    h(
+      'header',
+      {},
+      h('strong', { class: 'brand' }, 'Paper broker'),
+      h(
+        'nav',
+        {},
+        ...PAGES.map(([id, label]) => h('a', { href: `#${id}`, id: `tab-${id}`, class: 'tab' }, label)),
+      ),
+      h(
+        'span',
+        { class: 'who' },
+        h('span', { id: 'feed-dot', class: 'dot', title: 'market feed' }),
+        h('span', { id: 'order-dot', class: 'dot', title: 'order feed' }),
+        h('span', { id: 'market-time', class: 'muted' }),
+        h('span', { id: 'whoami' }, s.clientcode),
+        h('button', { class: 'link', id: 'logout', onclick: () => void logout() }, 'Log out'),
+      ),
+    ),
+    h('main', { id: 'page' }),
+  );
+}
+
+async function logout(): Promise<void> {
+  S.market?.close();
+  S.orderFeed?.close();
+  await S.venue?.logout();
+  sessionStorage.removeItem('dash.session');
+  location.hash = '';
+  location.reload();
+}
+
+function showPage(page: string): void {
+  S.page = PAGES.some(([id]) => id === page) ? page : 'watch';
+  for (const [id] of PAGES) document.getElementById(`tab-${id}`)?.classList.toggle('active', id === S.page);
+  S.candle?.remove();
+  S.candle = undefined;
+  S.pnlChart?.remove();
+  S.pnlChart = undefined;
+  const el = document.getElementById('page') as HTMLElement;
+  if (S.page === 'watch') renderWatch(el);
+  else if (S.page === 'orders') renderOrders(el);
+  else if (S.page === 'portfolio') renderPortfolio(el);
+  else renderCharts(el);
+}
+
+// ── live prices: one DOM pass per animation frame ──
+
+function applyPrices(batch: ReadonlyMap<string, PriceUpdate>): void {
+  let latest = S.marketNow;
+  for (const [key, u] of batch) {
+    S.prices.set(key, u);
+    latest = Math.max(latest, u.time);
+    const row = document.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+    if (row) paintWatchRow(row, u);
+  }
+  if (latest !== S.marketNow) {
+    S.marketNow = latest;
+    const t = document.getElementById('market-time');
+    if (t) t.textContent = `${istTime(latest)} IST`;
+  }
+  const total = livePnl();
+  if (S.marketNow > 0 && S.positions.length > 0) addPnlSample(S.pnlCurve, S.marketNow, total);
+  if (S.page === 'portfolio') paintPositions();
+}
+
+function paintWatchRow(row: Element, u: PriceUpdate): void {
+  const chg = u.close > 0 ? u.ltp - u.close : 0;
+  const pct = u.close > 0 ? (chg / u.close) * 100 : 0;
+  const cells = row.querySelectorAll('td');
+  (cells[1] as HTMLElement).textContent = money(u.ltp);
+  (cells[2] as HTMLElement).textContent = `${chg >= 0 ? '+' : ''}${money(chg)}`;
+  (cells[3] as HTMLElement).textContent = `${pct >= 0 ? '+' : ''}${pct.toFixed(2)}%`;
+  (cells[2] as HTMLElement).className = `num ${signClass(chg)}`;
+  (cells[3] as HTMLElement).className = `num ${signClass(chg)}`;
+}
+
+// ── market watch ──
+
+function saveWatch(): void {
+  localStorage.setItem(`dash.watch.${S.session?.clientcode}`, JSON.stringify(S.watch));
+}
+
+function renderWatch(el: HTMLElement): void {
+  const results = h('ul', { class: 'results', id: 'search-results' });
+  const search = h('input', {
+    id: 'search',
+    type: 'search',
+    placeholder: 'Search instruments (e.g. SBIN)',
+    'aria-label': 'Search instruments',
+    autocomplete: 'off',
+  });
+  search.addEventListener('input', () => {
+    const q = search.value.trim().toUpperCase();
+    if (q === '') return fill(results);
+    const hits = S.instruments
+      .filter((i) => i.symbol.toUpperCase().startsWith(q) || i.name.toUpperCase().startsWith(q))
+      .slice(0, 20);
+    fill(
+      results,
+      ...hits.map((i) => {
+        const key = instrumentKey(i.exch_seg, i.token);
+        return h(
+          'li',
+          {},
+          h('span', {}, `${i.symbol} `, h('small', { class: 'muted' }, `${i.exch_seg} ${i.token}`)),
+          h(
+            'button',
+            {
+              'data-add': key,
+              disabled: S.watch.includes(key),
+              onclick: () => {
+                if (!S.watch.includes(key)) S.watch.push(key);
+                saveWatch();
+                S.market?.subscribe([key]);
+                search.value = '';
+                fill(results);
+                renderWatchTable();
+              },
+            },
+            S.watch.includes(key) ? 'Added' : 'Add',
+          ),
+        );
+      }),
+    );
+  });
+  fill(
+    el,
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, 'Market watch'),
+      h('div', { class: 'search' }, search, results),
+      h('div', { id: 'watch-table', class: 'scroll' }),
+    ),
+  );
+  renderWatchTable();
+}
+
+function renderWatchTable(): void {
+  const box = document.getElementById('watch-table');
+  if (!box) return;
+  if (S.watch.length === 0) {
+    fill(box, h('p', { class: 'muted' }, 'Add instruments with the search above.'));
+    return;
+  }
+  const rows = S.watch.map((key) => {
+    const i = S.byKey.get(key);
+    const name = i?.symbol ?? key;
+    const row = h(
+      'tr',
+      { 'data-key': key },
+      h('td', {}, name, ' ', h('small', { class: 'muted' }, i?.exch_seg ?? '')),
+      h('td', { class: 'num ltp' }, '–'),
+      h('td', { class: 'num' }, '–'),
+      h('td', { class: 'num' }, '–'),
+      h(
+        'td',
+        { class: 'actions' },
+        h('button', { class: 'buy', onclick: () => openTicket(key, 'BUY') }, 'Buy'),
+        h('button', { class: 'sell', onclick: () => openTicket(key, 'SELL') }, 'Sell'),
+        h('button', { onclick: () => openChart(key) }, 'Chart'),
+        h(
+          'button',
+          {
+            'aria-label': `Remove ${name}`,
+            onclick: () => {
+              S.watch = S.watch.filter((k) => k !== key);
+              saveWatch();
+              S.market?.unsubscribe([key]);
+              renderWatchTable();
+            },
+          },
+          '✕',
+        ),
+      ),
+    );
+    const p = S.prices.get(key);
+    if (p) paintWatchRow(row, p);
+    return row;
+  });
+  fill(box, table(['Instrument', '>LTP', '>Change', '>Change %', ''], rows, { id: 'watch' }));
+}
+
+function openTicket(key: string, side: 'BUY' | 'SELL'): void {
+  const i = S.byKey.get(key);
+  if (!i) return;
+  S.ticket = { exchange: i.exch_seg, tradingsymbol: i.symbol, symboltoken: i.token, transactiontype: side };
+  location.hash = 'orders';
+}
+
+function openChart(key: string): void {
+  S.chartKey = key;
+  location.hash = 'charts';
+}
+
+// ── orders ──
+
+const TICKET_DEFAULTS: TicketFields = {
+  variety: 'NORMAL',
+  transactiontype: 'BUY',
+  ordertype: 'LIMIT',
+  producttype: 'INTRADAY',
+  duration: 'DAY',
+  exchange: 'NSE',
+  tradingsymbol: '',
+  symboltoken: '',
+  quantity: '1',
+  price: '',
+  triggerprice: '',
+  squareoff: '',
+  stoploss: '',
+  disclosedquantity: '',
+  ordertag: '',
+};
+
+function renderOrders(el: HTMLElement): void {
+  const t: TicketFields = { ...TICKET_DEFAULTS, ...S.ticket };
+  const sel = (name: keyof typeof TICKET_CHOICES, label: string) =>
+    h(
+      'label',
+      { for: `t-${name}` },
+      label,
+      h(
+        'select',
+        { id: `t-${name}`, name },
+        ...TICKET_CHOICES[name].map((v) => h('option', { value: v, selected: v === t[name] }, v)),
+      ),
+    );
+  const inp = (name: keyof TicketFields, label: string, mode = 'decimal') =>
+    h(
+      'label',
+      { for: `t-${name}` },
+      label,
+      h('input', { id: `t-${name}`, name, value: t[name], inputmode: mode }),
+    );
+  const status = h('p', { id: 'ticket-status', role: 'status' });
+  const form = h(
+    'form',
+    { class: 'card ticket', id: 'ticket', novalidate: true },
+    h('h2', {}, 'Order ticket'),
+    h(
+      'div',
+      { class: 'grid' },
+      sel('transactiontype', 'Side'),
+      h(
+        'label',
+        { for: 't-exchange' },
+        'Exchange',
+        h(
+          'select',
+          { id: 't-exchange', name: 'exchange' },
+          ...['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS', 'NCDEX'].map((v) =>
+            h('option', { value: v, selected: v === t.exchange }, v),
+          ),
+        ),
+      ),
+      inp('tradingsymbol', 'Symbol', 'text'),
+      inp('symboltoken', 'Token', 'numeric'),
+      sel('variety', 'Variety'),
+      sel('ordertype', 'Order type'),
+      sel('producttype', 'Product'),
+      sel('duration', 'Duration'),
+      inp('quantity', 'Quantity', 'numeric'),
+      inp('price', 'Price'),
+      inp('triggerprice', 'Trigger price'),
+      inp('disclosedquantity', 'Disclosed qty', 'numeric'),
+      inp('squareoff', 'Square off (ROBO)'),
+      inp('stoploss', 'Stop loss (ROBO)'),
+      inp('ordertag', 'Order tag', 'text'),
+    ),
+    h('button', { type: 'submit', id: 'place-order' }, 'Place order'),
+    status,
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const fd = new FormData(form);
+    const fields = { ...TICKET_DEFAULTS } as TicketFields;
+    for (const k of Object.keys(TICKET_DEFAULTS) as (keyof TicketFields)[])
+      fields[k] = String(fd.get(k) ?? '');
+    S.ticket = fields;
+    const body = placeOrderBody(fields);
+    const chk = checkTicket(body);
+    status.className = 'error';
+    if (!chk.ok) {
+      status.textContent = `${chk.message} (${chk.errorcode})`;
+      return;
+    }
+    try {
+      const data = await S.venue?.call<{ orderid: string; uniqueorderid: string }>('placeOrder', body);
+      status.className = 'ok';
+      status.textContent = `Order placed: ${data?.orderid}`;
+      status.dataset.orderid = data?.orderid ?? '';
+      scheduleRefresh();
+    } catch (e) {
+      status.textContent = errorText(e);
+    }
+  });
+  fill(
+    el,
+    h(
+      'div',
+      { class: 'cols' },
+      form,
+      h(
+        'div',
+        { class: 'stack' },
+        h(
+          'section',
+          { class: 'card' },
+          h('h2', {}, 'Order book'),
+          h('div', { id: 'order-book', class: 'scroll' }),
+        ),
+        h(
+          'section',
+          { class: 'card' },
+          h('h2', {}, 'Trade book'),
+          h('div', { id: 'trade-book', class: 'scroll' }),
+        ),
+      ),
+    ),
+  );
+  paintOrders();
+}
+
+const OPEN = new Set([
+  'open',
+  'trigger pending',
+  'open pending',
+  'modify pending',
+  'after market order req received',
+]);
+
+function paintOrders(): void {
+  const box = document.getElementById('order-book');
+  if (box) {
+    const rows = [...S.orders].reverse().map((o) => {
+      const open = OPEN.has(String(o.status).toLowerCase());
+      return h(
+        'tr',
+        { 'data-orderid': o.orderid, 'data-status': o.status },
+        h('td', {}, o.orderid),
+        h('td', {}, o.updatetime ?? ''),
+        h('td', {}, o.tradingsymbol),
+        h('td', { class: o.transactiontype === 'BUY' ? 'up' : 'down' }, o.transactiontype),
+        h('td', {}, `${o.ordertype} ${o.producttype}`),
+        h('td', { class: 'num' }, `${o.filledshares ?? 0}/${o.quantity}`),
+        h('td', { class: 'num' }, money(o.price)),
+        h('td', { class: 'status' }, o.status, o.text ? h('small', { class: 'muted' }, ` ${o.text}`) : ''),
+        h(
+          'td',
+          { class: 'actions' },
+          open && h('button', { 'data-modify': o.orderid, onclick: () => showModify(o) }, 'Modify'),
+          open && h('button', { 'data-cancel': o.orderid, onclick: () => void cancel(o) }, 'Cancel'),
+        ),
+      );
+    });
+    fill(
+      box,
+      h('div', { id: 'modify-box' }),
+      rows.length
+        ? table(['Order id', 'Time', 'Symbol', 'Side', 'Type', '>Filled', '>Price', 'Status', ''], rows, {
+            id: 'orders',
+          })
+        : h('p', { class: 'muted' }, 'No orders today.'),
+    );
+  }
+  const tb = document.getElementById('trade-book');
+  if (tb) {
+    const rows = [...S.trades]
+      .reverse()
+      .map((t) =>
+        h(
+          'tr',
+          { 'data-fillid': t.fillid },
+          h('td', {}, t.filltime),
+          h('td', {}, t.orderid),
+          h('td', {}, t.tradingsymbol),
+          h('td', { class: t.transactiontype === 'BUY' ? 'up' : 'down' }, t.transactiontype),
+          h('td', { class: 'num' }, t.fillsize),
+          h('td', { class: 'num' }, money(t.fillprice)),
+        ),
+      );
+    fill(
+      tb,
+      rows.length
+        ? table(['Time', 'Order id', 'Symbol', 'Side', '>Qty', '>Price'], rows, { id: 'trades' })
+        : h('p', { class: 'muted' }, 'No trades today.'),
+    );
+  }
+}
+
+function showModify(o: Row): void {
+  const box = document.getElementById('modify-box');
+  if (!box) return;
+  const msg = h('p', { class: 'error', role: 'alert' });
+  const f = (name: string, label: string, value: string) =>
+    h('label', {}, label, h('input', { name, value, inputmode: 'decimal' }));
+  const form = h(
+    'form',
+    { class: 'modify', id: 'modify-form' },
+    h('strong', {}, `Modify ${o.orderid}`),
+    f('price', 'Price', String(o.price)),
+    f('quantity', 'Quantity', String(o.quantity)),
+    f('triggerprice', 'Trigger price', Number(o.triggerprice) > 0 ? String(o.triggerprice) : ''),
+    h('button', { type: 'submit' }, 'Save'),
+    h('button', { type: 'button', onclick: () => fill(box) }, 'Close'),
+    msg,
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const fd = new FormData(form);
+    const body = modifyOrderBody(o, {
+      price: String(fd.get('price') ?? ''),
+      quantity: String(fd.get('quantity') ?? ''),
+      triggerprice: String(fd.get('triggerprice') ?? ''),
+    });
+    const chk = checkModify(body);
+    if (!chk.ok) {
+      msg.textContent = `${chk.message} (${chk.errorcode})`;
+      return;
+    }
+    try {
+      await S.venue?.call('modifyOrder', body);
+      fill(box);
+      scheduleRefresh();
+    } catch (e) {
+      msg.textContent = errorText(e);
+    }
+  });
+  fill(box, form);
+}
+
+async function cancel(o: Row): Promise<void> {
+  try {
+    await S.venue?.call('cancelOrder', { variety: o.variety, orderid: o.orderid });
+    scheduleRefresh();
+  } catch (e) {
+    const box = document.getElementById('modify-box');
+    if (box) fill(box, h('p', { class: 'error', role: 'alert' }, errorText(e)));
+  }
+}
+
+// ── portfolio ──
+
+/** A position's P&L at the latest feed price (the broker's figure moved by the price change since). */
+function positionPnl(p: Row): number {
+  const base = Number(p.pnl) || 0;
+  const live = S.prices.get(instrumentKey(p.exchange, p.symboltoken));
+  if (!live) return base;
+  // The venue sends multiplier -1 where it does not apply (cash segments).
+  const m = Number(p.multiplier);
+  const mult = m > 0 ? m : 1;
+  return base + Number(p.netqty) * (live.ltp - Number(p.ltp)) * mult;
+}
+
+function livePnl(): number {
+  return S.positions.reduce((s, p) => s + positionPnl(p), 0);
+}
+
+function renderPortfolio(el: HTMLElement): void {
+  fill(
+    el,
+    h(
+      'div',
+      { class: 'stack' },
+      h('section', { class: 'card' }, h('h2', {}, 'Funds'), h('div', { id: 'funds' })),
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', {}, 'Positions ', h('span', { id: 'total-pnl', class: 'num' })),
+        h('div', { id: 'positions', class: 'scroll' }),
+      ),
+      h('section', { class: 'card' }, h('h2', {}, 'Holdings'), h('div', { id: 'holdings', class: 'scroll' })),
+    ),
+  );
+  paintPortfolio();
+}
+
+function paintPortfolio(): void {
+  const funds = document.getElementById('funds');
+  if (funds && S.rms) {
+    const r = S.rms;
+    const item = (label: string, v: unknown, id = '') =>
+      h(
+        'div',
+        { class: 'kv' },
+        h('span', { class: 'muted' }, label),
+        h('strong', { id }, money(v as number)),
+      );
+    fill(
+      funds,
+      h(
+        'div',
+        { class: 'kvs' },
+        item('Net', r.net, 'funds-net'),
+        item('Available cash', r.availablecash),
+        item('Utilised (debits)', r.utiliseddebits),
+        item('Span', r.utilisedspan),
+        item('Exposure', r.utilisedexposure),
+        item('Option premium', r.utilisedoptionpremium),
+        item('Realised M2M', r.m2mrealized),
+        item('Unrealised M2M', r.m2munrealized),
+        item("Today's charges (est.)", S.charges ?? 0, 'charges'),
+      ),
+    );
+  }
+  paintPositions();
+  const hold = document.getElementById('holdings');
+  if (hold) {
+    const list = (S.holdings?.holdings ?? []) as Row[];
+    fill(
+      hold,
+      list.length
+        ? table(
+            ['Symbol', '>Qty', '>T1 qty', '>Avg', '>LTP', '>P&L', '>P&L %'],
+            list.map((x) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, x.tradingsymbol),
+                h('td', { class: 'num' }, x.quantity),
+                h('td', { class: 'num' }, x.t1quantity),
+                h('td', { class: 'num' }, money(x.averageprice)),
+                h('td', { class: 'num' }, money(x.ltp)),
+                h('td', { class: `num ${signClass(Number(x.profitandloss))}` }, money(x.profitandloss)),
+                h('td', { class: 'num' }, `${Number(x.pnlpercentage).toFixed(2)}%`),
+              ),
+            ),
+            { id: 'holdings-table' },
+          )
+        : h('p', { class: 'muted' }, 'No holdings.'),
+    );
+  }
+}
+
+function paintPositions(): void {
+  const box = document.getElementById('positions');
+  if (!box) return;
+  const total = livePnl();
+  const tp = document.getElementById('total-pnl');
+  if (tp) {
+    tp.textContent = `P&L ${money(total)}`;
+    tp.className = `num ${signClass(total)}`;
+  }
+  const rows = S.positions.map((p) => {
+    const pnl = positionPnl(p);
+    const live = S.prices.get(instrumentKey(p.exchange, p.symboltoken));
+    return h(
+      'tr',
+      { 'data-position': `${p.exchange}|${p.symboltoken}|${p.producttype}` },
+      h('td', {}, p.tradingsymbol),
+      h('td', {}, p.producttype),
+      h('td', { class: 'num netqty' }, p.netqty),
+      h('td', { class: 'num' }, money(p.netprice || p.avgnetprice)),
+      h('td', { class: 'num' }, money(live?.ltp ?? p.ltp)),
+      h('td', { class: `num pnl ${signClass(pnl)}` }, money(pnl)),
+    );
+  });
+  fill(
+    box,
+    rows.length
+      ? table(['Symbol', 'Product', '>Net qty', '>Avg', '>LTP', '>P&L'], rows, { id: 'positions-table' })
+      : h('p', { class: 'muted' }, 'No positions.'),
+  );
+}
+
+// ── charts ──
+
+function renderCharts(el: HTMLElement): void {
+  if (!S.chartKey) S.chartKey = S.watch[0] ?? 'NSE|3045';
+  const pick = h(
+    'select',
+    { id: 'chart-instrument', 'aria-label': 'Instrument' },
+    ...[...new Set([S.chartKey, ...S.watch])].map((k) =>
+      h('option', { value: k, selected: k === S.chartKey }, S.byKey.get(k)?.symbol ?? k),
+    ),
+  );
+  pick.addEventListener('change', () => {
+    S.chartKey = pick.value;
+    void loadCandles();
+  });
+  const candleBox = h('div', { class: 'chart', id: 'candles' });
+  const pnlBox = h('div', { class: 'chart small', id: 'pnl-chart' });
+  fill(
+    el,
+    h(
+      'div',
+      { class: 'stack' },
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', {}, 'Candles ', pick),
+        candleBox,
+        h('p', { id: 'chart-note', class: 'muted' }),
+      ),
+      h('section', { class: 'card' }, h('h2', {}, 'Intraday P&L'), pnlBox),
+    ),
+  );
+  S.candle = new CandleChart(candleBox);
+  S.pnlChart = new PnlChart(pnlBox);
+  S.pnlChart.set(S.pnlCurve);
+  void loadCandles();
+}
+
+function istStamp(ms: number): string {
+  return new Date(ms + 19_800_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+async function loadCandles(): Promise<void> {
+  const [exchange, token] = S.chartKey.split('|') as [string, string];
+  const now = S.marketNow || Date.now();
+  const day = istStamp(now).slice(0, 10);
+  const note = document.getElementById('chart-note');
+  try {
+    const rows =
+      (await S.venue?.call<CandleRow[] | null>('getCandleData', {
+        exchange,
+        symboltoken: token,
+        interval: 'ONE_MINUTE',
+        fromdate: `${day} 09:15`,
+        todate: istStamp(now),
+      })) ?? [];
+    const fills: FillMark[] = S.trades
+      .filter((t) => t.exchange === exchange && String(t.symboltoken ?? token) === token && matches(t, token))
+      .map((t) => ({
+        timeMs: Date.parse(`${day}T${t.filltime}+05:30`),
+        side: t.transactiontype,
+        qty: Number(t.fillsize),
+        price: Number(t.fillprice),
+      }))
+      .filter((f) => Number.isFinite(f.timeMs));
+    S.candle?.set(rows, fills);
+    if (note) note.textContent = `${rows.length} one-minute candles, ${fills.length} of your fills marked.`;
+  } catch (e) {
+    if (note) note.textContent = errorText(e);
+  }
+}
+
+function matches(t: Row, token: string): boolean {
+  const i = S.byKey.get(S.chartKey);
+  return t.symboltoken === token || (i !== undefined && t.tradingsymbol === i.symbol);
+}
+
+// ── refresh from REST (throttled under the venue's 1/s limits) and the order feed ──
+
+function onOrderUpdate(_m: OrderUpdateMessage): void {
+  scheduleRefresh();
+}
+
+function scheduleRefresh(): void {
+  if (S.refreshTimer) return;
+  const wait = Math.max(0, S.lastRefresh + 1100 - Date.now());
+  S.refreshTimer = setTimeout(() => {
+    S.refreshTimer = undefined;
+    void refresh();
+  }, wait);
+}
+
+async function refresh(): Promise<void> {
+  const v = S.venue;
+  if (!v) return;
+  S.lastRefresh = Date.now();
+  const [orders, trades, positions, rms, holdings] = await Promise.all([
+    v.call<Row[] | null>('getOrderBook').catch(() => S.orders),
+    v.call<Row[] | null>('getTradeBook').catch(() => S.trades),
+    v.call<Row[] | null>('getPosition').catch(() => S.positions),
+    v.call<Row>('getRMS').catch(() => S.rms),
+    v.call<Row>('getAllHolding').catch(() => S.holdings),
+  ]);
+  S.orders = orders ?? [];
+  S.trades = trades ?? [];
+  S.positions = positions ?? [];
+  S.rms = rms ?? undefined;
+  S.holdings = holdings ?? undefined;
+  const posKeys = S.positions.map((p) => instrumentKey(p.exchange, p.symboltoken));
+  S.market?.subscribe(posKeys);
+  S.charges = await estimateCharges();
+  if (S.marketNow > 0) addPnlSample(S.pnlCurve, S.marketNow, livePnl());
+  if (S.page === 'orders') paintOrders();
+  if (S.page === 'portfolio') paintPortfolio();
+  if (S.page === 'charts') {
+    S.pnlChart?.set(S.pnlCurve);
+    void loadCandles();
+  }
+}
+
+/** Trade-book size the charges were estimated for, and when (estimateCharges is limited to 1/s). */
+let chargesFor = 0;
+let chargesAt = 0;
+
+/** Today's charges of the trade book, from the broker's estimateCharges (at most 50 fills). */
+async function estimateCharges(): Promise<number | undefined> {
+  if (S.trades.length === 0) return 0;
+  if (S.trades.length === chargesFor) return S.charges;
+  if (Date.now() - chargesAt < 1500) {
+    scheduleRefresh(); // estimate on a later pass
+    return S.charges;
+  }
+  chargesAt = Date.now();
+  chargesFor = S.trades.length;
+  const orders = S.trades.slice(-50).map((t) => ({
+    product_type: t.producttype,
+    transaction_type: t.transactiontype,
+    quantity: String(t.fillsize),
+    price: String(t.fillprice),
+    exchange: t.exchange,
+    symbol_name: String(t.tradingsymbol).replace(/-EQ$/, ''),
+    token: String(t.symboltoken ?? S.instruments.find((i) => i.symbol === t.tradingsymbol)?.token ?? ''),
+  }));
+  try {
+    const d = await S.venue?.call<Row>('estimateCharges', { orders });
+    return Number(d?.summary?.total_charges ?? 0);
+  } catch {
+    chargesFor = 0;
+    return S.charges;
+  }
+}
+
+// ───────────────────────────── operator view ─────────────────────────────
+
+let clockTimer: ReturnType<typeof setInterval> | undefined;
+
+async function enterOperator(token: string): Promise<void> {
+  const admin = new AdminClient(BASE, token);
+  const caps = await capabilities(BASE);
+  fill(
+    app,
+    h(
+      'header',
+      {},
+      h('strong', { class: 'brand' }, 'Paper broker — operator'),
+      h(
+        'span',
+        { class: 'who' },
+        h(
+          'button',
+          {
+            class: 'link',
+            id: 'logout',
+            onclick: () => {
+              sessionStorage.removeItem('dash.admin');
+              location.reload();
+            },
+          },
+          'Close operator view',
+        ),
+      ),
+    ),
+    h(
+      'main',
+      { class: 'stack', id: 'page' },
+      h('section', { class: 'card', id: 'clock-card' }, h('h2', {}, 'Clock')),
+      h('section', { class: 'card', id: 'accounts-card' }, h('h2', {}, 'Accounts')),
+      h('section', { class: 'card', id: 'faults-card' }, h('h2', {}, 'Faults')),
+      h('section', { class: 'card', id: 'execution-card' }, h('h2', {}, 'Execution')),
+    ),
+  );
+  await Promise.all([
+    paintClock(admin),
+    paintAccounts(admin),
+    paintFaults(admin),
+    paintExecution(admin, caps),
+  ]);
+  clockTimer = setInterval(() => void paintClockValues(admin), 1000);
+}
+
+async function paintClockValues(admin: AdminClient): Promise<void> {
+  try {
+    const c = await admin.call<Row>('GET', 'clock');
+    const v = document.getElementById('clock-values');
+    if (!v) return;
+    fill(
+      v,
+      h(
+        'div',
+        { class: 'kv' },
+        h('span', { class: 'muted' }, 'Market time'),
+        h('strong', { id: 'clock-now' }, c.now),
+      ),
+      h(
+        'div',
+        { class: 'kv' },
+        h('span', { class: 'muted' }, 'Mode'),
+        h('strong', { id: 'clock-mode' }, c.mode),
+      ),
+      h(
+        'div',
+        { class: 'kv' },
+        h('span', { class: 'muted' }, 'State'),
+        h('strong', { id: 'clock-state' }, c.paused ? 'paused' : 'running'),
+      ),
+      h('div', { class: 'kv' }, h('span', { class: 'muted' }, 'Speed'), h('strong', {}, `${c.speed}×`)),
+      h(
+        'div',
+        { class: 'kv' },
+        h('span', { class: 'muted' }, 'Sessions'),
+        h(
+          'strong',
+          {},
+          Object.entries(c.session as Record<string, string>)
+            .map(([k, s]) => `${k} ${s}`)
+            .join(' · '),
+        ),
+      ),
+    );
+  } catch {
+    if (clockTimer) clearInterval(clockTimer);
+  }
+}
+
+async function paintClock(admin: AdminClient): Promise<void> {
+  const card = document.getElementById('clock-card') as HTMLElement;
+  const msg = h('p', { class: 'error', role: 'alert', id: 'clock-error' });
+  const send = async (body: unknown) => {
+    msg.textContent = '';
+    try {
+      await admin.call('POST', 'clock', body);
+      await paintClockValues(admin);
+    } catch (e) {
+      msg.textContent = errorText(e);
+    }
+  };
+  const speed = h('input', { id: 'clock-speed', inputmode: 'decimal', value: '60', 'aria-label': 'Speed' });
+  const to = h('input', { id: 'clock-to', type: 'time', step: '60', 'aria-label': 'Advance to (IST)' });
+  const by = h('input', {
+    id: 'clock-by',
+    inputmode: 'numeric',
+    value: '60',
+    'aria-label': 'Advance by (seconds)',
+  });
+  fill(
+    card,
+    h('h2', {}, 'Clock'),
+    h('div', { class: 'kvs', id: 'clock-values' }),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { id: 'clock-pause', onclick: () => void send({ paused: true }) }, 'Pause'),
+      h('button', { id: 'clock-resume', onclick: () => void send({ paused: false }) }, 'Resume'),
+      h('label', {}, 'Speed ', speed),
+      h(
+        'button',
+        { id: 'clock-speed-set', onclick: () => void send({ speed: Number(speed.value) }) },
+        'Set speed',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('label', {}, 'Advance to ', to),
+      h(
+        'button',
+        {
+          id: 'clock-advance-to',
+          onclick: async () => {
+            const c = await admin.call<Row>('GET', 'clock');
+            await send({ advanceTo: `${String(c.now).slice(0, 10)}T${to.value}:00+05:30` });
+          },
+        },
+        'Advance',
+      ),
+      h('label', {}, 'Advance by (s) ', by),
+      h(
+        'button',
+        { id: 'clock-advance-by', onclick: () => void send({ advanceBy: Number(by.value) }) },
+        'Advance by',
+      ),
+    ),
+    msg,
+  );
+  await paintClockValues(admin);
+}
+
+async function paintAccounts(admin: AdminClient): Promise<void> {
+  const card = document.getElementById('accounts-card') as HTMLElement;
+  const msg = h('p', { role: 'status', id: 'accounts-msg' });
+  let list: Row[] = [];
+  try {
+    list = await admin.call<Row[]>('GET', 'accounts');
+  } catch (e) {
+    msg.textContent = errorText(e);
+  }
+  const act = async (fn: () => Promise<unknown>, done: string) => {
+    try {
+      await fn();
+      await paintAccounts(admin);
+      const m = document.getElementById('accounts-msg');
+      if (m) m.textContent = done;
+    } catch (e) {
+      msg.textContent = errorText(e);
+    }
+  };
+  const rows = list.map((a) => {
+    const amount = h('input', { inputmode: 'decimal', 'aria-label': `Amount for ${a.clientcode}`, size: 8 });
+    return h(
+      'tr',
+      { 'data-clientcode': a.clientcode },
+      h('td', {}, a.clientcode),
+      h('td', {}, a.name),
+      h('td', { class: 'num' }, money(a.funds)),
+      h('td', { class: 'num' }, a.orders),
+      h('td', {}, a.lastLoginAt ? istTime(Date.parse(a.lastLoginAt)) : '–'),
+      h(
+        'td',
+        { class: 'actions' },
+        amount,
+        h(
+          'button',
+          {
+            onclick: () =>
+              void act(
+                () => admin.call('POST', `accounts/${a.clientcode}/funds`, { add: Number(amount.value) }),
+                `Funds of ${a.clientcode} changed.`,
+              ),
+          },
+          'Add funds',
+        ),
+        h(
+          'button',
+          {
+            class: 'sell',
+            onclick: () =>
+              void act(
+                () => admin.call('POST', `accounts/${a.clientcode}/reset`, {}),
+                `${a.clientcode} reset.`,
+              ),
+          },
+          'Reset',
+        ),
+      ),
+    );
+  });
+  const created = h('pre', { id: 'new-account' });
+  fill(
+    card,
+    h('h2', {}, 'Accounts'),
+    table(['Client code', 'Name', '>Funds', '>Orders', 'Last login', ''], rows, { id: 'accounts' }),
+    h(
+      'button',
+      {
+        onclick: async () => {
+          try {
+            const c = await admin.call<Row>('POST', 'accounts', {});
+            await paintAccounts(admin);
+            const el = document.getElementById('new-account');
+            if (el) el.textContent = JSON.stringify(c, null, 2);
+          } catch (e) {
+            msg.textContent = errorText(e);
+          }
+        },
+      },
+      'Create account',
+    ),
+    created,
+    msg,
+  );
+}
+
+const FAULT_KINDS = [
+  'http500',
+  'timeout',
+  'slow',
+  'rateLimit',
+  'ab1004',
+  'sessionExpired',
+  'feedDrop',
+  'feedStall',
+  'reject',
+];
+
+async function paintFaults(admin: AdminClient): Promise<void> {
+  const card = document.getElementById('faults-card') as HTMLElement;
+  const msg = h('p', { class: 'error', role: 'alert' });
+  let list: Row[] = [];
+  try {
+    list = await admin.call<Row[]>('GET', 'faults');
+  } catch (e) {
+    msg.textContent = errorText(e);
+  }
+  const kind = h(
+    'select',
+    { 'aria-label': 'Fault kind', id: 'fault-kind' },
+    ...FAULT_KINDS.map((k) => h('option', {}, k)),
+  );
+  const route = h('input', { placeholder: 'route (optional)', 'aria-label': 'Route', id: 'fault-route' });
+  const cc = h('input', {
+    placeholder: 'client code (optional)',
+    'aria-label': 'Client code',
+    id: 'fault-client',
+  });
+  const count = h('input', { placeholder: 'count', inputmode: 'numeric', 'aria-label': 'Count', size: 5 });
+  const arm = async () => {
+    const body: Row = { kind: kind.value };
+    if (route.value.trim()) body.route = route.value.trim();
+    if (cc.value.trim()) body.clientcode = cc.value.trim().toUpperCase();
+    if (count.value.trim()) body.count = Number(count.value);
+    try {
+      await admin.call('POST', 'faults', body);
+      await paintFaults(admin);
+    } catch (e) {
+      msg.textContent = errorText(e);
+    }
+  };
+  fill(
+    card,
+    h('h2', {}, 'Faults'),
+    list.length
+      ? table(
+          ['Id', 'Kind', 'Route', 'Client', '>Fired', 'Active', ''],
+          list.map((f) =>
+            h(
+              'tr',
+              { 'data-fault': f.id },
+              h('td', {}, f.id),
+              h('td', {}, f.kind),
+              h('td', {}, f.route ?? '*'),
+              h('td', {}, f.clientcode ?? '*'),
+              h('td', { class: 'num' }, f.fired ?? 0),
+              h('td', {}, f.active ? 'on' : 'off'),
+              h(
+                'td',
+                {},
+                h(
+                  'button',
+                  {
+                    onclick: async () => {
+                      await admin.call('DELETE', `faults/${f.id}`).catch(() => undefined);
+                      await paintFaults(admin);
+                    },
+                  },
+                  'Turn off',
+                ),
+              ),
+            ),
+          ),
+          { id: 'faults' },
+        )
+      : h('p', { class: 'muted' }, 'No faults armed.'),
+    h(
+      'div',
+      { class: 'row' },
+      kind,
+      route,
+      cc,
+      count,
+      h('button', { id: 'fault-arm', onclick: () => void arm() }, 'Turn on'),
+    ),
+    msg,
+  );
+}
+
+async function paintExecution(admin: AdminClient, caps: Capabilities): Promise<void> {
+  const card = document.getElementById('execution-card') as HTMLElement;
+  if (!caps.execution) {
+    fill(
+      card,
+      h('h2', {}, 'Execution'),
+      h('p', { class: 'muted', id: 'execution-na' }, 'Execution presets: not available on this broker.'),
+    );
+    return;
+  }
+  const msg = h('p', { class: 'error', role: 'alert' });
+  let cur: Row | undefined;
+  try {
+    cur = await admin.call<Row>('GET', 'execution');
+  } catch (e) {
+    msg.textContent = errorText(e);
+  }
+  const preset = h(
+    'select',
+    { id: 'execution-preset', 'aria-label': 'Execution preset' },
+    ...['ideal', 'realistic', 'harsh'].map((p) => h('option', { selected: cur?.preset === p }, p)),
+  );
+  fill(
+    card,
+    h('h2', {}, 'Execution'),
+    h(
+      'div',
+      { class: 'kvs' },
+      h(
+        'div',
+        { class: 'kv' },
+        h('span', { class: 'muted' }, 'Preset'),
+        h('strong', { id: 'execution-current' }, cur?.preset ?? '–'),
+      ),
+      h('div', { class: 'kv' }, h('span', { class: 'muted' }, 'Seed'), h('strong', {}, cur?.seed ?? '–')),
+      h(
+        'div',
+        { class: 'kv' },
+        h('span', { class: 'muted' }, 'Queue'),
+        h('strong', {}, cur?.queue?.model ?? '–'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      preset,
+      h(
+        'button',
+        {
+          id: 'execution-apply',
+          onclick: async () => {
+            try {
+              await admin.call('PUT', 'execution', { preset: preset.value });
+              await paintExecution(admin, caps);
+            } catch (e) {
+              msg.textContent = errorText(e);
+            }
+          },
+        },
+        'Apply',
+      ),
+    ),
+    msg,
+  );
+}
+
+start();
