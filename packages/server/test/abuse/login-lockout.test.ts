@@ -9,6 +9,7 @@ import { istToEpoch } from '@smartapi-ts/protocol';
 import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
 import { LOCKOUT_RULE } from '../../src/identity/login-guard.js';
 import { totpCode } from '../../src/identity/totp.js';
+import { main } from '../../src/main.js';
 
 const LOGIN = '/rest/auth/angelbroking/user/v1/loginByPassword';
 
@@ -116,6 +117,29 @@ describe('abuse: login oracle, lockout and unlock', () => {
     const unlock = await broker.admin('POST', `accounts/${broker.account.clientcode}/unlock`, {});
     assert.equal(unlock.status, 200);
     assert.deepEqual(unlock.body.data, { clientcode: broker.account.clientcode, wasLocked: true });
+    assert.equal((await login(good())).status, true);
+  });
+
+  it('`smartapi-paper accounts unlock <clientcode>` clears the lock through the admin API', async () => {
+    await broker.admin('POST', `accounts/${broker.account.clientcode}/unlock`, {});
+    for (let i = 0; i < LOCKOUT_RULE.accountThreshold; i++) await login(good({ password: wrongPin() }));
+    assert.match((await login(good())).message, /locked/);
+    let out = '';
+    let err = '';
+    const code = await main(
+      [
+        'accounts',
+        'unlock',
+        broker.account.clientcode.toLowerCase(),
+        '--url',
+        broker.url,
+        '--admin-token',
+        broker.adminToken,
+      ],
+      { out: (t) => (out += t), err: (t) => (err += t) },
+    );
+    assert.equal(code, 0, err);
+    assert.deepEqual(JSON.parse(out.trim()), { clientcode: broker.account.clientcode, wasLocked: true });
     assert.equal((await login(good())).status, true);
   });
 
