@@ -64,7 +64,9 @@ after(async () => {
 // ───────────────────────────── the two sides ─────────────────────────────
 
 async function raw(route: RuledRouteName, body: unknown): Promise<Outcome> {
-  // logout ends the session it is sent with: each logout case brings its own.
+  // logout ends the session it is sent with: each logout case brings its own. The loginByPassword rule
+  // cases are failed logins that lock the account (docs/security.md#login-lockout): unlock first.
+  if (route === 'logout') await b.admin('POST', `accounts/${b.account.clientcode}/unlock`, {});
   const token = route === 'logout' ? (await b.login()).jwtToken : jwt;
   const res = await fetch(`${b.url}${routePath(route)}`, {
     method: 'POST',

@@ -83,7 +83,7 @@ export async function buildServer(
       authenticate(authorization): OrderFeedAuth {
         if (authorization.trim() === '') return { ok: false, reason: 'missing' };
         const chk = sessions.checkAccessToken(authorization);
-        if (chk.ok) return { ok: true, clientcode: chk.principal.clientcode };
+        if (chk.ok) return { ok: true, clientcode: chk.principal.clientcode, sid: chk.principal.sid };
         return { ok: false, reason: chk.code === 'AG8002' ? 'expired' : 'invalid' };
       },
     });
@@ -144,6 +144,11 @@ export async function buildServer(
         if (feed !== 'orderFeed') mf?.dropClients(clientcode);
         if (feed !== 'marketFeed') orderFeed.dropClients(clientcode);
       },
+    });
+    // Logout closes the session's sockets on both feeds.
+    sessions.onRevoke((sid) => {
+      mf?.dropSession(sid);
+      orderFeed.dropSession(sid);
     });
     const gate = (route: 'marketFeed' | 'orderFeed') => ({
       stalled: (cc: string) =>

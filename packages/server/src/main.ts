@@ -330,6 +330,18 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     });
   remoteOptions(
     accounts
+      .command('unlock')
+      .description('clear the login lockout of an account and every source lock (admin API)')
+      .argument('<clientcode>', 'client code'),
+  ).action((clientcode: string, o: { url?: string; adminToken?: string }) => {
+    result.promise = (async () => {
+      const data = await adminCall(o, 'POST', `accounts/${encodeURIComponent(clientcode)}/unlock`, {});
+      io.out(`${JSON.stringify(data)}\n`);
+      return 0;
+    })();
+  });
+  remoteOptions(
+    accounts
       .command('reset')
       .description('reset an account: funds, orders, positions, holdings and GTT rules back to the start')
       .argument('<clientcode>', 'client code')

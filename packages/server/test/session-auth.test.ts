@@ -86,26 +86,40 @@ describe('SessionService', () => {
     store.close();
   });
 
-  it('answers each login failure with its venue code', async () => {
+  it('answers every bad credential alike (AB1007), then the api key and blocked checks', async () => {
     const { sessions, credentials, body, store } = await setup();
     const code = async (b: unknown, key = credentials.apiKey) => {
       const r = await sessions.login(b, key);
       return r.ok ? 'ok' : r.errorcode;
     };
+    // Wrong PIN, wrong TOTP and unknown client: one answer, no oracle.
     assert.equal(await code(body({ password: '9999' })), 'AB1007');
     assert.equal(
       await code(
         body({ totp: '000000' === totpCode(credentials.totpSecret, morning) ? '111111' : '000000' }),
       ),
-      'AB1050',
+      'AB1007',
     );
-    assert.equal(await code(body({ clientcode: 'Z999999' })), 'AB1032');
+    assert.equal(await code(body({ clientcode: 'Z999999' })), 'AB1007');
+    // Only proven credentials learn about the api key and the blocked flag.
     assert.equal(await code(body(), 'wrongkey'), 'AG8004');
+    assert.equal(await code(body({ password: '9999' }), 'wrongkey'), 'AB1007');
     assert.equal(await code({}), 'AB1007');
     assert.equal(await code(null), 'AB1007');
-    assert.equal(await code(body({ totp: 123 })), 'AB1050');
     store.accounts.setBlocked(credentials.clientcode, true);
     assert.equal(await code(body()), 'AB1006');
+    store.close();
+  });
+
+  it("generateTokens refuses a refresh token with another client's api key (AG8004)", async () => {
+    const { sessions, credentials, body, store } = await setup();
+    const other = await createAccount(store, { pin: '4321' });
+    const r = await sessions.login(body(), credentials.apiKey);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    const g = sessions.generateTokens({ refreshToken: r.data.refreshToken }, other.credentials.apiKey);
+    assert.equal(!g.ok && g.errorcode, 'AG8004');
+    assert.equal(sessions.generateTokens({ refreshToken: r.data.refreshToken }, credentials.apiKey).ok, true);
     store.close();
   });
 
@@ -174,7 +188,8 @@ describe('SessionService', () => {
     if (!r.ok) return;
     const cc = credentials.clientcode;
     const ok = sessions.authenticateFeed({ clientCode: cc, feedToken: r.data.feedToken });
-    assert.deepEqual(ok, { ok: true, clientCode: cc });
+    assert.equal(ok.ok && ok.clientCode, cc);
+    assert.equal(ok.ok && typeof ok.sid, 'string');
     assert.equal(
       sessions.authenticateFeed({
         authorization: `Bearer ${r.data.jwtToken}`,

@@ -114,6 +114,11 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdminApiOptio
         handle((req) => scenario.resetAccount(param(req, 'clientcode'), req.body)),
       );
       admin.post(
+        '/accounts/:clientcode/unlock',
+        hidden,
+        handle((req) => scenario.unlockAccount(param(req, 'clientcode'))),
+      );
+      admin.post(
         '/accounts/:clientcode/funds',
         hidden,
         handle((req) => scenario.addFunds(param(req, 'clientcode'), req.body)),

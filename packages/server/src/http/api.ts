@@ -22,6 +22,7 @@ import {
   USER_TYPE,
 } from '@smartapi-ts/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { normaliseClientCode, plausibleClientCode, sourceKey } from '../identity/normalise.js';
 import type { Principal, SessionService } from '../identity/sessions.js';
 import type { RateLimiter } from './rate-limit.js';
 import { type HandlerResult, sendFailure, sendRateLimited, sendResult } from './reply.js';
@@ -38,6 +39,8 @@ export interface RequestContext {
   apiKey: string;
   /** The authenticated client (every route with `auth: true`). */
   principal: Principal | undefined;
+  /** The request's source (peer address), for per-source limits. */
+  source: string;
 }
 
 /** A route handler: returns the envelope's data or a business failure. */
@@ -66,23 +69,13 @@ function tagOf(route: RouteDef): string {
   return m[1] === 'auth' ? 'session' : (m[2] ?? 'other');
 }
 
+/**
+ * Rate-limit key of loginByPassword: the normalised client code when it has the shape of one (so
+ * `" P123456"` and `"p123456\t"` share P123456's budget), else the request's source.
+ */
 function rateKeyForLogin(body: unknown, req: FastifyRequest): string {
-  const cc = (body as { clientcode?: unknown } | undefined)?.clientcode;
-  return typeof cc === 'string' && cc !== '' ? cc.toUpperCase() : `ip:${req.ip}`;
-}
-
-function refreshClient(body: unknown): string | undefined {
-  const t = (body as { refreshToken?: unknown } | undefined)?.refreshToken;
-  if (typeof t !== 'string') return undefined;
-  const payload = t.replace(/^bearer\s+/i, '').split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const u = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { username?: unknown })
-      .username;
-    return typeof u === 'string' ? u : undefined;
-  } catch {
-    return undefined;
-  }
+  const cc = normaliseClientCode((body as { clientcode?: unknown } | undefined)?.clientcode);
+  return plausibleClientCode(cc) ? cc : sourceKey(req.ip);
 }
 
 /** Registers the SmartAPI routes (documented canonical routes plus a catch-all for the aliases). */
@@ -126,7 +119,9 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
     } else if (route.name === 'loginByPassword') {
       rateClient = rateKeyForLogin(body, req);
     } else {
-      rateClient = refreshClient(body) ?? `ip:${req.ip}`;
+      // generateTokens: the owner of a refresh token whose signature verifies; a forged token names no
+      // one and spends its source's budget, never another client's.
+      rateClient = sessions.refreshTokenOwner(body) ?? sourceKey(req.ip);
     }
     if (header(req, Header.USER_TYPE).trim().toUpperCase() !== USER_TYPE) {
       sendFailure(reply, ErrorCode.USER_TYPE_MUST_BE_USER);
@@ -149,7 +144,7 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
     const body = route.method === 'GET' ? undefined : req.body;
     const handler = handlers[route.name];
     if (!handler) return sendFailure(reply, ErrorCode.INTERNAL_ERROR, `${route.name} is not available`);
-    const result = await handler({ route, params, body, ...who });
+    const result = await handler({ route, params, body, source: sourceKey(req.ip), ...who });
     return sendResult(reply, result);
   }
 

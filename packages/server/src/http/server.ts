@@ -4,11 +4,20 @@
  * 500 with a stack trace. Transport-level failures (the request never reached a route handler) use
  * HTTP 4xx with the `status:false` envelope: malformed JSON 400, unsupported media type 415, body too
  * large 413, unknown route 404, wrong method 405.
+ *
+ * Errors before fastify (the node HTTP parser: bad or duplicate Content-Length, Content-Length with
+ * Transfer-Encoding, oversized headers, garbage) are answered by the `clientError` handler with the
+ * same envelope (400 / 431 / 408) before the connection closes; a bad URL (`%zz`) goes through
+ * `frameworkErrors`; a request without a Host header is served like any other (node would answer a
+ * bare 400). The request logger never writes query strings (the Python client sends its refresh
+ * token as one) nor bodies nor headers: see {@link redactUrl}.
  */
+
+import type { Socket } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ErrorCode } from '@smartapi-ts/protocol';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { ErrorCode, failureEnvelope } from '@smartapi-ts/protocol';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { LogLevel } from '../config.js';
 import { sendFailure } from './reply.js';
 import { RuleViolation, validatorCompiler } from './validation.js';
@@ -26,13 +35,75 @@ class BadJsonError extends Error {
   readonly code = 'PAPER_BAD_JSON';
 }
 
+/**
+ * The URL as the request log shows it: the path only, a query string replaced by its length (query
+ * strings can carry tokens: the Python client sends `getProfile?{"refreshToken": …}`).
+ */
+export function redactUrl(url: string | undefined): string {
+  const u = url ?? '';
+  const q = u.indexOf('?');
+  return q < 0 ? u : `${u.slice(0, q)}?[redacted ${u.length - q - 1} chars]`;
+}
+
+/** A raw HTTP answer in the venue's failure envelope (for errors before fastify has a reply). */
+export function rawFailure(status: number, statusText: string, message: string): string {
+  const body = JSON.stringify(failureEnvelope(ErrorCode.ERROR_NOT_SPECIFIED, message, 'status', null));
+  return (
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\n` +
+    `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
+/** node's `clientError`: the parser refused the bytes; answer in the envelope, then close. */
+function onClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  let answer: string;
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    answer = rawFailure(431, 'Request Header Fields Too Large', 'Request headers are too large');
+  } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    answer = rawFailure(408, 'Request Timeout', 'Request timeout');
+  } else {
+    answer = rawFailure(400, 'Bad Request', `Malformed HTTP request (${err.code ?? 'parse error'})`);
+  }
+  if (socket.writable) socket.end(answer);
+  socket.destroy();
+}
+
+/** fastify's own refusals before routing (a bad URL `%zz`, an over-long parameter). */
+// biome-ignore lint/suspicious/noExplicitAny: fastify types frameworkErrors' reply for every server kind
+function onFrameworkError(err: Error & { code?: string }, _req: unknown, reply: any): void {
+  const message =
+    err.code === 'FST_ERR_BAD_URL' ? 'Invalid URL: malformed percent-encoding' : 'Invalid request URL';
+  sendFailure(reply as FastifyReply, ErrorCode.ERROR_NOT_SPECIFIED, message, { httpStatus: 400 });
+}
+
 /** Creates the fastify instance with the error handling and docs plugins registered. */
 export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel, stream: process.stderr },
+    logger:
+      opts.logLevel === 'silent'
+        ? false
+        : {
+            level: opts.logLevel,
+            stream: process.stderr,
+            // Never a query string, a body or a header in the log (tokens, PINs, TOTPs).
+            serializers: {
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                hostname: req.hostname,
+                remoteAddress: req.ip,
+                remotePort: req.socket?.remotePort ?? 0,
+              }),
+            },
+          },
     bodyLimit: opts.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // A request without Host is served (and answered in the envelope) instead of node's bare 400.
+    http: { requireHostHeader: false },
+    clientErrorHandler: onClientError,
+    frameworkErrors: onFrameworkError,
   });
   // SmartAPI bodies are validated with the protocol's request rules (see validation.ts).
   app.setValidatorCompiler(validatorCompiler);

@@ -8,8 +8,8 @@ import type { Handlers } from './api.js';
 /** The four session handlers. */
 export function sessionHandlers(sessions: SessionService): Handlers {
   return {
-    loginByPassword: async ({ body, apiKey }) => sessions.login(body, apiKey),
-    generateTokens: ({ body }) => sessions.generateTokens(body),
+    loginByPassword: async ({ body, apiKey, source }) => sessions.login(body, apiKey, source),
+    generateTokens: ({ body, apiKey }) => sessions.generateTokens(body, apiKey),
     getProfile: ({ principal }) => {
       if (!principal) return { ok: false, errorcode: ErrorCode.TOKEN_MISSING, message: 'Token missing' };
       return { ok: true, data: sessions.profile(principal) };

@@ -18,7 +18,9 @@ import {
 } from '@smartapi-ts/protocol';
 import type { AccountRecord, SessionRecord, Store } from '../storage/types.js';
 import { signJwt, type TokenClaims, type TokenType, verifyJwt } from './jwt.js';
-import { verifyPin } from './pin-hash.js';
+import { LoginGuard } from './login-guard.js';
+import { normaliseClientCode, plausibleClientCode } from './normalise.js';
+import { hashPin, verifyPin } from './pin-hash.js';
 import { verifyTotp } from './totp.js';
 
 /** A business failure: the venue's code and message (answered as an envelope). */
@@ -53,7 +55,9 @@ export interface FeedCredentials {
 }
 
 /** Outcome of a feed authentication. */
-export type FeedAuthResult = { ok: true; clientCode: string } | { ok: false; message: FeedAuthMessage };
+export type FeedAuthResult =
+  | { ok: true; clientCode: string; sid: string }
+  | { ok: false; message: FeedAuthMessage };
 
 const META_SECRET = 'jwt_secret';
 
@@ -75,10 +79,13 @@ export class SessionService {
   private readonly now: () => number;
   private readonly secret: Buffer;
   private readonly cache = new Map<string, SessionRecord>();
+  private readonly guard: LoginGuard;
+  private readonly revokeListeners: Array<(sid: string) => void> = [];
 
   constructor(store: Store, opts: SessionServiceOptions = {}) {
     this.store = store;
     this.now = opts.now ?? Date.now;
+    this.guard = new LoginGuard(this.now);
     let hex = store.meta.get(META_SECRET);
     if (!hex) {
       hex = randomBytes(64).toString('hex');
@@ -87,20 +94,41 @@ export class SessionService {
     this.secret = Buffer.from(hex, 'hex');
   }
 
-  /** POST loginByPassword. `apiKey` is the request's `X-PrivateKey`. */
-  async login(body: unknown, apiKey: string): Promise<Outcome<SessionTokens>> {
+  /**
+   * POST loginByPassword. `apiKey` is the request's `X-PrivateKey`, `source` its peer (for the
+   * per-source lockout; unit tests may omit it).
+   *
+   * One answer for every bad credential (unknown client, wrong PIN, wrong TOTP): AB1007 "Login Id or
+   * password is invalid", as the venue answers bad credentials, after the same work (an unknown client
+   * still costs a PIN hash check), so neither the PIN nor the client code can be probed. The api key
+   * and the blocked flag are checked only once the credentials are proven. Failures count towards
+   * the lockout of {@link LoginGuard}; a locked account or source is refused before any check.
+   */
+  async login(body: unknown, apiKey: string, source?: string): Promise<Outcome<SessionTokens>> {
     const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    const clientcode = str(o.clientcode)?.trim().toUpperCase() ?? '';
+    const clientcode = normaliseClientCode(o.clientcode);
     const pin = str(o.password) ?? '';
     const totp = str(o.totp)?.trim() ?? '';
-    if (clientcode === '' || pin === '') return fail(ErrorCode.INVALID_CREDENTIALS);
-    const account = this.store.accounts.get(clientcode);
-    if (!account) return fail(ErrorCode.USER_NOT_FOUND);
+    const accountKey = plausibleClientCode(clientcode) ? clientcode : undefined;
+    const locked = this.guard.check(accountKey, source);
+    if (locked) {
+      return fail(
+        ErrorCode.INVALID_CREDENTIALS,
+        `Too many failed login attempts: login is locked for ${Math.ceil(locked.retryAfterMs / 1000)} s`,
+      );
+    }
+    const account = accountKey === undefined ? undefined : this.store.accounts.get(accountKey);
+    const now = this.now();
+    // Always one PIN hash check, so an unknown client answers in the same time as a wrong PIN.
+    const pinOk = await verifyPin(pin, account?.pinHash ?? (await dummyHash()));
+    const totpOk = account !== undefined && verifyTotp(account.totpSecret, totp, now);
+    if (!account || clientcode === '' || pin === '' || !pinOk || !totpOk) {
+      this.guard.failure(accountKey, source);
+      return fail(ErrorCode.INVALID_CREDENTIALS);
+    }
+    this.guard.success(clientcode);
     if (account.apiKey !== apiKey) return fail(ErrorCode.INVALID_API_KEY);
     if (account.blocked) return fail(ErrorCode.CLIENT_BLOCKED);
-    if (!(await verifyPin(pin, account.pinHash))) return fail(ErrorCode.INVALID_CREDENTIALS);
-    const now = this.now();
-    if (!verifyTotp(account.totpSecret, totp, now)) return fail(ErrorCode.INVALID_TOTP);
     const session: SessionRecord = {
       sid: randomBytes(12).toString('base64url'),
       clientcode,
@@ -118,8 +146,27 @@ export class SessionService {
     return { ok: true, data: state === undefined ? tokens : { ...tokens, state } };
   }
 
+  /** Clears the lockout of an account and every source lock (admin unlock). */
+  unlockLogin(clientcode: string): boolean {
+    return this.guard.unlock(normaliseClientCode(clientcode));
+  }
+
+  /**
+   * The client a refresh token belongs to, once its signature is verified (the rate-limit key of
+   * generateTokens; a forged token names no one and counts against its source).
+   */
+  refreshTokenOwner(body: unknown): string | undefined {
+    const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const token = stripBearer(str(o.refreshToken));
+    if (token === '') return undefined;
+    const v = verifyJwt(token, this.secret, this.now());
+    if (!v.ok && v.reason !== 'expired') return undefined;
+    const claims = v.claims;
+    return claims?.typ === 'refresh' ? claims.username : undefined;
+  }
+
   /** POST generateTokens: new tokens for the session of a valid refresh token. */
-  generateTokens(body: unknown): Outcome<SessionTokens> {
+  generateTokens(body: unknown, apiKey?: string): Outcome<SessionTokens> {
     const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const token = stripBearer(str(o.refreshToken));
     if (token === '') return fail(ErrorCode.INVALID_REFRESH_TOKEN);
@@ -134,6 +181,10 @@ export class SessionService {
       return fail(ErrorCode.INVALID_REFRESH_TOKEN);
     }
     if (session.expiresAt <= this.now()) return fail(ErrorCode.REFRESH_TOKEN_EXPIRED);
+    // Like login: the api key must be the session's client's (another client's key is refused).
+    if (apiKey !== undefined && this.store.accounts.get(session.clientcode)?.apiKey !== apiKey) {
+      return fail(ErrorCode.INVALID_API_KEY);
+    }
     return { ok: true, data: this.issue(session) };
   }
 
@@ -151,6 +202,12 @@ export class SessionService {
     this.store.sessions.revoke(principal.sid, at);
     const s = this.cache.get(principal.sid);
     if (s) this.cache.set(principal.sid, { ...s, revokedAt: at });
+    for (const fn of this.revokeListeners) fn(principal.sid);
+  }
+
+  /** Calls `fn(sid)` when a session ends (logout): the feeds close that session's sockets. */
+  onRevoke(fn: (sid: string) => void): void {
+    this.revokeListeners.push(fn);
   }
 
   /** GET getProfile data. */
@@ -176,7 +233,7 @@ export class SessionService {
    */
   authenticateFeed(c: FeedCredentials): FeedAuthResult {
     const now = this.now();
-    let clientCode = c.clientCode?.trim().toUpperCase() ?? '';
+    let clientCode = normaliseClientCode(c.clientCode);
     if (c.authorization && stripBearer(c.authorization) !== '') {
       const chk = this.check(stripBearer(c.authorization), 'access');
       if (!chk.ok) return { ok: false, message: FeedAuthMessage.INVALID_AUTH_TOKEN };
@@ -198,7 +255,7 @@ export class SessionService {
     if (session?.revokedAt !== 0 || session.expiresAt <= now) {
       return { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
     }
-    return { ok: true, clientCode };
+    return { ok: true, clientCode, sid: session.sid };
   }
 
   /** The account owning an api key, if any. */
@@ -257,6 +314,13 @@ export class SessionService {
     };
     return { jwtToken: mk('access'), refreshToken: mk('refresh'), feedToken: mk('feed') };
   }
+}
+
+let dummy: Promise<string> | undefined;
+/** A PIN hash no PIN matches in practice, hashed once (the cost of checking an unknown client). */
+function dummyHash(): Promise<string> {
+  dummy ??= hashPin(`not a pin ${randomBytes(8).toString('hex')}`);
+  return dummy;
 }
 
 function formatLoginTime(ms: number): string {

@@ -56,9 +56,11 @@ export class ScenarioController {
   private readonly accounts: AccountsAdmin;
   private readonly snapshots: SnapshotsAdmin;
   private readonly faultsAdmin: FaultsAdmin;
+  private readonly sessions: SessionService;
 
   constructor(opts: ScenarioOptions) {
     this.faults = opts.faults;
+    this.sessions = opts.sessions;
     this.clockControl = new ClockControl(opts);
     this.accounts = new AccountsAdmin(opts);
     this.snapshots = new SnapshotsAdmin({ ...opts, clock: this.clockControl });
@@ -133,6 +135,15 @@ export class ScenarioController {
   /** `POST /paper/v1/accounts/{clientcode}/reset`. */
   resetAccount(clientcode: string, body: unknown): FundsView {
     return this.accounts.resetAccount(clientcode, body);
+  }
+
+  /**
+   * `POST /paper/v1/accounts/{clientcode}/unlock`: clears the login lockout of the account and every
+   * source lock (docs/security.md#login-lockout). `wasLocked` tells whether a lock was active.
+   */
+  unlockAccount(clientcode: string): { clientcode: string; wasLocked: boolean } {
+    const cc = clientcode.trim().toUpperCase();
+    return { clientcode: cc, wasLocked: this.sessions.unlockLogin(cc) };
   }
 
   /** `POST /paper/v1/accounts/{clientcode}/funds` `{ add: rupees }` (negative withdraws). */

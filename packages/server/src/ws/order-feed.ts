@@ -3,7 +3,9 @@
  * with `Authorization: Bearer <jwt>` (the prefix is optional); refused upgrades answer HTTP 401
  * (invalid token), 403 (expired token) or 429 (more than 3 connections of one client). After the
  * upgrade the server sends one AB00 message, then one message per order event of that client only.
- * Text `ping` is answered with text `pong`; protocol pings are answered by `ws`.
+ * Text `ping` is answered with text `pong`; protocol pings are answered by `ws`. Every frame goes out
+ * under the one outbound policy of `outbound.ts` (slow consumers closed, floods closed with 1008), and
+ * the connections of a session close (1008) when it logs out.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,10 +21,11 @@ import {
 } from '@smartapi-ts/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { FeedGate } from './feed-gate.js';
+import { closeFlooder, closeForLogout, InboundLimiter, OUTBOUND_LIMITS, sendBounded } from './outbound.js';
 
 /** Outcome of authenticating an upgrade's token. */
 export type OrderFeedAuth =
-  | { ok: true; clientcode: string }
+  | { ok: true; clientcode: string; sid?: string }
   | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
 
 /** Options of {@link OrderFeed}. */
@@ -31,7 +34,7 @@ export interface OrderFeedOptions {
   authenticate(authorization: string): OrderFeedAuth;
   /** @default 3 */
   maxConnectionsPerClient?: number;
-  /** A client whose unsent data exceeds this many bytes is disconnected. @default 4 MiB */
+  /** A client whose unsent data would exceed this many bytes is disconnected. @default 4 MiB */
   maxBufferedBytes?: number;
 }
 
@@ -69,6 +72,8 @@ export class OrderFeed {
   private readonly clients = new Map<string, Set<WebSocket>>();
   /** Upgrades authenticated but not yet open, counted against the limit. */
   private readonly pending = new Map<string, number>();
+  /** Session id of each connection (closed when the session logs out). */
+  private readonly sessions = new Map<WebSocket, string>();
   private readonly opts: OrderFeedOptions;
   private closed = false;
   /** Fault hook of the admin API (see `feed-gate.ts`). */
@@ -122,7 +127,7 @@ export class OrderFeed {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('close', release);
       release();
-      this.attach(cc, ws);
+      this.attach(cc, ws, auth.sid);
     });
   }
 
@@ -133,7 +138,12 @@ export class OrderFeed {
     }
   }
 
-  private attach(clientcode: string, ws: WebSocket): void {
+  /** Closes the connections opened with a session's token (the session logged out). */
+  dropSession(sid: string): void {
+    for (const [ws, s] of this.sessions) if (s === sid) closeForLogout(ws);
+  }
+
+  private attach(clientcode: string, ws: WebSocket, sid?: string): void {
     if (this.closed || this.gate?.dropOnOpen(clientcode)) {
       ws.terminate();
       return;
@@ -144,12 +154,20 @@ export class OrderFeed {
       this.clients.set(clientcode, set);
     }
     set.add(ws);
+    if (sid !== undefined) this.sessions.set(ws, sid);
+    const inbound = new InboundLimiter();
     ws.on('message', (data, isBinary) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (!inbound.take()) {
+        closeFlooder(ws);
+        return;
+      }
       if (!isBinary && data.toString() === HEARTBEAT_PING && !this.gate?.stalled(clientcode))
-        ws.send(HEARTBEAT_PONG);
+        sendBounded(ws, HEARTBEAT_PONG, this.maxBuffered());
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
+      this.sessions.delete(ws);
       const s = this.clients.get(clientcode);
       s?.delete(ws);
       if (s && s.size === 0) this.clients.delete(clientcode);
@@ -170,11 +188,11 @@ export class OrderFeed {
 
   private sendTo(ws: WebSocket, text: string, clientcode: string): void {
     if (ws.readyState !== ws.OPEN || this.gate?.stalled(clientcode)) return;
-    if (ws.bufferedAmount > (this.opts.maxBufferedBytes ?? 4 * 1024 * 1024)) {
-      ws.terminate();
-      return;
-    }
-    ws.send(text);
+    sendBounded(ws, text, this.maxBuffered());
+  }
+
+  private maxBuffered(): number {
+    return this.opts.maxBufferedBytes ?? OUTBOUND_LIMITS.maxBufferedBytes;
   }
 
   /** Pushes one order event to every connection of its client. */

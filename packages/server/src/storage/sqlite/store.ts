@@ -20,8 +20,15 @@ import type {
   StoreDump,
 } from '../types.js';
 import { ENGINE_ROW_KINDS } from '../types.js';
-import { acquireDatabaseLock, type DatabaseLock } from './lock.js';
+import { acquireDatabaseLock, type DatabaseLock, lockFileOf } from './lock.js';
 import { MIGRATIONS } from './migrations.js';
+import {
+  ensurePrivateFile,
+  openSecrets,
+  privateJournalFiles,
+  SECRET_META_KEYS,
+  type SecretBox,
+} from './secrets.js';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -69,14 +76,14 @@ interface SessionRow {
   revoked_at: number;
 }
 
-function toAccount(r: AccountRow): AccountRecord {
+function toAccount(r: AccountRow, box: SecretBox): AccountRecord {
   return {
     clientcode: r.clientcode,
     name: r.name,
     email: r.email,
     mobileno: r.mobileno,
     pinHash: r.pin_hash,
-    totpSecret: r.totp_secret,
+    totpSecret: box.open(r.totp_secret),
     apiKey: r.api_key,
     startingFunds: r.starting_funds,
     blocked: r.blocked !== 0,
@@ -124,19 +131,28 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
   const path = memory ? file : resolve(file);
   if (!memory) mkdirSync(dirname(path), { recursive: true });
   let lock: DatabaseLock | undefined;
-  if (!memory && opts.lock !== false) lock = acquireDatabaseLock(path);
-  let db: Database.Database;
+  if (!memory && opts.lock !== false) {
+    ensurePrivateFile(lockFileOf(path)); // SQLite gives its journal the same mode
+    lock = acquireDatabaseLock(path);
+  }
+  let db: Database.Database | undefined;
+  let box: SecretBox;
   try {
+    // The database and its journals are the server user's only (secrets.ts); an existing file is fixed.
+    if (!memory) ensurePrivateFile(path);
     db = new Database(path, { timeout: opts.busyTimeout ?? 5000 });
     if (!memory) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    if (!memory) privateJournalFiles(path);
+    box = openSecrets(db, memory ? file : path);
   } catch (err) {
+    db?.close();
     lock?.release();
     throw err;
   }
-  return new SqliteStore(db, memory ? file : path, lock);
+  return new SqliteStore(db, memory ? file : path, lock, box);
 }
 
 class SqliteStore implements Store {
@@ -151,15 +167,15 @@ class SqliteStore implements Store {
   private readonly lock: DatabaseLock | undefined;
   private closed = false;
 
-  constructor(db: Database.Database, file: string, lock: DatabaseLock | undefined) {
+  constructor(db: Database.Database, file: string, lock: DatabaseLock | undefined, box: SecretBox) {
     this.db = db;
     this.file = file;
     this.lock = lock;
-    this.accounts = accountRepo(db);
+    this.accounts = accountRepo(db, box);
     this.sessions = sessionRepo(db);
     this.rows = rowRepo(db);
     this.counters = counterRepo(db);
-    this.meta = metaRepo(db);
+    this.meta = metaRepo(db, box);
     this.snapshots = snapshotRepo(db);
   }
 
@@ -180,7 +196,7 @@ class SqliteStore implements Store {
   }
 }
 
-function accountRepo(db: Database.Database): AccountRepository {
+function accountRepo(db: Database.Database, box: SecretBox): AccountRepository {
   const insert = db.prepare(
     `INSERT INTO accounts (clientcode, name, email, mobileno, pin_hash, totp_secret, api_key, starting_funds,
        blocked, created_at, last_login_at)
@@ -194,18 +210,18 @@ function accountRepo(db: Database.Database): AccountRepository {
   const setBlocked = db.prepare('UPDATE accounts SET blocked = ? WHERE clientcode = ?');
   return {
     insert(a) {
-      insert.run({ ...a, blocked: a.blocked ? 1 : 0 });
+      insert.run({ ...a, totpSecret: box.seal(a.totpSecret), blocked: a.blocked ? 1 : 0 });
     },
     get(clientcode) {
       const r = get.get(clientcode);
-      return r ? toAccount(r) : undefined;
+      return r ? toAccount(r, box) : undefined;
     },
     byApiKey(apiKey) {
       const r = byKey.get(apiKey);
-      return r ? toAccount(r) : undefined;
+      return r ? toAccount(r, box) : undefined;
     },
     list() {
-      return list.all().map(toAccount);
+      return list.all().map((r) => toAccount(r, box));
     },
     setLastLogin(clientcode, at) {
       setLogin.run(at, clientcode);
@@ -317,17 +333,18 @@ function counterRepo(db: Database.Database): CounterRepository {
   };
 }
 
-function metaRepo(db: Database.Database): MetaRepository {
+function metaRepo(db: Database.Database, box: SecretBox): MetaRepository {
   const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
   const set = db.prepare(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   );
   return {
     get(key) {
-      return get.get(key)?.value;
+      const v = get.get(key)?.value;
+      return v !== undefined && SECRET_META_KEYS.has(key) ? box.open(v) : v;
     },
     set(key, value) {
-      set.run(key, value);
+      set.run(key, SECRET_META_KEYS.has(key) ? box.seal(value) : value);
     },
   };
 }

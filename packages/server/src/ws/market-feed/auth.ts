@@ -16,7 +16,9 @@ export interface MarketFeedAuthInput {
 }
 
 /** Outcome of `MarketFeedOptions.authenticate`. */
-export type MarketFeedAuthResult = { ok: true; clientCode: string } | { ok: false; message: FeedAuthMessage };
+export type MarketFeedAuthResult =
+  | { ok: true; clientCode: string; sid?: string }
+  | { ok: false; message: FeedAuthMessage };
 
 /** `x-error-message` of a refused 4th connection. */
 export const FEED_CONNECTION_LIMIT_MESSAGE = 'Connection Limit Exceeded';

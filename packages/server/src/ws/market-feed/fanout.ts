@@ -5,6 +5,7 @@
  * subscription plus the high-water mark, and never slows the others.
  */
 import type { FeedGate } from '../feed-gate.js';
+import { sendBounded } from '../outbound.js';
 import type { Conn } from './connection.js';
 
 /** Water marks and drain polling of {@link Fanout}. */
@@ -57,7 +58,7 @@ export class Fanout {
       this.ensureDrainTimer();
       return;
     }
-    conn.ws.send(bytes, { binary: true });
+    sendBounded(conn.ws, bytes);
   }
 
   /** Forgets a closed connection. */

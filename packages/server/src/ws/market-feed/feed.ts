@@ -20,6 +20,7 @@ import {
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { Market, Quote } from '../../market/types.js';
 import type { FeedGate } from '../feed-gate.js';
+import { closeFlooder, closeForLogout, InboundLimiter } from '../outbound.js';
 import {
   ClientSlots,
   FEED_CONNECTION_LIMIT_MESSAGE,
@@ -150,7 +151,7 @@ export class MarketFeed {
           ws.terminate();
           return;
         }
-        this.attach(ws, client, release);
+        this.attach(ws, client, release, auth.sid);
       });
     } catch (err) {
       release();
@@ -206,13 +207,26 @@ export class MarketFeed {
       if (clientCode === undefined || c.clientCode === clientCode) c.ws.terminate();
   }
 
-  private attach(ws: WebSocket, clientCode: string, release: () => void): void {
+  /** Closes the connections opened with a session's feed token (the session logged out). */
+  dropSession(sid: string): void {
+    for (const c of [...this.conns]) if (c.sid === sid) closeForLogout(c.ws);
+  }
+
+  private attach(ws: WebSocket, clientCode: string, release: () => void, sid?: string): void {
     if (this.gate?.dropOnOpen(clientCode)) {
       ws.terminate();
       release();
       return;
     }
-    const conn: Conn = { ws, clientCode, subs: new Set(), pending: undefined, closed: false };
+    const conn: Conn = {
+      ws,
+      clientCode,
+      sid,
+      inbound: new InboundLimiter(),
+      subs: new Set(),
+      pending: undefined,
+      closed: false,
+    };
     this.conns.add(conn);
     ws.on('message', (data: RawData) => this.onMessage(conn, data));
     ws.on('error', () => {
@@ -235,6 +249,11 @@ export class MarketFeed {
   // ───────────────────────────── requests ─────────────────────────────
 
   private onMessage(conn: Conn, data: RawData): void {
+    if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+    if (!conn.inbound.take()) {
+      closeFlooder(conn.ws);
+      return;
+    }
     const text = messageText(data);
     if (text === HEARTBEAT_PING) {
       sendText(conn, HEARTBEAT_PONG, this.gate);

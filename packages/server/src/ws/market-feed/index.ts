@@ -12,14 +12,17 @@
  *   (depth-20 only for nse_cm and at most 50 tokens per request); at most 1000 token-mode pairs per
  *   connection (a request that would pass it is refused whole with E1002); duplicates ignored.
  *   Malformed requests get an E1001 frame; unknown tokens get one E1001 frame per request while the
- *   known tokens of the same request are subscribed. Nothing a client sends closes the connection.
+ *   known tokens of the same request are subscribed. Only a flood closes the connection (more messages
+ *   than the inbound limit of `../outbound.ts`: close 1008).
  * - Frames: on subscribe, the current snapshot of each new token at once; then one binary packet per
  *   quote change per subscribed mode, encoded once and shared by every subscriber. Text `ping` →
  *   `pong`; protocol pings are answered by `ws`.
  * - Slow consumers: once a socket's `bufferedAmount` passes `highWaterMark`, its ticks are coalesced
  *   (latest packet per token and mode) and flushed when the buffer drains below `lowWaterMark`, so a
  *   stalled client costs at most one packet per subscription plus the high-water mark, and never
- *   slows the others.
+ *   slows the others. Every frame (data, error frames, `pong`) is sent under the one outbound policy of
+ *   `../outbound.ts`: a socket that would queue more than its limit is closed as a slow consumer.
+ * - Logout of the session whose feed token opened a connection closes it (1008 `Session logged out`).
  */
 export {
   FEED_CONNECTION_LIMIT_MESSAGE,
