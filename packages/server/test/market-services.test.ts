@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { INTERVAL_MINUTES, istToEpoch } from '@smartapi-ts/protocol';
+import { intradayLeverage } from '../src/engine/rules/margin.js';
 import { SimClock } from '../src/market/clock.js';
 import * as svc from '../src/market/services/index.js';
 import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
@@ -255,13 +256,13 @@ describe('analytics', () => {
     rejected(svc.oiBuildup(market, { datatype: 'Long  Built Up', expirytype: 'NEAR' }), 'AB1018');
   });
   it('intraday lists and cautionary scrips', () => {
-    const nse = okData(svc.nseIntraday(market));
+    const nse = okData(svc.nseIntraday(market, intradayLeverage));
     assert.deepEqual(
       nse.find((r) => r.SymbolName === 'SBIN'),
       { exchange: 'NSE', SymbolName: 'SBIN', Multiplier: '5.0' },
     );
     assert.equal(nse.find((r) => r.SymbolName === 'SUZLON')?.Multiplier, '4.0');
-    assert.ok(okData(svc.bseIntraday(market)).every((r) => r.exchange === 'BSE'));
+    assert.ok(okData(svc.bseIntraday(market, intradayLeverage)).every((r) => r.exchange === 'BSE'));
     assert.deepEqual(okData(svc.cautionaryScrips(market)), []);
   });
 });

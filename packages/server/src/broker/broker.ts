@@ -10,6 +10,7 @@ import { ErrorCode, errorInfo, type OrderUpdateCode } from '@smartapi-ts/protoco
 import type { PaperConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { isRejection, type Result } from '../engine/result.js';
+import { intradayLeverage } from '../engine/rules/margin.js';
 import type {
   CommandResult,
   EngineConfig,
@@ -276,8 +277,8 @@ export class Broker {
       gainersLosers: svc(services.gainersLosers),
       putCallRatio: svc((mk) => services.putCallRatio(mk)),
       oiBuildup: svc(services.oiBuildup),
-      nseIntraday: svc((mk) => services.nseIntraday(mk)),
-      bseIntraday: svc((mk) => services.bseIntraday(mk)),
+      nseIntraday: svc((mk) => services.nseIntraday(mk, intradayLeverage)),
+      bseIntraday: svc((mk) => services.bseIntraday(mk, intradayLeverage)),
       cautionaryScrips: svc((mk) => services.cautionaryScrips(mk)),
     };
   }

@@ -1,6 +1,5 @@
 /** Scrip lists: `searchScrip`, the intraday (MIS) lists and the cautionary list. */
 import type { CautionaryScrip, IntradayScrip, ScripSearchResult } from '@smartapi-ts/protocol';
-import { intradayLeverage } from '../../engine/rules/margin.js';
 import type { Instrument, Market } from '../types.js';
 import { bad, isObject, ok, parseExchange, type ServiceResult } from './common.js';
 
@@ -42,31 +41,43 @@ export function searchScrip(market: Market, body: unknown): ServiceResult<ScripS
 // ───────────────────────────── intraday lists (docs/protocol/rest.md#intraday-scrips, #cautionary-scrips) ─────────────────────────────
 
 /**
- * Intraday (MIS) leverage of a cash equity: the engine's per-stock table (`engine/rules/margin.ts`,
- * the same the RMS charges INTRADAY orders with), 1 (no MIS) for anything that is not a tradable equity.
+ * Intraday (MIS) leverage of a stock at a time. The broker passes the engine's per-stock table
+ * (`engine/rules/margin.ts`, the same the RMS charges INTRADAY orders with), so the market never
+ * imports the engine's rules.
  */
-export function intradayMultiplier(market: Market, inst: Instrument): number {
+export type IntradayLeverage = (name: string, at: number) => number;
+
+/** Intraday leverage of an instrument: `leverage` for a tradable cash equity, 1 (no MIS) for anything else. */
+export function intradayMultiplier(market: Market, inst: Instrument, leverage: IntradayLeverage): number {
   if (inst.segment !== 'EQ' || !inst.tradable) return 1;
-  return intradayLeverage(inst.name, market.now());
+  return leverage(inst.name, market.now());
 }
 
-function intradayList(market: Market, exchange: 'NSE' | 'BSE'): ServiceResult<IntradayScrip[]> {
+function intradayList(
+  market: Market,
+  exchange: 'NSE' | 'BSE',
+  leverage: IntradayLeverage,
+): ServiceResult<IntradayScrip[]> {
   const out: IntradayScrip[] = [];
   for (const i of market.instruments()) {
     if (i.exchange !== exchange || i.segment !== 'EQ' || !i.tradable) continue;
-    out.push({ exchange, SymbolName: i.name, Multiplier: intradayMultiplier(market, i).toFixed(1) });
+    out.push({
+      exchange,
+      SymbolName: i.name,
+      Multiplier: intradayMultiplier(market, i, leverage).toFixed(1),
+    });
   }
   return ok(out);
 }
 
 /** `GET …/marketData/v1/nseIntraday`: NSE equities allowed for intraday with their leverage. */
-export function nseIntraday(market: Market): ServiceResult<IntradayScrip[]> {
-  return intradayList(market, 'NSE');
+export function nseIntraday(market: Market, leverage: IntradayLeverage): ServiceResult<IntradayScrip[]> {
+  return intradayList(market, 'NSE', leverage);
 }
 
 /** `GET …/marketData/v1/bseIntraday`: BSE equities allowed for intraday (exchange reported as `BSE`). */
-export function bseIntraday(market: Market): ServiceResult<IntradayScrip[]> {
-  return intradayList(market, 'BSE');
+export function bseIntraday(market: Market, leverage: IntradayLeverage): ServiceResult<IntradayScrip[]> {
+  return intradayList(market, 'BSE', leverage);
 }
 
 /** `GET …/securities/v1/cautionaryScrips`: the simulated market flags no scrips (always `[]`). */
