@@ -25,7 +25,7 @@ export function onQuote(run: Run, quote: Quote): void {
   const working = state.workingByInstrument.get(key);
   if (working && working.size > 0 && open) {
     const day = istDayStart(ctx.now);
-    const fast = core.fillModel instanceof WalkTheBookFillModel;
+    const fast = core.fillModel instanceof WalkTheBookFillModel && !core.fillModel.everyQuote;
     const ask = quote.asks[0];
     const bid = quote.bids[0];
     // Highest buy limit / lowest sell limit the quote can reach (trade-through or touch of the book).

@@ -139,7 +139,7 @@ export interface FillRequest {
   aggressive: boolean;
   instrument: InstrumentSnapshot;
   /** The order being filled (its tag, total and filled quantity, placement time). */
-  order?: Readonly<Pick<OrderRecord, 'ordertag' | 'quantity' | 'filledshares' | 'createdat'>>;
+  order?: Readonly<Pick<OrderRecord, 'orderid' | 'ordertag' | 'quantity' | 'filledshares' | 'createdat'>>;
   /** Market time of this fill attempt (epoch ms). */
   now?: number;
 }
@@ -157,6 +157,13 @@ export type OrderCheck = (order: Readonly<OrderRecord>, now: number) => string |
  */
 export interface FillModel {
   fill(order: FillRequest, quote: Quote): Fill[];
+  /**
+   * True while the order has not reached the exchange yet (entry latency): an IOC is not cancelled
+   * before it arrived. Absent = never.
+   */
+  pending?(orderid: string, now: number): boolean;
+  /** The order stopped working (filled, cancelled): drop any per-order state. */
+  forget?(orderid: string): void;
 }
 
 /** What a {@link FeeModel} is told about a fill besides the trade itself. */
