@@ -131,7 +131,7 @@ export interface PaperBroker {
    * parsed JSON envelope.
    */
   admin(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: AdminEnvelope }>;
