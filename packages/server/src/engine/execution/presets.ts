@@ -55,7 +55,7 @@ export const EXECUTION_PRESETS: RuleTable<Readonly<Record<PresetName, PresetValu
   {
     from: '2000-01-01',
     source:
-      '[INF] our choice: retail order-entry latency of tens of ms (log-normal, median 25 ms) for realistic, a slow link (median 250 ms, heavy tail) for harsh; FIFO price-time priority as on NSE/BSE (https://www.nseindia.com/trade/platform-services-neat-and-nnf price-time priority); refill half-lives of 5 s / 30 s are our assumption',
+      '[INF] our choice (the venue publishes no figures): retail order-entry latency of tens of ms (log-normal, median 25 ms) for realistic, a slow link (median 250 ms, heavy tail) for harsh; FIFO queue at the price (price-time priority); refill half-lives 5 s / 30 s; see docs/paper-broker-execution.md',
     value: {
       ideal: IDEAL,
       realistic: {
