@@ -203,34 +203,35 @@ describe('execution: market impact and finite liquidity', () => {
 });
 
 describe('execution: queue position', () => {
-  it('unit fifo: traded volume at our price consumes the queue ahead, then fills us', () => {
+  it('unit fifo: volume traded at our price consumes the queue ahead, then fills us', () => {
     const h = new Harness();
     const q0 = h.market.setQuote('NSE', '3045', { ltp: 80_000 });
-    q0.volume = 5000;
     const pos = joinQueue(q0, true, 79_995);
-    assert.deepEqual(pos, { ahead: 1000, volume: 5000, shown: 1000, events: 0 });
-    const at = (volume: number, ltp = 79_995, shown = 1000) => {
+    assert.deepEqual(pos, { ahead: 1000, sequence: q0.sequence, shown: 1000, events: 0 });
+    const at = (ltp = 79_995, shown = 1000) => {
       const q = h.market.setQuote('NSE', '3045', { ltp, bid: 79_995 });
-      q.volume = volume;
       if (q.bids[0]) q.bids[0].quantity = shown;
       return q;
     };
-    assert.equal(advanceQueue(pos, at(5600), true, 79_995, 300, 'fifo', 1, 'o'), 0);
+    const q1 = at();
+    assert.equal(advanceQueue(pos, q1, 600, true, 79_995, 300, 'fifo', 1, 'o'), 0);
+    assert.equal(pos.ahead, 400);
+    assert.equal(advanceQueue(pos, q1, 600, true, 79_995, 300, 'fifo', 1, 'o'), 0, 'a quote counts once');
     assert.equal(pos.ahead, 400);
     assert.equal(
-      advanceQueue(pos, at(5700, 80_000), true, 79_995, 300, 'fifo', 1, 'o'),
+      advanceQueue(pos, at(80_000), 100, true, 79_995, 300, 'fifo', 1, 'o'),
       0,
       'trades elsewhere',
     );
     assert.equal(pos.ahead, 400);
-    assert.equal(advanceQueue(pos, at(6200), true, 79_995, 300, 'fifo', 1, 'o'), 100, 'partial');
+    assert.equal(advanceQueue(pos, at(), 500, true, 79_995, 300, 'fifo', 1, 'o'), 100, 'partial');
     assert.equal(pos.ahead, 0);
     // Orders ahead cancelled: the queue ahead never exceeds what is displayed.
     const p2 = joinQueue(q0, true, 79_995);
-    advanceQueue(p2, at(5000, 80_000, 250), true, 79_995, 300, 'fifo', 1, 'o');
+    advanceQueue(p2, at(80_000, 250), 0, true, 79_995, 300, 'fifo', 1, 'o');
     assert.equal(p2.ahead, 250);
     // A trade through our price fills the whole rest.
-    assert.equal(advanceQueue(p2, at(5001, 79_990), true, 79_995, 300, 'fifo', 1, 'o'), 300);
+    assert.equal(advanceQueue(p2, at(79_990), 1, true, 79_995, 300, 'fifo', 1, 'o'), 300);
   });
 
   it('unit probabilistic: a seeded share of a cancellation was ahead of us', () => {
@@ -239,11 +240,11 @@ describe('execution: queue position', () => {
     const pos = joinQueue(q0, true, 79_995);
     const q1 = h.market.setQuote('NSE', '3045', { ltp: 80_000 });
     if (q1.bids[0]) q1.bids[0].quantity = 1500; // +500 joined behind us
-    advanceQueue(pos, q1, true, 79_995, 10, 'probabilistic', 9, 'o1');
+    advanceQueue(pos, q1, 0, true, 79_995, 10, 'probabilistic', 9, 'o1');
     assert.equal(pos.ahead, 1000);
     const q2 = h.market.setQuote('NSE', '3045', { ltp: 80_000 });
     if (q2.bids[0]) q2.bids[0].quantity = 1100; // 400 cancelled, no trade at our price
-    advanceQueue(pos, q2, true, 79_995, 10, 'probabilistic', 9, 'o1');
+    advanceQueue(pos, q2, 0, true, 79_995, 10, 'probabilistic', 9, 'o1');
     assert.equal(pos.ahead, 1000 - Math.floor(400 * draw(9, 'o1', 1)));
     assert.equal(pos.events, 1);
   });

@@ -164,6 +164,8 @@ export interface FillModel {
   pending?(orderid: string, now: number): boolean;
   /** The order stopped working (filled, cancelled): drop any per-order state. */
   forget?(orderid: string): void;
+  /** Sees every quote before the orders of its instrument are matched against it. */
+  observe?(quote: Quote): void;
 }
 
 /** What a {@link FeeModel} is told about a fill besides the trade itself. */

@@ -25,6 +25,14 @@ export class WalkTheBookFillModel implements FillModel {
   /** No per-order state. */
   forget(_orderid: string): void {}
 
+  /** Sees every quote of every instrument before the orders do (volume bookkeeping). */
+  observe(_quote: Quote): void {}
+
+  /** True for an order that has not had its first match at the exchange yet (it needs the next quote). */
+  unarrived(_orderid: string): boolean {
+    return false;
+  }
+
   fill(order: FillRequest, quote: Quote): Fill[] {
     const buy = order.side === 'BUY';
     const levels: BookLevel[] = (buy ? quote.asks : quote.bids).filter((l) => l.quantity > 0 && l.price > 0);
@@ -85,6 +93,8 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private ideal = true;
   private readonly orders = new Map<string, OrderExecution>();
   private readonly impact = new BookImpact();
+  /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
+  private readonly volumes = new Map<string, { sequence: number; volume: number; traded: number }>();
 
   constructor(settings: ExecutionSettings) {
     super();
@@ -122,6 +132,23 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
 
   override forget(orderid: string): void {
     this.orders.delete(orderid);
+  }
+
+  override observe(quote: Quote): void {
+    if (this.ideal) return;
+    const key = `${quote.exchange}:${quote.token}`;
+    const v = this.volumes.get(key);
+    if (!v) this.volumes.set(key, { sequence: quote.sequence, volume: quote.volume, traded: 0 });
+    else if (v.sequence !== quote.sequence) {
+      v.traded = Math.max(0, quote.volume - v.volume);
+      v.volume = quote.volume;
+      v.sequence = quote.sequence;
+    }
+  }
+
+  override unarrived(orderid: string): boolean {
+    const st = this.orders.get(orderid);
+    return st === undefined || !st.arrived;
   }
 
   override fill(req: FillRequest, quote: Quote): Fill[] {
@@ -167,7 +194,19 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
       st.queuePrice = limit;
       return [];
     }
-    const q = advanceQueue(st.queue, quote, buy, limit, req.quantity, s.queue.model, s.seed, o.orderid);
+    const v = this.volumes.get(`${quote.exchange}:${quote.token}`);
+    const traded = v !== undefined && v.sequence === quote.sequence ? v.traded : 0;
+    const q = advanceQueue(
+      st.queue,
+      quote,
+      traded,
+      buy,
+      limit,
+      req.quantity,
+      s.queue.model,
+      s.seed,
+      o.orderid,
+    );
     return q > 0 ? [{ price: limit, quantity: q }] : [];
   }
 

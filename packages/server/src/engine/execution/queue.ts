@@ -5,7 +5,7 @@
  * - the market trades through its price (buy: LTP below it): the whole rest fills at the limit (the
  *   whole queue ahead was filled); an opposite quote at or better than the limit is liquidity the
  *   execution model takes before asking the queue;
- * - the market trades at its price: the day volume traded since the last quote first consumes `ahead`,
+ * - the market trades at its price: the volume of that quote first consumes `ahead`,
  *   what is left fills the order (a partial fill when it is less than the rest);
  * - `ahead` never exceeds the displayed quantity at its price while that level is visible (orders
  *   ahead that cancelled);
@@ -22,8 +22,8 @@ import { draw } from './rng.js';
 export interface QueuePosition {
   /** Quantity ahead of us at our price. */
   ahead: number;
-  /** Day volume at the last quote we saw. */
-  volume: number;
+  /** Sequence of the last quote this position advanced on (a quote counts once). */
+  sequence: number;
   /** Displayed quantity at our price at the last quote. */
   shown: number;
   /** Draw counter of the probabilistic model. */
@@ -39,16 +39,18 @@ export function shownAt(quote: Quote, buy: boolean, price: number): number {
 /** The position of an order that starts to rest at `price` now. */
 export function joinQueue(quote: Quote, buy: boolean, price: number): QueuePosition {
   const shown = shownAt(quote, buy, price);
-  return { ahead: shown, volume: quote.volume, shown, events: 0 };
+  return { ahead: shown, sequence: quote.sequence, shown, events: 0 };
 }
 
 /**
- * Advances `q` by one quote and returns the quantity of our order that fills at its limit (≤
- * `remaining`). Mutates `q`.
+ * Advances `q` by one quote, in which `traded` units traded (the day volume's increase since the
+ * instrument's previous quote), and returns the quantity of our order that fills at its limit (≤
+ * `remaining`). A quote already seen (same sequence) changes nothing. Mutates `q`.
  */
 export function advanceQueue(
   q: QueuePosition,
   quote: Quote,
+  traded: number,
   buy: boolean,
   limit: number,
   remaining: number,
@@ -56,8 +58,8 @@ export function advanceQueue(
   seed: number,
   key: string,
 ): number {
-  const traded = Math.max(0, quote.volume - q.volume);
-  q.volume = Math.max(q.volume, quote.volume);
+  if (quote.sequence === q.sequence) return 0;
+  q.sequence = quote.sequence;
   const shown = shownAt(quote, buy, limit);
   const opposite = buy ? quote.asks[0] : quote.bids[0];
   const crossed =
