@@ -42,6 +42,29 @@ describe('GET / PUT /paper/v1/execution', () => {
     assert.equal(c.body.data.seed, 5);
   });
 
+  test('each order carries the model that handled it (GET /paper/v1/execution/orders/{orderid})', async () => {
+    const jwt = (await broker.login()).jwtToken;
+    await broker.admin('PUT', 'execution', { preset: 'ideal', seed: 1 });
+    const a = (await venue(broker, jwt, 'placeOrder', sbinOrder())).body?.data.orderid as string;
+    await broker.admin('PUT', 'execution', { preset: 'harsh', seed: 3 });
+    const b = (await venue(broker, jwt, 'placeOrder', sbinOrder())).body?.data.orderid as string;
+    await broker.admin('PUT', 'execution', { queue: { model: 'none' } });
+    const c = (await venue(broker, jwt, 'placeOrder', sbinOrder())).body?.data.orderid as string;
+    const stamp = async (id: string) =>
+      (await broker.admin('GET', `execution/orders/${id}`)).body.data.execution;
+    assert.equal(await stamp(a), 'ideal seed=1');
+    assert.equal(await stamp(b), 'harsh seed=3');
+    assert.match(await stamp(c), /^custom seed=3 [0-9a-f]{8}$/);
+    const unknown = await broker.admin('GET', 'execution/orders/999999999999999');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.errorcode, 'PA1003');
+    // The venue's shapes stay the venue's: no paper field in the order book.
+    const row = (await orderBook(broker, jwt)).find((o) => o.orderid === a);
+    assert.equal(row?.execution, undefined);
+    await broker.admin('PUT', 'execution', { preset: 'realistic', seed: 5 });
+    await broker.admin('PUT', 'execution', { queue: { model: 'probabilistic' } });
+  });
+
   test('bad input answers PA1002 (400) and changes nothing; no token answers 401', async () => {
     const before = (await broker.admin('GET', 'execution')).body.data;
     for (const bad of [

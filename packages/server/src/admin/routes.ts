@@ -146,6 +146,11 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdminApiOptio
         hidden,
         handle(() => scenario.executionView()),
       );
+      admin.get(
+        '/execution/orders/:orderid',
+        hidden,
+        handle((req) => scenario.executionOfOrder(param(req, 'orderid'))),
+      );
       admin.put(
         '/execution',
         hidden,

@@ -166,6 +166,8 @@ export interface FillModel {
   forget?(orderid: string): void;
   /** Sees every quote before the orders of its instrument are matched against it. */
   observe?(quote: Quote): void;
+  /** A short description of the model in force, stamped into each new order (`OrderRecord.execution`). */
+  stamp?(): string;
 }
 
 /** What a {@link FeeModel} is told about a fill besides the trade itself. */

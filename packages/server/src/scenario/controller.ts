@@ -69,7 +69,9 @@ export class ScenarioController {
     this.accounts = new AccountsAdmin(opts);
     this.snapshots = new SnapshotsAdmin({ ...opts, clock: this.clockControl });
     this.faultsAdmin = new FaultsAdmin(opts.store, opts.faults, opts.dropFeeds);
-    this.execution = new ExecutionAdmin(opts.store, opts.fillModel, () => opts.market.now());
+    this.execution = new ExecutionAdmin(opts.store, opts.fillModel, opts.broker.engine, () =>
+      opts.market.now(),
+    );
   }
 
   // ───────────────────────────── execution ─────────────────────────────
@@ -77,6 +79,11 @@ export class ScenarioController {
   /** `GET /paper/v1/execution`: the execution settings in force. */
   executionView(): ExecutionSettings {
     return this.execution.view();
+  }
+
+  /** `GET /paper/v1/execution/orders/{orderid}`: the model stamped into an order (PA1003 when unknown). */
+  executionOfOrder(orderid: string): { orderid: string; clientcode: string; execution: string } {
+    return this.execution.orderStamp(orderid);
   }
 
   /** `PUT /paper/v1/execution`: all-or-nothing change (PA1002 on bad input), persisted. */

@@ -4,6 +4,8 @@
  * same transaction, like the fault registry. On start the saved settings come back unless the server was
  * started with different execution flags than when they were saved (then the new flags win).
  */
+
+import type { Engine } from '../engine/engine.js';
 import { ExecutionFillModel } from '../engine/execution/fill-model.js';
 import {
   applyExecutionChange,
@@ -11,7 +13,7 @@ import {
   ExecutionSettingsError,
 } from '../engine/execution/presets.js';
 import type { Store } from '../storage/types.js';
-import { bad } from './errors.js';
+import { bad, notFound } from './errors.js';
 
 /** Meta key of the persisted execution settings. */
 const EXECUTION_KEY = 'paper.execution';
@@ -28,10 +30,12 @@ export class ExecutionAdmin {
   private readonly model: ExecutionFillModel;
   private readonly started: ExecutionSettings;
   private readonly now: () => number;
+  private readonly engine: Engine;
 
   /** Restores the saved settings when the start flags are the same as when they were saved. */
-  constructor(store: Store, model: ExecutionFillModel, now: () => number) {
+  constructor(store: Store, model: ExecutionFillModel, engine: Engine, now: () => number) {
     this.store = store;
+    this.engine = engine;
     this.model = model;
     this.now = now;
     this.started = model.settings;
@@ -40,6 +44,15 @@ export class ExecutionAdmin {
       const saved = JSON.parse(raw) as Saved;
       if (JSON.stringify(saved.started) === JSON.stringify(this.started)) model.configure(saved.settings);
     }
+  }
+
+  /** `GET /paper/v1/execution/orders/{orderid}`: the execution model stamped into an order. */
+  orderStamp(orderid: string): { orderid: string; clientcode: string; execution: string } {
+    for (const acc of this.engine.state.accounts.values()) {
+      const o = acc.orders.get(orderid);
+      if (o) return { orderid, clientcode: acc.clientcode, execution: o.execution ?? '' };
+    }
+    throw notFound(`no such order: ${orderid}`);
   }
 
   /** `GET /paper/v1/execution`. */

@@ -25,6 +25,11 @@ export class WalkTheBookFillModel implements FillModel {
   /** No per-order state. */
   forget(_orderid: string): void {}
 
+  /** The stamp of new orders (`OrderRecord.execution`). */
+  stamp(): string {
+    return 'ideal';
+  }
+
   /** Sees every quote of every instrument before the orders do (volume bookkeeping). */
   observe(_quote: Quote): void {}
 
@@ -91,6 +96,7 @@ interface OrderExecution {
 export class ExecutionFillModel extends WalkTheBookFillModel {
   private current: ExecutionSettings;
   private ideal = true;
+  private stampText = '';
   private readonly orders = new Map<string, OrderExecution>();
   private readonly impact = new BookImpact();
   /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
@@ -117,6 +123,10 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
       s.queue.model === 'none' &&
       !s.impact.enabled;
     this.impact.clear();
+    this.stampText =
+      s.preset === 'custom'
+        ? `custom seed=${s.seed} ${digest(JSON.stringify([s.latency, s.queue, s.impact]))}`
+        : `${s.preset} seed=${s.seed}`;
   }
 
   override get everyQuote(): boolean {
@@ -132,6 +142,11 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
 
   override forget(orderid: string): void {
     this.orders.delete(orderid);
+  }
+
+  /** `preset seed=N` (`custom` adds a digest of the parameters). */
+  override stamp(): string {
+    return this.stampText;
   }
 
   override observe(quote: Quote): void {
@@ -226,4 +241,14 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
       now,
     );
   }
+}
+
+/** 8 hex digits of FNV-1a over `text` (a short, stable fingerprint of custom parameters). */
+function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

@@ -75,6 +75,7 @@ export function submit(
     createdat: ctx.now,
     updatedat: ctx.now,
     gttruleid,
+    execution: core.fillModel.stamp?.() ?? '',
   });
   acc.orders.set(o.orderid, o);
   const open = ctx.market.session(o.exchange, ctx.now) === 'open';
