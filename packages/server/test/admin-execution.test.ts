@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
+import { ORDER_FEED_PATH } from '@smartapi-ts/protocol';
+import { eventually, type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
+import WebSocket from 'ws';
 import { ist, orderBook, sbinOrder, venue } from './admin-helpers.js';
 
 describe('GET / PUT /paper/v1/execution', () => {
@@ -153,6 +155,68 @@ describe('realistic fills through the venue shapes', () => {
       Number(real.row?.filledshares),
     );
   });
+});
+
+test('partial fills on the order feed: an IOC beyond the depth it may take, one update per fill, then cancelled', async () => {
+  const broker = await startPaperBroker({ start: ist('10:00'), fills: 'realistic', funds: 100_000_000 });
+  const jwt = (await broker.login()).jwtToken;
+  const ws = new WebSocket(broker.wsUrl + ORDER_FEED_PATH, { headers: { Authorization: `Bearer ${jwt}` } });
+  try {
+    const feed: { 'order-status': string; orderData: Record<string, unknown> }[] = [];
+    ws.on('message', (d: Buffer) => {
+      const t = d.toString();
+      if (t.startsWith('{')) feed.push(JSON.parse(t));
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+    const q = broker.market.quote('NSE', '3045');
+    const limit = ((q?.asks[4]?.price ?? 0) / 100).toFixed(2);
+    const qty = String(100 * (q?.asks[0]?.quantity ?? 1));
+    const placed = await venue(
+      broker,
+      jwt,
+      'placeOrder',
+      sbinOrder({ ordertype: 'LIMIT', duration: 'IOC', price: limit, quantity: qty }),
+    );
+    const id = placed.body?.data.orderid as string;
+    await broker.admin('POST', 'clock', { advanceBy: 10 });
+    const mine = await eventually(() => {
+      const m = feed.filter((x) => x.orderData.orderid === id);
+      assert.ok(
+        m.some((x) => x['order-status'] === 'AB02'),
+        JSON.stringify(m.map((x) => x['order-status'])),
+      );
+      return m;
+    });
+    const codes = mine.map((x) => x['order-status']);
+    assert.equal(codes[0], 'AB09');
+    assert.equal(codes.at(-1), 'AB02');
+    const fills = mine.filter((x) => x['order-status'] === 'AB01' && Number(x.orderData.filledshares) > 0);
+    assert.ok(fills.length >= 2, codes.join(','));
+    const filled = fills.map((x) => Number(x.orderData.filledshares));
+    assert.deepEqual(
+      [...filled].sort((a, b) => a - b),
+      filled,
+    );
+    assert.equal(new Set(filled).size, filled.length, 'filledshares grows with every fill');
+    for (const f of fills) assert.equal(f.orderData.status, 'open');
+    const last = mine.at(-1)!.orderData;
+    assert.equal(last.status, 'cancelled');
+    const trades = ((await venue(broker, jwt, 'getTradeBook')).body?.data ?? []) as {
+      orderid: string;
+      fillsize: string;
+    }[];
+    const mineTrades = trades.filter((t) => t.orderid === id);
+    assert.equal(mineTrades.length, fills.length);
+    assert.equal(String(mineTrades.reduce((n, t) => n + Number(t.fillsize), 0)), last.filledshares);
+    assert.equal(Number(last.unfilledshares), Number(qty) - Number(last.filledshares));
+  } finally {
+    ws.terminate();
+    await broker.close();
+  }
 });
 
 test('same seed, same commands: the same trade book byte for byte (the session replayed twice)', async () => {
