@@ -6,7 +6,7 @@
  */
 
 import type { Engine } from '../engine/engine.js';
-import { ExecutionFillModel } from '../engine/execution/fill-model.js';
+import type { ExecutionFillModel } from '../engine/execution/fill-model.js';
 import {
   applyExecutionChange,
   type ExecutionSettings,
@@ -75,5 +75,3 @@ export class ExecutionAdmin {
     return this.model.settings;
   }
 }
-
-export { ExecutionFillModel };
