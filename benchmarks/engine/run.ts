@@ -105,7 +105,7 @@ function engineRun(preset: PresetName, resting: number, commands: number): Run {
   const fm = new ExecutionFillModel({
     ...presetSettings(preset, 1, T0),
     // The flow measures the engine, not waiting: orders reach the exchange at once.
-    latency: { entry: { kind: 'fixed', ms: 0 } },
+    latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 0 } },
   });
   const engine = new Engine({ fillModel: fm, feeModel: new NoFeeModel() });
   const ids = new Ids();

@@ -3,7 +3,7 @@
  *
  * - `serve [--host] [--port] [--db] [--seed] [--clock] [--speed] [--instruments] [--no-rate-limits]
  *   [--rms-rejections error|book] [--fills ideal|realistic|harsh] [--fill-seed N] [--latency SPEC]
- *   [--queue none|fifo|probabilistic] [--impact on|off] [--depth-factor F] [--refill-half-life-ms MS]
+ *   [--cancel-latency SPEC] [--queue none|fifo|probabilistic] [--impact on|off] [--depth-factor F] [--refill-half-life-ms MS]
  *   [--slip-ticks N] [--hidden-levels N] [--demo]`
  *   prints exactly one JSON line `{"event":"listening","url":"http://HOST:PORT"}` as the first stdout
  *   line; everything for humans goes to stderr.
@@ -85,6 +85,7 @@ interface ServeOptions {
   fills: string;
   fillSeed?: number;
   latency?: Record<string, unknown>;
+  cancelLatency?: Record<string, unknown>;
   queue?: string;
   impact?: string;
   depthFactor?: number;
@@ -122,7 +123,14 @@ function executionOverrides(o: ServeOptions): Record<string, unknown> | undefine
   if (o.hiddenLevels !== undefined) impact.hiddenLevels = o.hiddenLevels;
   const out: Record<string, unknown> = {
     ...(o.fillSeed !== undefined ? { seed: o.fillSeed } : {}),
-    ...(o.latency !== undefined ? { latency: { entry: o.latency } } : {}),
+    ...(o.latency !== undefined || o.cancelLatency !== undefined
+      ? {
+          latency: {
+            ...(o.latency !== undefined ? { entry: o.latency } : {}),
+            ...(o.cancelLatency !== undefined ? { cancel: o.cancelLatency } : {}),
+          },
+        }
+      : {}),
     ...(o.queue !== undefined ? { queue: { model: o.queue } } : {}),
     ...(Object.keys(impact).length > 0 ? { impact } : {}),
   };
@@ -259,6 +267,11 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
         .default('realistic'),
     )
     .option('--fill-seed <n>', 'seed of the execution model (default: --seed)', parseInteger)
+    .option(
+      '--cancel-latency <spec>',
+      'cancel latency (fills before the cancel arrives stand): same forms as --latency',
+      parseLatency,
+    )
     .option(
       '--latency <spec>',
       'order-entry latency: fixed:MS, uniform:MIN:MAX or lognormal:MEDIAN:SIGMA:MAX',

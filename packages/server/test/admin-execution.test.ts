@@ -27,7 +27,10 @@ describe('GET / PUT /paper/v1/execution', () => {
     assert.equal(g.body.data.preset, 'ideal');
     assert.equal(g.body.data.seed, 1);
     assert.deepEqual(g.body.data.queue, { model: 'none' });
-    assert.deepEqual(g.body.data.latency, { entry: { kind: 'fixed', ms: 0 } });
+    assert.deepEqual(g.body.data.latency, {
+      entry: { kind: 'fixed', ms: 0 },
+      cancel: { kind: 'fixed', ms: 0 },
+    });
     assert.equal(g.body.data.impact.enabled, false);
 
     const p = await broker.admin('PUT', 'execution', { preset: 'realistic', seed: 5 });

@@ -61,6 +61,7 @@ describe('CLI (in process)', () => {
       [['serve', '--speed', '-2'], /positive number/],
       [['serve', '--fills', 'perfect'], /Allowed choices are ideal, realistic, harsh/],
       [['serve', '--latency', 'gamma:3'], /expected fixed:MS, uniform:MIN:MAX or lognormal/],
+      [['serve', '--cancel-latency', 'fixed'], /expected fixed:MS, uniform:MIN:MAX or lognormal/],
       [['serve', '--queue', 'lifo'], /Allowed choices are none, fifo, probabilistic/],
       [['serve', '--db', ':memory:', '--port', '0', '--depth-factor', '2'], /impact.depthFactor must be/],
       [['accounts', 'create', '--funds', 'lots'], /rupees/],

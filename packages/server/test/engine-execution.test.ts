@@ -113,6 +113,56 @@ describe('execution: latency', () => {
   });
 });
 
+describe('execution: cancel latency (a cancel races the fills)', () => {
+  const CANCEL_100 = { latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 100 } } };
+  const cancel = (h: Harness, id: string) =>
+    h.run((e, ctx) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, ctx));
+
+  it('a fill before the cancel arrives stands; the late cancel finds the order complete', () => {
+    const h = new Harness({ fillModel: model('ideal', CANCEL_100) });
+    const id = orderid(h.place(sbin({ price: '799' })));
+    const c = cancel(h, id);
+    assert.deepEqual(c.result, { orderid: id, uniqueorderid: h.order(id).uniqueorderid });
+    assert.deepEqual(updates(c.events), [], 'nothing happens before the cancel reaches the exchange');
+    assert.equal(h.order(id).status, 'open');
+    h.now = T0 + 50;
+    feed(h, 79_800, 1000); // trades through 799.00
+    assert.equal(h.order(id).status, 'complete');
+    h.now = T0 + 200;
+    const before = h.log.length;
+    feed(h, 79_800, 1000);
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.equal(h.order(id).status, 'complete');
+    assert.deepEqual(updates(h.log.slice(before)), []);
+    // A cancel of a complete order is refused at once with the venue's text.
+    const late = cancel(h, id);
+    assert.ok(isRejection(late.result));
+  });
+
+  it('a cancel that arrives first wins: the order is cancelled before the quote could fill it', () => {
+    const h = new Harness({ fillModel: model('ideal', CANCEL_100) });
+    const id = orderid(h.place(sbin({ price: '799' })));
+    cancel(h, id);
+    h.now = T0 + 150;
+    feed(h, 79_800, 1000);
+    assert.equal(h.order(id).status, 'cancelled');
+    assert.deepEqual(fillsOf(h, id), []);
+  });
+
+  it('the clock delivers a cancel without any quote', () => {
+    const h = new Harness({ fillModel: model('ideal', CANCEL_100) });
+    const id = orderid(h.place(sbin({ price: '799' })));
+    cancel(h, id);
+    h.now = T0 + 99;
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.equal(h.order(id).status, 'open');
+    h.now = T0 + 100;
+    const r = h.engine.onClock(h.ctx());
+    assert.deepEqual(updates(r.events), ['AB02']);
+    assert.equal(h.order(id).status, 'cancelled');
+  });
+});
+
 describe('execution: market impact and finite liquidity', () => {
   it('a 10× top-of-book market buy walks 5 visible and 5 hidden levels (1 tick apart)', () => {
     const h = new Harness({ fillModel: model('realistic', NO_LATENCY) });

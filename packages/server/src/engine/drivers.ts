@@ -8,7 +8,7 @@ import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from './context.js';
 import { WalkTheBookFillModel } from './execution/fill-model.js';
 import { expireGtt, fireGtt } from './gtt.js';
-import { release } from './orders/lifecycle.js';
+import { cancelRest, release } from './orders/lifecycle.js';
 import { work } from './orders/matching.js';
 import type { Quote } from './ports.js';
 import { ensureDay } from './positions/day-roll.js';
@@ -61,6 +61,11 @@ export function onQuote(run: Run, quote: Quote): void {
       }
       const o = acc.orders.get(orderid);
       if (!o) continue;
+      if (fm?.cancelDue(orderid, ctx.now)) {
+        // The cancel reached the exchange before this quote: nothing of the quote fills it.
+        if (isWorking(o)) cancelRest(run, o, '');
+        continue;
+      }
       if (o.amo) {
         if (open && isWorking(o)) release(run, acc, o, quote);
         continue;
@@ -98,6 +103,12 @@ export function onClock(run: Run): void {
   const { core, ctx } = run;
   const { state } = core;
   for (const acc of state.accounts.values()) ensureDay(run, acc);
+  // Delayed cancels that reached the exchange (also without a quote of their instrument).
+  for (const orderid of core.fillModel.dueCancels?.(ctx.now) ?? []) {
+    const owner = state.workingOwner.get(orderid);
+    const o = owner === undefined ? undefined : state.accounts.get(owner)?.orders.get(orderid);
+    if (core.fillModel.cancelDue?.(orderid, ctx.now) && o && isWorking(o)) cancelRest(run, o, '');
+  }
   for (const [orderid, owner] of [...state.workingOwner]) {
     const acc = state.accounts.get(owner);
     const o = acc?.orders.get(orderid);

@@ -168,6 +168,12 @@ export interface FillModel {
   observe?(quote: Quote): void;
   /** A short description of the model in force, stamped into each new order (`OrderRecord.execution`). */
   stamp?(): string;
+  /** Cancel latency: the arrival time of a cancel requested now, or undefined to cancel at once. */
+  delayCancel?(orderid: string, now: number): number | undefined;
+  /** True (once) when the delayed cancel of `orderid` has reached the exchange by `now`. */
+  cancelDue?(orderid: string, now: number): boolean;
+  /** Orders whose delayed cancel has reached the exchange by `now`. */
+  dueCancels?(now: number): string[];
 }
 
 /** What a {@link FeeModel} is told about a fill besides the trade itself. */

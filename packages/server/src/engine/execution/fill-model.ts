@@ -30,6 +30,24 @@ export class WalkTheBookFillModel implements FillModel {
     return 'ideal';
   }
 
+  /**
+   * A cancel of `orderid` requested at `now`: the time it reaches the exchange when that is later
+   * (the engine then keeps the order working until {@link cancelDue}), else undefined (cancel now).
+   */
+  delayCancel(_orderid: string, _now: number): number | undefined {
+    return undefined;
+  }
+
+  /** True when a delayed cancel of `orderid` reached the exchange by `now` (it is then consumed). */
+  cancelDue(_orderid: string, _now: number): boolean {
+    return false;
+  }
+
+  /** Ids of orders with a delayed cancel that reached the exchange by `now`. */
+  dueCancels(_now: number): string[] {
+    return [];
+  }
+
   /** Sees every quote of every instrument before the orders do (volume bookkeeping). */
   observe(_quote: Quote): void {}
 
@@ -99,6 +117,8 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private stampText = '';
   private readonly orders = new Map<string, OrderExecution>();
   private readonly impact = new BookImpact();
+  /** orderid → when its cancel reaches the exchange. */
+  private readonly cancels = new Map<string, number>();
   /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
   private readonly volumes = new Map<string, { sequence: number; volume: number; traded: number }>();
 
@@ -117,11 +137,9 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   configure(settings: ExecutionSettings): void {
     this.current = structuredClone(settings);
     const s = this.current;
+    const instant = (d: ExecutionSettings['latency']['entry']) => d.kind === 'fixed' && d.ms === 0;
     this.ideal =
-      s.latency.entry.kind === 'fixed' &&
-      s.latency.entry.ms === 0 &&
-      s.queue.model === 'none' &&
-      !s.impact.enabled;
+      instant(s.latency.entry) && instant(s.latency.cancel) && s.queue.model === 'none' && !s.impact.enabled;
     this.impact.clear();
     this.stampText =
       s.preset === 'custom'
@@ -142,6 +160,30 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
 
   override forget(orderid: string): void {
     this.orders.delete(orderid);
+    this.cancels.delete(orderid);
+  }
+
+  override delayCancel(orderid: string, now: number): number | undefined {
+    if (this.ideal) return undefined;
+    const ms = sampleLatency(this.current.latency.cancel, this.current.seed, `cancel:${orderid}`);
+    if (ms <= 0) return undefined;
+    const due = now + ms;
+    this.cancels.set(orderid, due);
+    return due;
+  }
+
+  override cancelDue(orderid: string, now: number): boolean {
+    if (this.cancels.size === 0) return false;
+    const due = this.cancels.get(orderid);
+    if (due === undefined || due > now) return false;
+    this.cancels.delete(orderid);
+    return true;
+  }
+
+  override dueCancels(now: number): string[] {
+    const out: string[] = [];
+    for (const [id, due] of this.cancels) if (due <= now) out.push(id);
+    return out;
   }
 
   /** `preset seed=N` (`custom` adds a digest of the parameters). */

@@ -23,6 +23,8 @@ export interface ExecutionSettings {
   latency: {
     /** Placement → arrival at the exchange. */
     entry: LatencyDist;
+    /** Cancel request → its arrival at the exchange; fills in between stand (the cancel then fails). */
+    cancel: LatencyDist;
   };
   queue: {
     model: QueueModel;
@@ -45,7 +47,7 @@ export interface ExecutionSettings {
 export type PresetValues = Omit<ExecutionSettings, 'preset' | 'seed'>;
 
 const IDEAL: PresetValues = {
-  latency: { entry: { kind: 'fixed', ms: 0 } },
+  latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 0 } },
   queue: { model: 'none' },
   impact: { enabled: false, depthFactor: 1, refillHalfLifeMs: 0, slipTicks: 0, hiddenLevels: 0 },
 };
@@ -59,12 +61,18 @@ export const EXECUTION_PRESETS: RuleTable<Readonly<Record<PresetName, PresetValu
     value: {
       ideal: IDEAL,
       realistic: {
-        latency: { entry: { kind: 'lognormal', medianMs: 25, sigma: 0.5, maxMs: 1000 } },
+        latency: {
+          entry: { kind: 'lognormal', medianMs: 25, sigma: 0.5, maxMs: 1000 },
+          cancel: { kind: 'lognormal', medianMs: 25, sigma: 0.5, maxMs: 1000 },
+        },
         queue: { model: 'fifo' },
         impact: { enabled: true, depthFactor: 1, refillHalfLifeMs: 5000, slipTicks: 1, hiddenLevels: 20 },
       },
       harsh: {
-        latency: { entry: { kind: 'lognormal', medianMs: 250, sigma: 1, maxMs: 5000 } },
+        latency: {
+          entry: { kind: 'lognormal', medianMs: 250, sigma: 1, maxMs: 5000 },
+          cancel: { kind: 'lognormal', medianMs: 250, sigma: 1, maxMs: 5000 },
+        },
         queue: { model: 'fifo' },
         impact: { enabled: true, depthFactor: 0.5, refillHalfLifeMs: 30_000, slipTicks: 3, hiddenLevels: 10 },
       },
@@ -124,11 +132,12 @@ export function applyExecutionChange(
       : { ...structuredClone(current), seed };
   const next = structuredClone(base);
   if (b.latency !== undefined) {
-    const l = obj(b.latency, 'latency', ['entry']);
-    if (l.entry !== undefined) {
-      const p = latencyProblem(l.entry, 'latency.entry');
+    const l = obj(b.latency, 'latency', ['entry', 'cancel']);
+    for (const k of ['entry', 'cancel'] as const) {
+      if (l[k] === undefined) continue;
+      const p = latencyProblem(l[k], `latency.${k}`);
       if (p) throw new ExecutionSettingsError(p);
-      next.latency.entry = structuredClone(l.entry) as LatencyDist;
+      next.latency[k] = structuredClone(l[k]) as LatencyDist;
     }
   }
   if (b.queue !== undefined) {
