@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerAdminApi } from './admin/routes.js';
 import { Broker } from './broker/broker.js';
 import { createDefaultMarket } from './broker/market.js';
-import { type PaperConfig, type PaperConfigInput, resolveConfig } from './config.js';
+import { executionSettings, type PaperConfig, type PaperConfigInput, resolveConfig } from './config.js';
 import { registerFaultHook } from './faults/http-hook.js';
 import { FaultRegistry } from './faults/registry.js';
 import { type Handlers, registerApi } from './http/api.js';
@@ -90,13 +90,14 @@ export async function buildServer(
     // ── scenario control (admin API): faults, ordertag triggers, clock ──
     const faults = new FaultRegistry(config.seed);
     const mk = market;
+    const fillModel = new TriggerFillModel(executionSettings(config));
     const broker = new Broker({
       store,
       market,
       orderFeed,
       config,
       engine: {
-        fillModel: new TriggerFillModel(),
+        fillModel,
         orderCheck: (o, now) =>
           triggerRejection(o) ??
           faults.take(['reject'], { route: 'placeOrder', clientcode: o.clientcode }, now)?.message,
@@ -140,6 +141,7 @@ export async function buildServer(
       sessions,
       config,
       faults,
+      fillModel,
       dropFeeds(feed, clientcode) {
         if (feed !== 'orderFeed') mf?.dropClients(clientcode);
         if (feed !== 'marketFeed') orderFeed.dropClients(clientcode);

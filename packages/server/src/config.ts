@@ -1,6 +1,14 @@
 /**
  * Typed configuration of the paper broker, with the defaults the CLI and `buildServer()` use.
  */
+import {
+  applyExecutionChange,
+  type ExecutionSettings,
+  ExecutionSettingsError,
+  isPresetName,
+  type PresetName,
+  presetSettings,
+} from './engine/execution/presets.js';
 import type { IntradayConfig } from './engine/rules/intraday.js';
 
 /** How market time advances. */
@@ -99,6 +107,18 @@ export interface PaperConfig {
    * @default the dated rule tables
    */
   intraday?: IntradayConfig;
+  /**
+   * Execution preset (docs/paper-broker-execution.md): `ideal` = fill at once at the touch (the
+   * library default, so tests stay simple), `realistic` = latency, queue position and market impact
+   * (the `serve` command's default), `harsh` = slow link and thin books.
+   * @default 'ideal'
+   */
+  fills: PresetName;
+  /**
+   * Overrides of the preset's parameters, in the shape of `PUT /paper/v1/execution`
+   * (`{ seed?, latency?: { entry }, queue?: { model }, impact?: {…} }`).
+   */
+  execution?: Record<string, unknown>;
 }
 
 /** The defaults of every option. */
@@ -118,6 +138,7 @@ export const DEFAULT_CONFIG: Readonly<PaperConfig> = Object.freeze({
   adminToken: '',
   advanceStepMs: 10_000,
   startMarket: true,
+  fills: 'ideal',
 });
 
 /** Options accepted by {@link resolveConfig}: any subset of {@link PaperConfig}. */
@@ -157,5 +178,26 @@ export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
   if (!Number.isSafeInteger(cfg.advanceStepMs) || cfg.advanceStepMs < 1 || cfg.advanceStepMs > 3_600_000) {
     throw new TypeError('advanceStepMs must be an integer 1–3600000');
   }
+  if (!isPresetName(cfg.fills)) {
+    throw new TypeError(`fills must be ideal, realistic or harsh, got ${String(cfg.fills)}`);
+  }
+  executionSettings(cfg);
   return cfg;
+}
+
+/**
+ * The execution settings a config starts with: the preset (seeded with the market seed) with the
+ * overrides applied. Throws a `TypeError` on a bad override.
+ */
+export function executionSettings(cfg: Pick<PaperConfig, 'fills' | 'seed' | 'execution'>): ExecutionSettings {
+  // The preset table has one row so far; a later row would take the start time here.
+  const at = Date.UTC(2026, 0, 1);
+  const base = presetSettings(cfg.fills, cfg.seed, at);
+  if (cfg.execution === undefined) return base;
+  try {
+    return applyExecutionChange(base, cfg.execution, at);
+  } catch (err) {
+    if (err instanceof ExecutionSettingsError) throw new TypeError(`execution: ${err.message}`);
+    throw err;
+  }
 }

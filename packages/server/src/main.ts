@@ -2,7 +2,9 @@
  * The `smartapi-paper` command line (a contract other tools rely on; keep it stable):
  *
  * - `serve [--host] [--port] [--db] [--seed] [--clock] [--speed] [--instruments] [--no-rate-limits]
- *   [--rms-rejections error|book] [--demo]`
+ *   [--rms-rejections error|book] [--fills ideal|realistic|harsh] [--fill-seed N] [--latency SPEC]
+ *   [--cancel-latency SPEC] [--queue none|fifo|probabilistic] [--impact on|off] [--depth-factor F] [--refill-half-life-ms MS]
+ *   [--slip-ticks N] [--hidden-levels N] [--demo]`
  *   prints exactly one JSON line `{"event":"listening","url":"http://HOST:PORT"}` as the first stdout
  *   line; everything for humans goes to stderr.
  * - `accounts create --db FILE [--funds RUPEES] [--json]` prints the new credentials (with `--json`:
@@ -80,6 +82,59 @@ interface ServeOptions {
   funds: number;
   logLevel: string;
   autoSquareOff: boolean;
+  fills: string;
+  fillSeed?: number;
+  latency?: Record<string, unknown>;
+  cancelLatency?: Record<string, unknown>;
+  queue?: string;
+  impact?: string;
+  depthFactor?: number;
+  refillHalfLifeMs?: number;
+  slipTicks?: number;
+  hiddenLevels?: number;
+}
+
+/** `fixed:MS`, `uniform:MIN:MAX` or `lognormal:MEDIAN:SIGMA:MAX` → a latency distribution. */
+function parseLatency(v: string): Record<string, unknown> {
+  const [kind, ...rest] = v.split(':');
+  const n = rest.map(Number);
+  if (rest.some((x) => x.trim() === '') || n.some((x) => !Number.isFinite(x))) {
+    throw new InvalidArgumentError('expected fixed:MS, uniform:MIN:MAX or lognormal:MEDIAN:SIGMA:MAX');
+  }
+  if (kind === 'fixed' && n.length === 1) return { kind, ms: n[0] };
+  if (kind === 'uniform' && n.length === 2) return { kind, minMs: n[0], maxMs: n[1] };
+  if (kind === 'lognormal' && n.length === 3) return { kind, medianMs: n[0], sigma: n[1], maxMs: n[2] };
+  throw new InvalidArgumentError('expected fixed:MS, uniform:MIN:MAX or lognormal:MEDIAN:SIGMA:MAX');
+}
+
+function parseNumber(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
+  return n;
+}
+
+/** The execution overrides of the serve flags (the shape of `PUT /paper/v1/execution`). */
+function executionOverrides(o: ServeOptions): Record<string, unknown> | undefined {
+  const impact: Record<string, unknown> = {};
+  if (o.impact !== undefined) impact.enabled = o.impact === 'on';
+  if (o.depthFactor !== undefined) impact.depthFactor = o.depthFactor;
+  if (o.refillHalfLifeMs !== undefined) impact.refillHalfLifeMs = o.refillHalfLifeMs;
+  if (o.slipTicks !== undefined) impact.slipTicks = o.slipTicks;
+  if (o.hiddenLevels !== undefined) impact.hiddenLevels = o.hiddenLevels;
+  const out: Record<string, unknown> = {
+    ...(o.fillSeed !== undefined ? { seed: o.fillSeed } : {}),
+    ...(o.latency !== undefined || o.cancelLatency !== undefined
+      ? {
+          latency: {
+            ...(o.latency !== undefined ? { entry: o.latency } : {}),
+            ...(o.cancelLatency !== undefined ? { cancel: o.cancelLatency } : {}),
+          },
+        }
+      : {}),
+    ...(o.queue !== undefined ? { queue: { model: o.queue } } : {}),
+    ...(Object.keys(impact).length > 0 ? { impact } : {}),
+  };
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
@@ -109,7 +164,10 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     adminToken: o.adminToken ?? process.env.PAPER_ADMIN_TOKEN ?? '',
     ...(o.instruments !== undefined ? { instruments: o.instruments } : {}),
     ...(o.autoSquareOff === false ? { intraday: { enabled: false } } : {}),
+    fills: o.fills as PaperConfigInput['fills'] & string,
   };
+  const overrides = executionOverrides(o);
+  if (overrides) input.execution = overrides;
   const config = resolveConfig(input);
   const server = await buildServer(config);
   let url: string;
@@ -129,6 +187,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
       `  database:         ${server.store.file}`,
       `  clock:            ${config.clock}${config.clock === 'sim' ? ` (speed ${config.speed}×)` : ''}, seed ${config.seed}`,
       `  rate limits:      ${config.rateLimits ? 'on' : 'off'}`,
+      `  fills:            ${server.scenario.executionView().preset} (GET/PUT /paper/v1/execution)`,
       `  admin API:        ${url}/paper/v1 (Authorization: Bearer <admin token>)`,
       config.adminToken
         ? '  admin token:      (given by --admin-token / PAPER_ADMIN_TOKEN)'
@@ -199,6 +258,41 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
       )
         .choices(['error', 'book'])
         .default(DEFAULT_CONFIG.rmsRejections),
+    )
+    .addOption(
+      new Option(
+        '--fills <preset>',
+        'execution model: ideal (fill at once at the touch), realistic (latency, queue position, market impact), harsh (slow link, thin books)',
+      )
+        .choices(['ideal', 'realistic', 'harsh'])
+        .default('realistic'),
+    )
+    .option('--fill-seed <n>', 'seed of the execution model (default: --seed)', parseInteger)
+    .option(
+      '--cancel-latency <spec>',
+      'cancel latency (fills before the cancel arrives stand): same forms as --latency',
+      parseLatency,
+    )
+    .option(
+      '--latency <spec>',
+      'order-entry latency: fixed:MS, uniform:MIN:MAX or lognormal:MEDIAN:SIGMA:MAX',
+      parseLatency,
+    )
+    .addOption(
+      new Option('--queue <model>', 'queue position of resting limits').choices([
+        'none',
+        'fifo',
+        'probabilistic',
+      ]),
+    )
+    .addOption(new Option('--impact <on|off>', 'market impact and finite liquidity').choices(['on', 'off']))
+    .option('--depth-factor <f>', 'share of each displayed level our orders can take (0–1]', parseNumber)
+    .option('--refill-half-life-ms <ms>', 'half-life of the refill of a consumed level', parseInteger)
+    .option('--slip-ticks <n>', 'ticks between hidden levels beyond the visible depth', parseInteger)
+    .option(
+      '--hidden-levels <n>',
+      'hidden levels beyond the visible five (the rest is unfilled)',
+      parseInteger,
     )
     .option('--demo', 'create a demo account on first start and print its credentials')
     .option(

@@ -59,6 +59,11 @@ describe('CLI (in process)', () => {
       [['serve', '--port', '70000'], /expected an integer 0–65535/],
       [['serve', '--clock', 'fast'], /Allowed choices are sim, real/],
       [['serve', '--speed', '-2'], /positive number/],
+      [['serve', '--fills', 'perfect'], /Allowed choices are ideal, realistic, harsh/],
+      [['serve', '--latency', 'gamma:3'], /expected fixed:MS, uniform:MIN:MAX or lognormal/],
+      [['serve', '--cancel-latency', 'fixed'], /expected fixed:MS, uniform:MIN:MAX or lognormal/],
+      [['serve', '--queue', 'lifo'], /Allowed choices are none, fifo, probabilistic/],
+      [['serve', '--db', ':memory:', '--port', '0', '--depth-factor', '2'], /impact.depthFactor must be/],
       [['accounts', 'create', '--funds', 'lots'], /rupees/],
       [['nope'], /unknown command 'nope'/],
     ] as const) {

@@ -68,6 +68,8 @@ describe('smartapi-paper serve (child process)', () => {
       '--seed',
       '7',
       '--no-rate-limits',
+      '--fills',
+      'ideal',
       '--rms-rejections',
       'book',
     ]);
@@ -113,7 +115,7 @@ describe('smartapi-paper serve (child process)', () => {
     // kill -9, then restart at once on the same database and port: the old JWT still works.
     first.child.kill('SIGKILL');
     await first.exited;
-    const again = await startServe(['--port', port, '--db', db, '--seed', '7']);
+    const again = await startServe(['--port', port, '--db', db, '--seed', '7', '--fills', 'ideal']);
     children.push(again);
     assert.equal(again.url, first.url);
     assert.equal((await profile(again.url, creds, jwt)).data?.clientcode, creds.clientcode);
@@ -155,7 +157,17 @@ describe('smartapi-paper serve (child process)', () => {
     const created = await runCli(['accounts', 'create', '--db', db, '--json']);
     assert.equal(created.code, 0, created.stderr);
     const creds = JSON.parse(created.stdout) as Creds;
-    const first = await startServe(['--port', '0', '--db', db, '--seed', '3', '--no-rate-limits']);
+    const first = await startServe([
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--seed',
+      '3',
+      '--no-rate-limits',
+      '--fills',
+      'ideal',
+    ]);
     children.push(first);
     const jwt = await login(first.url, creds);
     const order = JSON.stringify({
@@ -197,7 +209,17 @@ describe('smartapi-paper serve (child process)', () => {
     await first.exited;
     assert.ok(acked.length >= 60);
 
-    const again = await startServe(['--port', '0', '--db', db, '--seed', '3', '--no-rate-limits']);
+    const again = await startServe([
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--seed',
+      '3',
+      '--no-rate-limits',
+      '--fills',
+      'ideal',
+    ]);
     children.push(again);
     const get = async (path: string) =>
       (await (await fetch(again.url + path, { headers: headers(creds.apiKey, jwt) })).json()) as {

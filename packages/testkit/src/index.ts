@@ -92,6 +92,15 @@ export interface StartPaperBrokerOptions {
   adminToken?: string;
   /** Intraday cut-off / auto square-off overrides (the server's `intraday` config). @default the rule tables */
   intraday?: IntradayConfig;
+  /**
+   * Execution preset of the broker (docs/paper-broker-execution.md). `ideal` (fill at once at the touch)
+   * keeps tests simple and deterministic; pass `realistic` or `harsh` to test a bot against latency,
+   * queue position and market impact (the `serve` command's default is `realistic`).
+   * @default 'ideal'
+   */
+  fills?: 'ideal' | 'realistic' | 'harsh';
+  /** Overrides of the preset's parameters (the body shape of `PUT /paper/v1/execution`). */
+  execution?: Record<string, unknown>;
 }
 
 /** A running paper broker for tests. */
@@ -122,7 +131,7 @@ export interface PaperBroker {
    * parsed JSON envelope.
    */
   admin(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: AdminEnvelope }>;
@@ -190,6 +199,8 @@ export async function startPaperBroker(opts: StartPaperBrokerOptions = {}): Prom
         adminToken: opts.adminToken ?? 'paper-admin-test-token',
         ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
         ...(opts.intraday ? { intraday: opts.intraday } : {}),
+        fills: opts.fills ?? 'ideal',
+        ...(opts.execution ? { execution: opts.execution } : {}),
       },
       { market: makeMarket(), docs: opts.docs ?? false },
     );

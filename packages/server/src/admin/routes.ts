@@ -1,6 +1,6 @@
 /**
  * The paper broker's admin API under `/paper/v1/` (outside the venue's routes): clock, accounts,
- * contract notes, snapshots and faults. JSON in and out with the venue's envelope (`{status, message, errorcode,
+ * contract notes, snapshots, faults and the execution model. JSON in and out with the venue's envelope (`{status, message, errorcode,
  * data}`); paper-only error codes `PA1xxx`. Every route needs `Authorization: Bearer <admin token>`
  * (compared in constant time); a user's JWT never opens one.
  */
@@ -149,6 +149,22 @@ export async function registerAdminApi(app: FastifyInstance, opts: AdminApiOptio
         '/snapshots/:id/restore',
         hidden,
         handle((req) => scenario.restoreSnapshot(param(req, 'id'))),
+      );
+
+      admin.get(
+        '/execution',
+        hidden,
+        handle(() => scenario.executionView()),
+      );
+      admin.get(
+        '/execution/orders/:orderid',
+        hidden,
+        handle((req) => scenario.executionOfOrder(param(req, 'orderid'))),
+      );
+      admin.put(
+        '/execution',
+        hidden,
+        handle((req) => scenario.changeExecution(req.body)),
       );
 
       admin.get(

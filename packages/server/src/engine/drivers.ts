@@ -8,7 +8,7 @@ import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from './context.js';
 import { WalkTheBookFillModel } from './execution/fill-model.js';
 import { expireGtt, fireGtt } from './gtt.js';
-import { release } from './orders/lifecycle.js';
+import { cancelRest, release } from './orders/lifecycle.js';
 import { work } from './orders/matching.js';
 import type { Quote } from './ports.js';
 import { ensureDay } from './positions/day-roll.js';
@@ -23,9 +23,12 @@ export function onQuote(run: Run, quote: Quote): void {
   const key = instrumentKey(quote.exchange, quote.token);
   const open = ctx.market.session(quote.exchange, ctx.now) === 'open';
   const working = state.workingByInstrument.get(key);
+  core.fillModel.observe?.(quote);
   if (working && working.size > 0 && open) {
     const day = istDayStart(ctx.now);
-    const fast = core.fillModel instanceof WalkTheBookFillModel;
+    const fm = core.fillModel instanceof WalkTheBookFillModel ? core.fillModel : undefined;
+    const fast = fm !== undefined && !fm.everyQuote;
+    const queued = fm?.everyQuote === true;
     const ask = quote.asks[0];
     const bid = quote.bids[0];
     // Highest buy limit / lowest sell limit the quote can reach (trade-through or touch of the book).
@@ -37,6 +40,16 @@ export function onQuote(run: Run, quote: Quote): void {
       bid && bid.quantity > 0 && bid.price > 0 ? bid.price : 0,
       quote.ltp > 0 ? quote.ltp - 1 : 0,
     );
+    // Queue models: a resting limit below the LTP, the ask and the visible bids (a sell above the LTP,
+    // the bid and the visible asks) sees no trade at its price and no change of its level.
+    let lowBid = Number.POSITIVE_INFINITY;
+    let highAsk = 0;
+    if (queued) {
+      for (const l of quote.bids) if (l.quantity > 0 && l.price > 0 && l.price < lowBid) lowBid = l.price;
+      for (const l of quote.asks) if (l.quantity > 0 && l.price > 0 && l.price > highAsk) highAsk = l.price;
+    }
+    const buyQuiet = Math.min(buyReach, quote.ltp > 0 ? quote.ltp : Number.POSITIVE_INFINITY, lowBid);
+    const sellQuiet = Math.max(sellReach, quote.ltp, highAsk);
     let acc: AccountState | undefined;
     for (const orderid of [...working]) {
       const owner = state.workingOwner.get(orderid);
@@ -48,6 +61,11 @@ export function onQuote(run: Run, quote: Quote): void {
       }
       const o = acc.orders.get(orderid);
       if (!o) continue;
+      if (fm?.cancelDue(orderid, ctx.now)) {
+        // The cancel reached the exchange before this quote: nothing of the quote fills it.
+        if (isWorking(o)) cancelRest(run, o, '');
+        continue;
+      }
       if (o.amo) {
         if (open && isWorking(o)) release(run, acc, o, quote);
         continue;
@@ -56,6 +74,8 @@ export function onQuote(run: Run, quote: Quote): void {
       if (fast && o.status === 'open' && o.ordertype === 'LIMIT') {
         // Resting limits the quote does not reach (the common case on every tick).
         if (o.transactiontype === 'BUY' ? o.price < buyReach : o.price > sellReach) continue;
+      } else if (queued && o.status === 'open' && o.ordertype === 'LIMIT' && !fm?.unarrived(o.orderid)) {
+        if (o.transactiontype === 'BUY' ? o.price < buyQuiet : o.price > sellQuiet) continue;
       }
       if (isWorking(o)) work(run, acc, o, quote, false);
     }
@@ -83,6 +103,12 @@ export function onClock(run: Run): void {
   const { core, ctx } = run;
   const { state } = core;
   for (const acc of state.accounts.values()) ensureDay(run, acc);
+  // Delayed cancels that reached the exchange (also without a quote of their instrument).
+  for (const orderid of core.fillModel.dueCancels?.(ctx.now) ?? []) {
+    const owner = state.workingOwner.get(orderid);
+    const o = owner === undefined ? undefined : state.accounts.get(owner)?.orders.get(orderid);
+    if (core.fillModel.cancelDue?.(orderid, ctx.now) && o && isWorking(o)) cancelRest(run, o, '');
+  }
   for (const [orderid, owner] of [...state.workingOwner]) {
     const acc = state.accounts.get(owner);
     const o = acc?.orders.get(orderid);

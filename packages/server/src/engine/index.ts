@@ -28,7 +28,17 @@ export type { ContractNote, ContractNoteTotals, ContractNoteTrade } from './char
 export { contractNote } from './charges/contract-note.js';
 export { AngelOneFeeModel, fillBreakdown, fillCharge, NoFeeModel } from './charges/fee-model.js';
 export { Engine } from './engine.js';
-export { WalkTheBookFillModel } from './execution/fill-model.js';
+export { ExecutionFillModel, WalkTheBookFillModel } from './execution/fill-model.js';
+export type { LatencyDist } from './execution/latency.js';
+export {
+  applyExecutionChange,
+  EXECUTION_PRESETS,
+  type ExecutionSettings,
+  ExecutionSettingsError,
+  type PresetName,
+  presetSettings,
+  type QueueModel,
+} from './execution/presets.js';
 export type * from './ports.js';
 export type { PositionFigures } from './positions/portfolio.js';
 export { breakEven, positionFigures, unrealisedPnl } from './positions/portfolio.js';

@@ -152,7 +152,7 @@ export interface FillRequest {
   aggressive: boolean;
   instrument: InstrumentSnapshot;
   /** The order being filled (its tag, total and filled quantity, placement time). */
-  order?: Readonly<Pick<OrderRecord, 'ordertag' | 'quantity' | 'filledshares' | 'createdat'>>;
+  order?: Readonly<Pick<OrderRecord, 'orderid' | 'ordertag' | 'quantity' | 'filledshares' | 'createdat'>>;
   /** Market time of this fill attempt (epoch ms). */
   now?: number;
 }
@@ -170,6 +170,23 @@ export type OrderCheck = (order: Readonly<OrderRecord>, now: number) => string |
  */
 export interface FillModel {
   fill(order: FillRequest, quote: Quote): Fill[];
+  /**
+   * True while the order has not reached the exchange yet (entry latency): an IOC is not cancelled
+   * before it arrived. Absent = never.
+   */
+  pending?(orderid: string, now: number): boolean;
+  /** The order stopped working (filled, cancelled): drop any per-order state. */
+  forget?(orderid: string): void;
+  /** Sees every quote before the orders of its instrument are matched against it. */
+  observe?(quote: Quote): void;
+  /** A short description of the model in force, stamped into each new order (`OrderRecord.execution`). */
+  stamp?(): string;
+  /** Cancel latency: the arrival time of a cancel requested now, or undefined to cancel at once. */
+  delayCancel?(orderid: string, now: number): number | undefined;
+  /** True (once) when the delayed cancel of `orderid` has reached the exchange by `now`. */
+  cancelDue?(orderid: string, now: number): boolean;
+  /** Orders whose delayed cancel has reached the exchange by `now`. */
+  dueCancels?(now: number): string[];
 }
 
 /** What a {@link FeeModel} is told about a fill besides the trade itself. */

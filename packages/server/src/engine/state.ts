@@ -98,6 +98,7 @@ export function cloneOrder(o: OrderRecord): OrderRecord {
     createdat: o.createdat,
     updatedat: o.updatedat,
     gttruleid: o.gttruleid,
+    execution: o.execution ?? '',
   };
 }
 

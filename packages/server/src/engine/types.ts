@@ -128,6 +128,11 @@ export interface OrderRecord extends InstrumentSnapshot {
   updatedat: number;
   /** GTT rule that placed this order (`''` = none). */
   gttruleid: string;
+  /**
+   * The execution model that handled the order, stamped at placement (`realistic seed=1`; paper-only
+   * metadata, never on the venue's wire shapes; `''` for orders of older databases).
+   */
+  execution?: string;
 }
 
 /** One fill. Primary key: `fillid`. */

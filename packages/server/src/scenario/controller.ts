@@ -9,6 +9,8 @@
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
 import type { ContractNote } from '../engine/charges/contract-note.js';
+import type { ExecutionFillModel } from '../engine/execution/fill-model.js';
+import type { ExecutionSettings } from '../engine/execution/presets.js';
 import type { FaultRegistry } from '../faults/registry.js';
 import type { SessionService } from '../identity/sessions.js';
 import type { Market } from '../market/types.js';
@@ -21,6 +23,7 @@ import {
   type ClockView,
   parseClockChange,
 } from './clock-control.js';
+import { ExecutionAdmin } from './execution.js';
 import { type DropFeeds, FaultsAdmin } from './faults.js';
 import { SnapshotsAdmin, type SnapshotView } from './snapshots.js';
 
@@ -45,6 +48,8 @@ export interface ScenarioOptions {
   sessions: SessionService;
   config: PaperConfig;
   faults: FaultRegistry;
+  /** The broker's execution model (`GET`/`PUT /paper/v1/execution`). */
+  fillModel: ExecutionFillModel;
   /** Closes feed sockets (a `feedDrop` fault armed now). */
   dropFeeds?: DropFeeds;
 }
@@ -57,6 +62,7 @@ export class ScenarioController {
   private readonly snapshots: SnapshotsAdmin;
   private readonly faultsAdmin: FaultsAdmin;
   private readonly sessions: SessionService;
+  private readonly execution: ExecutionAdmin;
 
   constructor(opts: ScenarioOptions) {
     this.faults = opts.faults;
@@ -65,6 +71,26 @@ export class ScenarioController {
     this.accounts = new AccountsAdmin(opts);
     this.snapshots = new SnapshotsAdmin({ ...opts, clock: this.clockControl });
     this.faultsAdmin = new FaultsAdmin(opts.store, opts.faults, opts.dropFeeds);
+    this.execution = new ExecutionAdmin(opts.store, opts.fillModel, opts.broker.engine, () =>
+      opts.market.now(),
+    );
+  }
+
+  // ───────────────────────────── execution ─────────────────────────────
+
+  /** `GET /paper/v1/execution`: the execution settings in force. */
+  executionView(): ExecutionSettings {
+    return this.execution.view();
+  }
+
+  /** `GET /paper/v1/execution/orders/{orderid}`: the model stamped into an order (PA1003 when unknown). */
+  executionOfOrder(orderid: string): { orderid: string; clientcode: string; execution: string } {
+    return this.execution.orderStamp(orderid);
+  }
+
+  /** `PUT /paper/v1/execution`: all-or-nothing change (PA1002 on bad input), persisted. */
+  changeExecution(body: unknown): ExecutionSettings {
+    return this.execution.change(body);
   }
 
   // ───────────────────────────── clock ─────────────────────────────

@@ -12,7 +12,7 @@
  * Any other tag starting with `paper:` is rejected with a message naming the known triggers, so a typo
  * never silently becomes an ordinary order.
  */
-import { WalkTheBookFillModel } from '../engine/execution/fill-model.js';
+import { ExecutionFillModel } from '../engine/execution/fill-model.js';
 import type { Fill, FillRequest, Quote } from '../engine/ports.js';
 import type { OrderRecord } from '../engine/types.js';
 
@@ -64,10 +64,10 @@ export function triggerRejection(order: Readonly<OrderRecord>): string | undefin
 }
 
 /**
- * The default walk-the-book model with the fill-side triggers applied (`hold`, `partial`, `delay`).
- * Extends the default model so the engine keeps its fast path for resting limits the quote cannot reach.
+ * The configured execution model with the fill-side triggers applied (`hold`, `partial`, `delay`).
+ * Extends it so the engine keeps its fast path for resting limits the quote cannot reach (ideal preset).
  */
-export class TriggerFillModel extends WalkTheBookFillModel {
+export class TriggerFillModel extends ExecutionFillModel {
   override fill(order: FillRequest, quote: Quote): Fill[] {
     const tag = order.order?.ordertag;
     const t = tag ? parseTrigger(tag) : undefined;

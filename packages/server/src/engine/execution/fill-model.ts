@@ -1,12 +1,61 @@
 /**
- * The default fill model: marketable orders walk the best-5 levels of the opposite side (one fill per
+ * The fill models. {@link WalkTheBookFillModel} is the `ideal` one (today's behaviour): marketable orders walk the best-5 levels of the opposite side (one fill per
  * level); a market order whose quantity exceeds the visible depth fills the rest at the last level
  * (full fills); a resting limit order fills completely at its limit price when the LTP trades through it.
+ * {@link ExecutionFillModel} adds latency, queue position and market impact (see its comment).
  */
 import type { BookLevel, Fill, FillModel, FillRequest, Quote } from '../ports.js';
+import { BookImpact } from './impact.js';
+import { sampleLatency } from './latency.js';
+import type { ExecutionSettings } from './presets.js';
+import { advanceQueue, joinQueue, type QueuePosition } from './queue.js';
 
 /** Walk-the-book fill model (see module comment). */
 export class WalkTheBookFillModel implements FillModel {
+  /** False: a resting limit only needs the quotes that reach it (the engine skips the others). */
+  get everyQuote(): boolean {
+    return false;
+  }
+
+  /** Never pending: every order is at the exchange when placed. */
+  pending(_orderid: string, _now: number): boolean {
+    return false;
+  }
+
+  /** No per-order state. */
+  forget(_orderid: string): void {}
+
+  /** The stamp of new orders (`OrderRecord.execution`). */
+  stamp(): string {
+    return 'ideal';
+  }
+
+  /**
+   * A cancel of `orderid` requested at `now`: the time it reaches the exchange when that is later
+   * (the engine then keeps the order working until {@link cancelDue}), else undefined (cancel now).
+   */
+  delayCancel(_orderid: string, _now: number): number | undefined {
+    return undefined;
+  }
+
+  /** True when a delayed cancel of `orderid` reached the exchange by `now` (it is then consumed). */
+  cancelDue(_orderid: string, _now: number): boolean {
+    return false;
+  }
+
+  /** Ids of orders with a delayed cancel that reached the exchange by `now`. */
+  dueCancels(_now: number): string[] {
+    return [];
+  }
+
+  /** Sees every quote of every instrument before the orders do (volume bookkeeping). */
+  observe(_quote: Quote): void {}
+
+  /** True for an order that has not had its first match at the exchange yet (it needs the next quote). */
+  unarrived(_orderid: string): boolean {
+    return false;
+  }
+
   fill(order: FillRequest, quote: Quote): Fill[] {
     const buy = order.side === 'BUY';
     const levels: BookLevel[] = (buy ? quote.asks : quote.bids).filter((l) => l.quantity > 0 && l.price > 0);
@@ -43,4 +92,205 @@ function pushFill(fills: Fill[], price: number, quantity: number): void {
   const prev = fills[fills.length - 1];
   if (prev && prev.price === price) prev.quantity += quantity;
   else fills.push({ price, quantity });
+}
+
+/** Per-order execution state of {@link ExecutionFillModel} (in memory; rebuilt lazily after a restart). */
+interface OrderExecution {
+  /** Epoch ms the order reaches the exchange. */
+  arrival: number;
+  /** True once the order had its first (aggressive) match at the exchange. */
+  arrived: boolean;
+  /** Queue position while it rests, and the price it queues at. */
+  queue: QueuePosition | undefined;
+  queuePrice: number;
+}
+
+/**
+ * The configurable execution model (docs/paper-broker-execution.md): entry latency (`latency.ts`),
+ * queue position for resting limits (`queue.ts`) and market impact with finite liquidity (`impact.ts`),
+ * with the parameters of {@link ExecutionSettings}. Under the `ideal` preset it is exactly
+ * {@link WalkTheBookFillModel}. Pure: time comes from the request, randomness from the seed.
+ */
+export class ExecutionFillModel extends WalkTheBookFillModel {
+  private current: ExecutionSettings;
+  private ideal = true;
+  private stampText = '';
+  private readonly orders = new Map<string, OrderExecution>();
+  private readonly impact = new BookImpact();
+  /** orderid → when its cancel reaches the exchange. */
+  private readonly cancels = new Map<string, number>();
+  /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
+  private readonly volumes = new Map<string, { sequence: number; volume: number; traded: number }>();
+
+  constructor(settings: ExecutionSettings) {
+    super();
+    this.current = settings;
+    this.configure(settings);
+  }
+
+  /** The settings in force (a copy). */
+  get settings(): ExecutionSettings {
+    return structuredClone(this.current);
+  }
+
+  /** Replaces the settings; the book memory of the impact model starts afresh. */
+  configure(settings: ExecutionSettings): void {
+    this.current = structuredClone(settings);
+    const s = this.current;
+    const instant = (d: ExecutionSettings['latency']['entry']) => d.kind === 'fixed' && d.ms === 0;
+    this.ideal =
+      instant(s.latency.entry) && instant(s.latency.cancel) && s.queue.model === 'none' && !s.impact.enabled;
+    this.impact.clear();
+    this.stampText =
+      s.preset === 'custom'
+        ? `custom seed=${s.seed} ${digest(JSON.stringify([s.latency, s.queue, s.impact]))}`
+        : `${s.preset} seed=${s.seed}`;
+  }
+
+  override get everyQuote(): boolean {
+    // Queue positions advance on every quote, and a pending order (latency) must see the first quote
+    // after its arrival even when that quote does not reach its price.
+    return !this.ideal;
+  }
+
+  override pending(orderid: string, now: number): boolean {
+    const st = this.orders.get(orderid);
+    return st !== undefined && !st.arrived && now < st.arrival;
+  }
+
+  override forget(orderid: string): void {
+    this.orders.delete(orderid);
+    this.cancels.delete(orderid);
+  }
+
+  override delayCancel(orderid: string, now: number): number | undefined {
+    if (this.ideal) return undefined;
+    const ms = sampleLatency(this.current.latency.cancel, this.current.seed, `cancel:${orderid}`);
+    if (ms <= 0) return undefined;
+    const due = now + ms;
+    this.cancels.set(orderid, due);
+    return due;
+  }
+
+  override cancelDue(orderid: string, now: number): boolean {
+    if (this.cancels.size === 0) return false;
+    const due = this.cancels.get(orderid);
+    if (due === undefined || due > now) return false;
+    this.cancels.delete(orderid);
+    return true;
+  }
+
+  override dueCancels(now: number): string[] {
+    const out: string[] = [];
+    for (const [id, due] of this.cancels) if (due <= now) out.push(id);
+    return out;
+  }
+
+  /** `preset seed=N` (`custom` adds a digest of the parameters). */
+  override stamp(): string {
+    return this.stampText;
+  }
+
+  override observe(quote: Quote): void {
+    if (this.ideal) return;
+    const key = `${quote.exchange}:${quote.token}`;
+    const v = this.volumes.get(key);
+    if (!v) this.volumes.set(key, { sequence: quote.sequence, volume: quote.volume, traded: 0 });
+    else if (v.sequence !== quote.sequence) {
+      v.traded = Math.max(0, quote.volume - v.volume);
+      v.volume = quote.volume;
+      v.sequence = quote.sequence;
+    }
+  }
+
+  override unarrived(orderid: string): boolean {
+    const st = this.orders.get(orderid);
+    return st === undefined || !st.arrived;
+  }
+
+  override fill(req: FillRequest, quote: Quote): Fill[] {
+    const o = req.order;
+    if (this.ideal || o === undefined || req.now === undefined) return super.fill(req, quote);
+    const s = this.current;
+    const now = req.now;
+    let st = this.orders.get(o.orderid);
+    if (!st) {
+      st = {
+        arrival: o.createdat + sampleLatency(s.latency.entry, s.seed, o.orderid),
+        arrived: false,
+        queue: undefined,
+        queuePrice: 0,
+      };
+      this.orders.set(o.orderid, st);
+    }
+    if (!st.arrived && now < st.arrival) return [];
+    const buy = req.side === 'BUY';
+    const limit = req.limit;
+    if (req.aggressive || !st.arrived || limit === undefined) {
+      // Arrival at the exchange (or a trigger / a market order): take liquidity, then rest at the back
+      // of the queue at the limit.
+      st.arrived = true;
+      const fills = this.take(req, quote, now);
+      let filled = 0;
+      for (const f of fills) filled += f.quantity;
+      st.queue = limit !== undefined && filled < req.quantity ? joinQueue(quote, buy, limit) : undefined;
+      st.queuePrice = limit ?? 0;
+      return fills;
+    }
+    if (s.queue.model === 'none') return super.fill(req, quote);
+    // Resting: the opposite side reaching the limit is liquidity to take (what our own earlier fills
+    // left of it); otherwise the queue at our price advances with the volume traded there.
+    const opp = buy ? quote.asks[0] : quote.bids[0];
+    if (opp && opp.quantity > 0 && opp.price > 0 && (buy ? opp.price <= limit : opp.price >= limit)) {
+      const fills = this.take(req, quote, now);
+      if (fills.length > 0) return fills;
+    }
+    if (!st.queue || st.queuePrice !== limit) {
+      // Starts to rest (or was modified to a new price: a new price loses its time priority).
+      st.queue = joinQueue(quote, buy, limit);
+      st.queuePrice = limit;
+      return [];
+    }
+    const v = this.volumes.get(`${quote.exchange}:${quote.token}`);
+    const traded = v !== undefined && v.sequence === quote.sequence ? v.traded : 0;
+    const q = advanceQueue(
+      st.queue,
+      quote,
+      traded,
+      buy,
+      limit,
+      req.quantity,
+      s.queue.model,
+      s.seed,
+      o.orderid,
+    );
+    return q > 0 ? [{ price: limit, quantity: q }] : [];
+  }
+
+  /** Aggressive fills: through the impact model when it is on, else the walk of the visible book. */
+  private take(req: FillRequest, quote: Quote, now: number): Fill[] {
+    const s = this.current;
+    if (!s.impact.enabled) return super.fill({ ...req, aggressive: true }, quote);
+    const buy = req.side === 'BUY';
+    return this.impact.take(
+      `${req.instrument.exchange}:${req.instrument.symboltoken}:${buy ? 'B' : 'S'}`,
+      buy,
+      req.quantity,
+      req.limit,
+      quote,
+      req.instrument.ticksize,
+      s.impact,
+      now,
+    );
+  }
+}
+
+/** 8 hex digits of FNV-1a over `text` (a short, stable fingerprint of custom parameters). */
+function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

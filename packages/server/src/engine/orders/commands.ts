@@ -81,6 +81,17 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
 export function cancelOrder(run: Run, acc: AccountState, body: unknown): Result<OrderIdResponse> {
   const o = parseBody(() => parseCancel(acc, body));
   if (isRejection(o)) return o;
+  // Cancel latency (execution model): the order keeps working until the cancel reaches the exchange;
+  // a fill in between stands and the late cancel then finds nothing to cancel.
+  const fm = run.core.fillModel;
+  if (
+    !o.amo &&
+    !o.parentorderid &&
+    o.variety !== 'ROBO' &&
+    fm.delayCancel?.(o.orderid, run.ctx.now) !== undefined
+  ) {
+    return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
+  }
   cancelRest(run, o, '');
   if (o.parentorderid) {
     for (const sib of legsOf(acc, o.parentorderid)) if (isWorking(sib)) cancelRest(run, sib, '');

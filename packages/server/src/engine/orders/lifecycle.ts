@@ -75,6 +75,7 @@ export function submit(
     createdat: ctx.now,
     updatedat: ctx.now,
     gttruleid,
+    execution: core.fillModel.stamp?.() ?? '',
   });
   acc.orders.set(o.orderid, o);
   const open = ctx.market.session(o.exchange, ctx.now) === 'open';
@@ -113,7 +114,7 @@ export function submit(
   em.order(o, 'AB09');
   em.order(o, isStop(o.ordertype) ? 'AB10' : 'AB01');
   if (quote) work(run, acc, o, quote, true);
-  else if (o.duration === 'IOC') cancelRest(run, o, '');
+  else if (o.duration === 'IOC' && !core.fillModel.pending?.(o.orderid, ctx.now)) cancelRest(run, o, '');
   return o;
 }
 
@@ -149,6 +150,7 @@ export function cancelRest(run: Run, o: OrderRecord, text: string): void {
   o.updatedat = ctx.now;
   if (text) o.text = text;
   indexOrder(core.state, o);
+  core.fillModel.forget?.(o.orderid);
   em.order(o, amo ? 'AB07' : 'AB02');
   // A partly filled ROBO entry still gets its exit legs for the filled quantity.
   const acc = core.state.accounts.get(o.clientcode);

@@ -39,7 +39,12 @@ export function work(run: Run, acc: AccountState, o: OrderRecord, quote: Quote, 
   // A market order carries its protection limit in `price` (0 = none: no LTP when it arrived).
   const limit =
     o.ordertype === 'LIMIT' || o.ordertype === 'STOPLOSS_LIMIT' || o.price > 0 ? o.price : undefined;
-  if (limit !== undefined && !aggressive && core.fillModel instanceof WalkTheBookFillModel) {
+  if (
+    limit !== undefined &&
+    !aggressive &&
+    core.fillModel instanceof WalkTheBookFillModel &&
+    !core.fillModel.everyQuote
+  ) {
     // Fast path for resting limits the quote does not reach (the common case on every tick).
     const best = o.transactiontype === 'BUY' ? quote.asks[0] : quote.bids[0];
     const reach =
@@ -72,7 +77,10 @@ export function work(run: Run, acc: AccountState, o: OrderRecord, quote: Quote, 
     left -= q;
     if (left <= 0 || o.status !== 'open') break;
   }
-  if (o.status === 'open' && o.duration === 'IOC') cancelRest(run, o, '');
+  if (o.status === 'open' && o.duration === 'IOC' && !core.fillModel.pending?.(o.orderid, ctx.now)) {
+    cancelRest(run, o, '');
+  }
+  if (!isWorking(o)) core.fillModel.forget?.(o.orderid);
 }
 
 /**

@@ -1,0 +1,265 @@
+/**
+ * Engine benchmark (issue 13): the pure order engine alone (no HTTP, no disk) on one instrument, a mixed
+ * flow of commands — place a resting LIMIT, modify a resting order's price, cancel the oldest, place a
+ * marketable order that fills — with 100 / 1,000 / 10,000 orders resting, under the `ideal` and
+ * `realistic` execution presets, plus one quote per 100 commands (it runs the resting orders' matching).
+ * Baseline in the same run: nodejs-order-book (npm, devDependency) doing the same cycle (limit, modify,
+ * cancel, market) on its own book. Writes benchmarks/.work/engine.json. See README.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { istToEpoch } from '@smartapi-ts/protocol';
+import { OrderBook, Side } from 'nodejs-order-book';
+import {
+  Engine,
+  type EngineContext,
+  ExecutionFillModel,
+  type IdSource,
+  type Instrument,
+  type MarketView,
+  NoFeeModel,
+  type PresetName,
+  presetSettings,
+  type Quote,
+} from '../../packages/server/src/engine/index.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const workDir = join(root, 'benchmarks', '.work');
+mkdirSync(workDir, { recursive: true });
+const quick = process.argv.includes('--quick');
+const T0 = istToEpoch(2026, 12, 3, 10, 0, 0);
+
+const SBIN: Instrument = {
+  exchange: 'NSE',
+  exchangeType: 1,
+  token: '3045',
+  symbol: 'SBIN-EQ',
+  name: 'SBIN',
+  instrumentType: '',
+  segment: 'EQ',
+  lotSize: 1,
+  tickSize: 5,
+  freezeQty: 1_000_000,
+  tradable: true,
+  isin: 'INE062A01020',
+};
+
+function quote(seq: number, now: number): Quote {
+  const ltp = 80_000;
+  const lv = (p: number) => ({ price: p, quantity: 1_000_000, orders: 50 });
+  return {
+    exchange: 'NSE',
+    token: '3045',
+    sequence: seq,
+    timestamp: now,
+    ltp,
+    lastTradeQty: 10,
+    lastTradeTime: now,
+    avgPrice: ltp,
+    volume: 1_000_000 + seq * 100,
+    open: ltp,
+    high: ltp,
+    low: ltp,
+    close: ltp,
+    openInterest: 0,
+    totalBuyQty: 5_000_000,
+    totalSellQty: 5_000_000,
+    bids: [0, 1, 2, 3, 4].map((i) => lv(ltp - 5 - 5 * i)),
+    asks: [0, 1, 2, 3, 4].map((i) => lv(ltp + 5 + 5 * i)),
+    upperCircuit: 96_000,
+    lowerCircuit: 64_000,
+    high52Week: ltp,
+    low52Week: ltp,
+  };
+}
+
+class Ids implements IdSource {
+  n = 0;
+  orderId = () => `261203${String(++this.n).padStart(9, '0')}`;
+  uniqueOrderId = () => `00000000-0000-4000-8000-${String(this.n).padStart(12, '0')}`;
+  exchangeOrderId = () => String(1e15 + this.n);
+  tradeId = () => String(++this.n);
+  gttRuleId = () => String(++this.n);
+}
+
+/** Resting buy prices: 200 price levels below the best bid (₹790.00 … ₹799.95 − …). */
+const restPrice = (i: number) => ((79_000 + 5 * (i % 200)) / 100).toFixed(2);
+
+interface Run {
+  perSec: number;
+  nsPerCmd: number;
+  resting: number;
+}
+
+function engineRun(preset: PresetName, resting: number, commands: number): Run {
+  let seq = 1;
+  let now = T0;
+  let q = quote(seq, now);
+  const market: MarketView = {
+    instrument: (e, t) => (e === 'NSE' && t === '3045' ? SBIN : undefined),
+    instrumentBySymbol: (e, s) => (e === 'NSE' && s === 'SBIN-EQ' ? SBIN : undefined),
+    quote: () => q,
+    session: () => 'open',
+  };
+  const fm = new ExecutionFillModel({
+    ...presetSettings(preset, 1, T0),
+    // The flow measures the engine, not waiting: orders reach the exchange at once.
+    latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 0 } },
+  });
+  const engine = new Engine({ fillModel: fm, feeModel: new NoFeeModel() });
+  const ids = new Ids();
+  const ctx = (): EngineContext => ({ now, ids, market });
+  engine.openAccount('A1', Number.MAX_SAFE_INTEGER / 4, ctx());
+  const base = {
+    variety: 'NORMAL',
+    tradingsymbol: 'SBIN-EQ',
+    symboltoken: '3045',
+    exchange: 'NSE',
+    producttype: 'INTRADAY',
+    duration: 'DAY',
+    transactiontype: 'BUY',
+  };
+  const ring: string[] = [];
+  let k = 0;
+  const place = () => {
+    const r = engine.placeOrder(
+      'A1',
+      { ...base, ordertype: 'LIMIT', price: restPrice(k++), quantity: '1' },
+      ctx(),
+    );
+    ring.push((r.result as { orderid: string }).orderid);
+  };
+  for (let i = 0; i < resting; i++) place();
+  let head = 0;
+  const t0 = process.hrtime.bigint();
+  for (let c = 0; c < commands; c += 4) {
+    place();
+    const victim = ring[head + ((c * 7919) % (ring.length - head))]!;
+    engine.modifyOrder(
+      'A1',
+      { ...base, orderid: victim, ordertype: 'LIMIT', price: restPrice(k + 3), quantity: '1' },
+      ctx(),
+    );
+    engine.cancelOrder('A1', { variety: 'NORMAL', orderid: ring[head++]! }, ctx());
+    engine.placeOrder(
+      'A1',
+      {
+        ...base,
+        transactiontype: c % 8 === 0 ? 'BUY' : 'SELL',
+        ordertype: 'MARKET',
+        price: '0',
+        quantity: '1',
+      },
+      ctx(),
+    );
+    if (c % 100 === 0) {
+      now += 10;
+      q = quote(++seq, now);
+      engine.onQuote(q, ctx());
+    }
+  }
+  const ns = Number(process.hrtime.bigint() - t0);
+  const open = engine.state.workingByInstrument.get('NSE:3045')?.size ?? 0;
+  return { perSec: (commands / ns) * 1e9, nsPerCmd: ns / commands, resting: open };
+}
+
+function anchorRun(resting: number, commands: number): Run {
+  const ob = new OrderBook();
+  const ring: string[] = [];
+  let k = 0;
+  let id = 0;
+  // A deep sell side the market buys take from, and bids resting like the engine's.
+  ob.limit({ id: 'ask', side: Side.SELL, size: 1e12, price: 800.05 });
+  const place = () => {
+    const oid = `o${++id}`;
+    ob.limit({ id: oid, side: Side.BUY, size: 1e9, price: Number(restPrice(k++)) });
+    ring.push(oid);
+  };
+  for (let i = 0; i < resting; i++) place();
+  let head = 0;
+  const t0 = process.hrtime.bigint();
+  for (let c = 0; c < commands; c += 4) {
+    place();
+    const victim = ring[head + ((c * 7919) % (ring.length - head))]!;
+    ob.modify(victim, { price: Number(restPrice(k + 3)) });
+    ob.cancel(ring[head++]!);
+    ob.market({ side: c % 8 === 0 ? Side.BUY : Side.SELL, size: 1 });
+  }
+  const ns = Number(process.hrtime.bigint() - t0);
+  return { perSec: (commands / ns) * 1e9, nsPerCmd: ns / commands, resting };
+}
+
+function best(f: () => Run, reps: number): Run {
+  let b: Run | undefined;
+  for (let i = 0; i < reps; i++) {
+    const r = f();
+    if (!b || r.perSec > b.perSec) b = r;
+  }
+  return b!;
+}
+
+const N = quick ? 20_000 : 100_000;
+const reps = quick ? 1 : 3;
+const sizes = [100, 1000, 10_000];
+// Warm-up of both (JIT).
+engineRun('realistic', 1000, 20_000);
+anchorRun(1000, 20_000);
+const anchor = new Map(sizes.map((s) => [s, best(() => anchorRun(s, N), reps)]));
+const eng = new Map<string, Run>();
+for (const p of ['ideal', 'realistic'] as const)
+  for (const s of sizes)
+    eng.set(
+      `${p}:${s}`,
+      best(() => engineRun(p, s, N), reps),
+    );
+
+const rows: Record<string, unknown>[] = [];
+for (const s of sizes) {
+  const a = anchor.get(s)!;
+  rows.push({
+    name: `nodejs-order-book 10.1.1, mixed flow, ${s.toLocaleString('en-US')} resting`,
+    value: a.perSec,
+    unit: 'commands/s',
+  });
+}
+for (const p of ['ideal', 'realistic'] as const) {
+  for (const s of sizes) {
+    const r = eng.get(`${p}:${s}`)!;
+    const a = anchor.get(s)!;
+    rows.push({
+      name: `engine (${p}), mixed flow, ${s.toLocaleString('en-US')} resting`,
+      value: r.perSec,
+      unit: 'commands/s',
+      baseline: `nodejs-order-book, ${s.toLocaleString('en-US')} resting`,
+      ratio: r.perSec / a.perSec,
+      ...(s === 1000 ? { target: '≥ 200,000/s', pass: r.perSec >= 200_000 } : {}),
+    });
+  }
+  const c100 = eng.get(`${p}:100`)!.nsPerCmd;
+  const c10k = eng.get(`${p}:10000`)!.nsPerCmd;
+  rows.push({
+    name: `engine (${p}), cost per command at 10,000 vs 100 resting`,
+    value: c10k / 1000,
+    unit: 'µs/command',
+    baseline: `${(c100 / 1000).toFixed(2)} µs at 100 resting`,
+    ratio: c10k / c100,
+    target: 'does not grow (≤ 1.5×)',
+    pass: c10k / c100 <= 1.5,
+  });
+}
+const out = {
+  suite: 'engine',
+  date: new Date().toISOString().slice(0, 10),
+  node: process.versions.node,
+  machine: `load average ${loadavg()[0]!.toFixed(2)} at start`,
+  notes: [
+    `Mixed flow of ${N.toLocaleString('en-US')} commands (place a resting LIMIT, modify one, cancel the oldest, a MARKET order that fills; one quote per 100 commands), best of ${reps}; one instrument, one account; latency set to 0 so orders reach the book at once. nodejs-order-book runs the same cycle on its own book (its README's anchor: "above 300k trades per second"). Machine shared with other jobs: ratios are the figures to read.`,
+  ],
+  rows,
+};
+writeFileSync(join(workDir, 'engine.json'), `${JSON.stringify(out, null, 2)}\n`);
+for (const r of rows)
+  console.log(
+    `${String(r.name).padEnd(70)} ${Math.round(Number(r.value)).toLocaleString('en-US').padStart(12)} ${r.unit}${r.ratio ? `  (${Number(r.ratio).toFixed(2)}×)` : ''}`,
+  );

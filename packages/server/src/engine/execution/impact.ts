@@ -1,0 +1,114 @@
+/**
+ * Market impact and finite liquidity. Our own aggressive fills consume the displayed book: a level we
+ * took is short of what we took for the next order and refills with a half-life (`taken(t) = taken ×
+ * 2^(−(t − t₀)/halfLife)`, a simple resilience model in the spirit of Obizhaeva–Wang). Each displayed
+ * level offers `floor(quantity × depthFactor)` minus what is still missing. Beyond the five visible
+ * levels there are `hiddenLevels` further levels, each as large as the fifth, `slipTicks` ticks apart;
+ * what is beyond them is not filled (a market order's rest then rests at its protection price, an IOC's
+ * is cancelled). The memory is per instrument and side, keyed by price.
+ */
+import type { BookLevel, Fill, Quote } from '../ports.js';
+
+/** The impact parameters (`ExecutionSettings.impact`). */
+export interface ImpactParams {
+  depthFactor: number;
+  refillHalfLifeMs: number;
+  slipTicks: number;
+  hiddenLevels: number;
+}
+
+interface Taken {
+  qty: number;
+  at: number;
+}
+
+/** Still missing of `t` at `now`. */
+function outstanding(t: Taken, now: number, halfLife: number): number {
+  if (halfLife <= 0) return 0;
+  const dt = Math.max(0, now - t.at);
+  return Math.floor(t.qty * 2 ** (-dt / halfLife));
+}
+
+/** What our orders took from each book (see module comment). */
+export class BookImpact {
+  /** `exchange:token:B|S` → price → taken. */
+  private readonly taken = new Map<string, Map<number, Taken>>();
+
+  /** Forgets everything (a preset change). */
+  clear(): void {
+    this.taken.clear();
+  }
+
+  /** Quantity still missing at `price` on `side` of the book (`asks` for a buy). */
+  missing(key: string, price: number, now: number, halfLife: number): number {
+    const t = this.taken.get(key)?.get(price);
+    return t ? outstanding(t, now, halfLife) : 0;
+  }
+
+  /**
+   * The fills of an aggressive order of `quantity` (`limit` undefined = market) against the side of
+   * `quote` it takes from, consuming the levels it takes. `tick` in paise.
+   */
+  take(
+    key: string,
+    buy: boolean,
+    quantity: number,
+    limit: number | undefined,
+    quote: Quote,
+    tick: number,
+    p: ImpactParams,
+    now: number,
+  ): Fill[] {
+    const levels: BookLevel[] = (buy ? quote.asks : quote.bids).filter((l) => l.quantity > 0 && l.price > 0);
+    const book = this.book(key);
+    const fills: Fill[] = [];
+    let remaining = quantity;
+    const consume = (price: number, shown: number): boolean => {
+      if (limit !== undefined && (buy ? price > limit : price < limit)) return false;
+      const t = book.get(price);
+      const miss = t ? outstanding(t, now, p.refillHalfLifeMs) : 0;
+      const avail = Math.max(0, Math.floor(shown * p.depthFactor) - miss);
+      const q = Math.min(remaining, avail);
+      if (q > 0) {
+        fills.push({ price, quantity: q });
+        remaining -= q;
+        book.set(price, { qty: miss + q, at: now });
+      }
+      return true;
+    };
+    let last: BookLevel | undefined;
+    for (const level of levels) {
+      if (remaining <= 0) break;
+      if (!consume(level.price, level.quantity)) return fills;
+      last = level;
+    }
+    if (!last) {
+      // An empty side: the LTP stands in for one level of the size of the last trade.
+      if (quote.ltp <= 0) return fills;
+      last = { price: quote.ltp, quantity: Math.max(1, quote.lastTradeQty), orders: 1 };
+      if (remaining > 0 && !consume(last.price, last.quantity)) return fills;
+    }
+    const step = Math.max(1, tick) * p.slipTicks;
+    for (let k = 1; k <= p.hiddenLevels && remaining > 0 && step > 0; k++) {
+      const price = buy ? last.price + k * step : last.price - k * step;
+      if (price <= 0) break;
+      if (!consume(price, last.quantity)) break;
+    }
+    if (book.size > 256) this.prune(book, now, p.refillHalfLifeMs);
+    return fills;
+  }
+
+  private book(key: string): Map<number, Taken> {
+    let b = this.taken.get(key);
+    if (!b) {
+      b = new Map();
+      this.taken.set(key, b);
+    }
+    return b;
+  }
+
+  /** Drops levels that have refilled. */
+  private prune(book: Map<number, Taken>, now: number, halfLife: number): void {
+    for (const [price, t] of book) if (outstanding(t, now, halfLife) <= 0) book.delete(price);
+  }
+}

@@ -1,0 +1,409 @@
+/**
+ * The execution models (docs/paper-broker-execution.md) at engine level, with hand-computed cases:
+ * latency, market impact and finite liquidity, queue position (fifo, probabilistic), the ideal preset
+ * being today's walk-the-book exactly, settings validation and determinism.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ExecutionFillModel, WalkTheBookFillModel } from '../src/engine/execution/fill-model.js';
+import { BookImpact } from '../src/engine/execution/impact.js';
+import { sampleLatency } from '../src/engine/execution/latency.js';
+import {
+  applyExecutionChange,
+  ExecutionSettingsError,
+  type PresetName,
+  presetSettings,
+} from '../src/engine/execution/presets.js';
+import { advanceQueue, joinQueue } from '../src/engine/execution/queue.js';
+import { draw } from '../src/engine/execution/rng.js';
+import type { EngineEvent, Quote } from '../src/engine/index.js';
+import { isRejection } from '../src/engine/index.js';
+import { Harness, sbin, T0 } from './engine-harness.js';
+
+const NO_LATENCY = { latency: { entry: { kind: 'fixed', ms: 0 } } };
+
+function model(preset: PresetName, over: Record<string, unknown> = {}): ExecutionFillModel {
+  return new ExecutionFillModel(applyExecutionChange(presetSettings(preset, 7, T0), over, T0));
+}
+
+function orderid(r: { result: unknown }): string {
+  assert.ok(!isRejection(r.result), `unexpected rejection ${JSON.stringify(r.result)}`);
+  return (r.result as { orderid: string }).orderid;
+}
+
+function updates(events: EngineEvent[]): string[] {
+  return events.flatMap((e) => (e.type === 'order' && e.update ? [e.update] : []));
+}
+
+function fillsOf(h: Harness, id: string): { price: number; quantity: number; time: number }[] {
+  return h.engine.state.accounts
+    .get('A1')!
+    .trades.filter((t) => t.orderid === id)
+    .map((t) => ({ price: t.price, quantity: t.quantity, time: t.time }));
+}
+
+/** Feeds SBIN a quote (ltp, 1000 per level, 5 paise apart) with the given day volume and best-bid size. */
+function feed(h: Harness, ltp: number, volume: number, bidQty?: number): Quote {
+  const q = h.market.setQuote('NSE', '3045', { ltp }, h.now);
+  q.volume = volume;
+  if (bidQty !== undefined && q.bids[0]) q.bids[0].quantity = bidQty;
+  h.record(h.engine.onQuote(q, h.ctx()).events);
+  return q;
+}
+
+describe('execution: latency', () => {
+  it('samples fixed, uniform and log-normal latencies reproducibly from (seed, order id)', () => {
+    assert.equal(sampleLatency({ kind: 'fixed', ms: 40 }, 1, 'a'), 40);
+    const u = sampleLatency({ kind: 'uniform', minMs: 10, maxMs: 20 }, 7, 'x');
+    assert.equal(u, 19);
+    assert.equal(sampleLatency({ kind: 'uniform', minMs: 10, maxMs: 20 }, 7, 'x'), u);
+    // lognormal: 25 × e^(0.5·z) rounded, z from Box–Muller over draw(7, id, 0..1).
+    const id = '261120000000001';
+    const z = Math.sqrt(-2 * Math.log(draw(7, id, 0))) * Math.cos(2 * Math.PI * draw(7, id, 1));
+    const expected = Math.round(25 * Math.exp(0.5 * z));
+    assert.equal(
+      sampleLatency({ kind: 'lognormal', medianMs: 25, sigma: 0.5, maxMs: 1000 }, 7, id),
+      expected,
+    );
+    assert.equal(sampleLatency({ kind: 'lognormal', medianMs: 25, sigma: 5, maxMs: 30 }, 7, id) <= 30, true);
+    // Another seed draws differently.
+    const draws = new Set(
+      [1, 2, 3, 4, 5].map((s) => sampleLatency({ kind: 'uniform', minMs: 0, maxMs: 1000 }, s, id)),
+    );
+    assert.ok(draws.size > 1);
+  });
+
+  it('a market order does not fill before it reaches the exchange; its fill time is the arrival', () => {
+    const h = new Harness({ fillModel: model('ideal', { latency: { entry: { kind: 'fixed', ms: 100 } } }) });
+    const r = h.place(sbin({ ordertype: 'MARKET', price: '0' }));
+    const id = orderid(r);
+    assert.deepEqual(updates(r.events), ['AB09', 'AB01']);
+    assert.equal(h.order(id).status, 'open');
+    h.now = T0 + 50;
+    feed(h, 80_000, 1000);
+    assert.equal(h.order(id).filledshares, 0);
+    h.now = T0 + 100;
+    feed(h, 80_000, 1000);
+    assert.equal(h.order(id).status, 'complete');
+    assert.deepEqual(fillsOf(h, id), [{ price: 80_005, quantity: 10, time: T0 + 100 }]);
+  });
+
+  it('an IOC is not cancelled before it arrives; then its unfilled rest is', () => {
+    const h = new Harness({ fillModel: model('ideal', { latency: { entry: { kind: 'fixed', ms: 100 } } }) });
+    const id = orderid(h.place(sbin({ duration: 'IOC', price: '799' })));
+    assert.equal(h.order(id).status, 'open');
+    h.now = T0 + 20;
+    feed(h, 80_000, 1000);
+    assert.equal(h.order(id).status, 'open');
+    h.now = T0 + 150;
+    feed(h, 80_000, 1000);
+    assert.equal(h.order(id).status, 'cancelled');
+    assert.equal(h.order(id).cancelsize, 10);
+  });
+
+  it('a cancel before the arrival cancels the whole order (nothing filled)', () => {
+    const h = new Harness({ fillModel: model('ideal', { latency: { entry: { kind: 'fixed', ms: 100 } } }) });
+    const id = orderid(h.place(sbin({ ordertype: 'MARKET', price: '0' })));
+    const c = h.run((e, ctx) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, ctx));
+    assert.ok(!isRejection(c.result));
+    h.now = T0 + 200;
+    feed(h, 80_000, 1000);
+    assert.equal(h.order(id).status, 'cancelled');
+    assert.deepEqual(fillsOf(h, id), []);
+  });
+});
+
+describe('execution: cancel latency (a cancel races the fills)', () => {
+  const CANCEL_100 = { latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 100 } } };
+  const cancel = (h: Harness, id: string) =>
+    h.run((e, ctx) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, ctx));
+
+  it('a fill before the cancel arrives stands; the late cancel finds the order complete', () => {
+    const h = new Harness({ fillModel: model('ideal', CANCEL_100) });
+    const id = orderid(h.place(sbin({ price: '799' })));
+    const c = cancel(h, id);
+    assert.deepEqual(c.result, { orderid: id, uniqueorderid: h.order(id).uniqueorderid });
+    assert.deepEqual(updates(c.events), [], 'nothing happens before the cancel reaches the exchange');
+    assert.equal(h.order(id).status, 'open');
+    h.now = T0 + 50;
+    feed(h, 79_800, 1000); // trades through 799.00
+    assert.equal(h.order(id).status, 'complete');
+    h.now = T0 + 200;
+    const before = h.log.length;
+    feed(h, 79_800, 1000);
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.equal(h.order(id).status, 'complete');
+    assert.deepEqual(updates(h.log.slice(before)), []);
+    // A cancel of a complete order is refused at once with the venue's text.
+    const late = cancel(h, id);
+    assert.ok(isRejection(late.result));
+  });
+
+  it('a cancel that arrives first wins: the order is cancelled before the quote could fill it', () => {
+    const h = new Harness({ fillModel: model('ideal', CANCEL_100) });
+    const id = orderid(h.place(sbin({ price: '799' })));
+    cancel(h, id);
+    h.now = T0 + 150;
+    feed(h, 79_800, 1000);
+    assert.equal(h.order(id).status, 'cancelled');
+    assert.deepEqual(fillsOf(h, id), []);
+  });
+
+  it('the clock delivers a cancel without any quote', () => {
+    const h = new Harness({ fillModel: model('ideal', CANCEL_100) });
+    const id = orderid(h.place(sbin({ price: '799' })));
+    cancel(h, id);
+    h.now = T0 + 99;
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.equal(h.order(id).status, 'open');
+    h.now = T0 + 100;
+    const r = h.engine.onClock(h.ctx());
+    assert.deepEqual(updates(r.events), ['AB02']);
+    assert.equal(h.order(id).status, 'cancelled');
+  });
+});
+
+describe('execution: market impact and finite liquidity', () => {
+  it('a 10× top-of-book market buy walks 5 visible and 5 hidden levels (1 tick apart)', () => {
+    const h = new Harness({ fillModel: model('realistic', NO_LATENCY) });
+    const id = orderid(h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '10000' })));
+    const prices = [80_005, 80_010, 80_015, 80_020, 80_025, 80_030, 80_035, 80_040, 80_045, 80_050];
+    assert.deepEqual(
+      fillsOf(h, id).map((f) => [f.price, f.quantity]),
+      prices.map((p) => [p, 1000]),
+    );
+    assert.equal(h.order(id).filledvalue / 10_000, 80_027.5);
+  });
+
+  it('the book remembers our fills and refills with the half-life', () => {
+    const h = new Harness({ fillModel: model('realistic', NO_LATENCY) });
+    orderid(h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '10000' })));
+    // Everything up to 800.50 is taken: the next 1000 come from the 11th level.
+    const b = orderid(h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '1000' })));
+    assert.deepEqual(
+      fillsOf(h, b).map((f) => [f.price, f.quantity]),
+      [[80_055, 1000]],
+    );
+    // One half-life (5 s) later half of each level is back.
+    h.now = T0 + 5000;
+    const c = orderid(h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '1000' })));
+    assert.deepEqual(
+      fillsOf(h, c).map((f) => [f.price, f.quantity]),
+      [
+        [80_005, 500],
+        [80_010, 500],
+      ],
+    );
+  });
+
+  it('unit: depth factor, hidden levels and an empty side', () => {
+    const impact = new BookImpact();
+    const h = new Harness();
+    const q = h.market.setQuote('NSE', '3045', { ltp: 80_000 });
+    const p = { depthFactor: 0.5, refillHalfLifeMs: 1000, slipTicks: 3, hiddenLevels: 2 };
+    // 500 per visible level (2500), then 2 hidden levels of 500 each at +15 and +30 paise; 500 unfilled.
+    const fills = impact.take('k', true, 4000, undefined, q, 5, p, T0);
+    assert.deepEqual(
+      fills.map((f) => [f.price, f.quantity]),
+      [
+        [80_005, 500],
+        [80_010, 500],
+        [80_015, 500],
+        [80_020, 500],
+        [80_025, 500],
+        [80_040, 500],
+        [80_055, 500],
+      ],
+    );
+    const empty = { ...q, asks: q.asks.map((l) => ({ ...l, quantity: 0 })), lastTradeQty: 7 };
+    assert.deepEqual(impact.take('e', true, 10, undefined, empty, 5, { ...p, hiddenLevels: 0 }, T0), [
+      { price: 80_000, quantity: 3 },
+    ]);
+  });
+
+  it('an IOC limit beyond the depth it may take fills partly and cancels the rest', () => {
+    const h = new Harness({ fillModel: model('realistic', NO_LATENCY) });
+    const r = h.place(sbin({ duration: 'IOC', price: '800.15', quantity: '5000' }));
+    const id = orderid(r);
+    assert.deepEqual(updates(r.events), ['AB09', 'AB01', 'AB01', 'AB01', 'AB01', 'AB02']);
+    assert.deepEqual(
+      fillsOf(h, id).map((f) => [f.price, f.quantity]),
+      [
+        [80_005, 1000],
+        [80_010, 1000],
+        [80_015, 1000],
+      ],
+    );
+    const o = h.order(id);
+    assert.equal(o.status, 'cancelled');
+    assert.equal(o.filledshares, 3000);
+    assert.equal(o.cancelsize, 2000);
+    const trades = h.engine.tradeBook('A1', h.ctx()) ?? [];
+    assert.equal(new Set(trades.map((t) => t.fillid)).size, 3);
+  });
+
+  it('a DAY limit beyond the depth stays open with filledshares / unfilledshares', () => {
+    const h = new Harness({ fillModel: model('realistic', NO_LATENCY) });
+    const id = orderid(h.place(sbin({ price: '800.15', quantity: '5000' })));
+    const row = (h.engine.orderBook('A1', h.ctx()) ?? []).find((x) => x.orderid === id);
+    assert.equal(row?.status, 'open');
+    assert.equal(row?.filledshares, '3000');
+    assert.equal(row?.unfilledshares, '2000');
+  });
+});
+
+describe('execution: queue position', () => {
+  it('unit fifo: volume traded at our price consumes the queue ahead, then fills us', () => {
+    const h = new Harness();
+    const q0 = h.market.setQuote('NSE', '3045', { ltp: 80_000 });
+    const pos = joinQueue(q0, true, 79_995);
+    assert.deepEqual(pos, { ahead: 1000, sequence: q0.sequence, shown: 1000, events: 0 });
+    const at = (ltp = 79_995, shown = 1000) => {
+      const q = h.market.setQuote('NSE', '3045', { ltp, bid: 79_995 });
+      if (q.bids[0]) q.bids[0].quantity = shown;
+      return q;
+    };
+    const q1 = at();
+    assert.equal(advanceQueue(pos, q1, 600, true, 79_995, 300, 'fifo', 1, 'o'), 0);
+    assert.equal(pos.ahead, 400);
+    assert.equal(advanceQueue(pos, q1, 600, true, 79_995, 300, 'fifo', 1, 'o'), 0, 'a quote counts once');
+    assert.equal(pos.ahead, 400);
+    assert.equal(
+      advanceQueue(pos, at(80_000), 100, true, 79_995, 300, 'fifo', 1, 'o'),
+      0,
+      'trades elsewhere',
+    );
+    assert.equal(pos.ahead, 400);
+    assert.equal(advanceQueue(pos, at(), 500, true, 79_995, 300, 'fifo', 1, 'o'), 100, 'partial');
+    assert.equal(pos.ahead, 0);
+    // Orders ahead cancelled: the queue ahead never exceeds what is displayed.
+    const p2 = joinQueue(q0, true, 79_995);
+    advanceQueue(p2, at(80_000, 250), 0, true, 79_995, 300, 'fifo', 1, 'o');
+    assert.equal(p2.ahead, 250);
+    // A trade through our price fills the whole rest.
+    assert.equal(advanceQueue(p2, at(79_990), 1, true, 79_995, 300, 'fifo', 1, 'o'), 300);
+  });
+
+  it('unit probabilistic: a seeded share of a cancellation was ahead of us', () => {
+    const h = new Harness();
+    const q0 = h.market.setQuote('NSE', '3045', { ltp: 80_000 });
+    const pos = joinQueue(q0, true, 79_995);
+    const q1 = h.market.setQuote('NSE', '3045', { ltp: 80_000 });
+    if (q1.bids[0]) q1.bids[0].quantity = 1500; // +500 joined behind us
+    advanceQueue(pos, q1, 0, true, 79_995, 10, 'probabilistic', 9, 'o1');
+    assert.equal(pos.ahead, 1000);
+    const q2 = h.market.setQuote('NSE', '3045', { ltp: 80_000 });
+    if (q2.bids[0]) q2.bids[0].quantity = 1100; // 400 cancelled, no trade at our price
+    advanceQueue(pos, q2, 0, true, 79_995, 10, 'probabilistic', 9, 'o1');
+    assert.equal(pos.ahead, 1000 - Math.floor(400 * draw(9, 'o1', 1)));
+    assert.equal(pos.events, 1);
+  });
+
+  it('engine fifo: a bid at the touch fills only after the queue ahead traded, partly then fully', () => {
+    const h = new Harness({ fillModel: model('realistic', NO_LATENCY) });
+    feed(h, 80_000, 5000);
+    const id = orderid(h.place(sbin({ price: '799.95', quantity: '300' })));
+    assert.equal(h.order(id).status, 'open');
+    h.now += 1000;
+    feed(h, 79_995, 5600); // 600 of the 1000 ahead traded
+    assert.equal(h.order(id).filledshares, 0);
+    h.now += 1000;
+    feed(h, 79_995, 6500); // 400 more ahead, then 500 for us: 300 fills (the touch model would have filled at once)
+    assert.equal(h.order(id).filledshares, 300);
+    assert.equal(h.order(id).status, 'complete');
+    const partial = new Harness({ fillModel: model('realistic', NO_LATENCY) });
+    feed(partial, 80_000, 5000);
+    const p = orderid(partial.place(sbin({ price: '799.95', quantity: '300' })));
+    partial.now += 1000;
+    feed(partial, 79_995, 6100);
+    assert.equal(partial.order(p).filledshares, 100);
+    assert.equal(partial.order(p).status, 'open');
+    const row = (partial.engine.orderBook('A1', partial.ctx()) ?? []).find((x) => x.orderid === p);
+    assert.equal(row?.unfilledshares, '200');
+  });
+
+  it('a modify to a new price loses the queue position', () => {
+    const h = new Harness({ fillModel: model('realistic', NO_LATENCY) });
+    feed(h, 80_000, 5000);
+    const id = orderid(h.place(sbin({ price: '799.90', quantity: '10' })));
+    const m = h.run((e, ctx) =>
+      e.modifyOrder('A1', { ...sbin({ price: '799.95', quantity: '10' }), orderid: id }, ctx),
+    );
+    assert.ok(!isRejection(m.result), JSON.stringify(m.result));
+    feed(h, 79_995, 5900); // joins behind 1000 at 799.95 now: 900 traded is not enough
+    feed(h, 79_995, 6000);
+    assert.equal(h.order(id).filledshares, 0);
+    feed(h, 79_995, 6010);
+    assert.equal(h.order(id).filledshares, 10);
+  });
+});
+
+describe('execution: presets and determinism', () => {
+  it('the ideal preset is exactly the walk-the-book model', () => {
+    const run = (fm: WalkTheBookFillModel) => {
+      const h = new Harness({ fillModel: fm });
+      h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '7000' }));
+      h.place(sbin({ price: '799.90', quantity: '50' }));
+      h.place(sbin({ transactiontype: 'SELL', duration: 'IOC', price: '799.95', quantity: '1500' }));
+      h.now += 10_000;
+      feed(h, 79_880, 9000);
+      return JSON.stringify([h.engine.tradeBook('A1', h.ctx()), h.engine.orderBook('A1', h.ctx())]);
+    };
+    assert.equal(run(model('ideal')), run(new WalkTheBookFillModel()));
+  });
+
+  it('same seed and commands give the same trade book byte for byte; another seed differs', () => {
+    const session = (seed: number) => {
+      const fm = new ExecutionFillModel(
+        applyExecutionChange(presetSettings('harsh', seed, T0), { queue: { model: 'probabilistic' } }, T0),
+      );
+      const h = new Harness({ fillModel: fm });
+      feed(h, 80_000, 5000);
+      for (let i = 0; i < 20; i++) {
+        h.place(
+          sbin({
+            ordertype: i % 3 === 0 ? 'MARKET' : 'LIMIT',
+            price: i % 3 === 0 ? '0' : '799.95',
+            quantity: String(100 + i * 37),
+          }),
+        );
+        h.now += 97 * (i + 1);
+        const q = h.market.setQuote('NSE', '3045', { ltp: 79_995 + 5 * (i % 3) }, h.now);
+        q.volume = 5000 + 400 * (i + 1);
+        if (q.bids[0]) q.bids[0].quantity = 1000 - 30 * i;
+        h.record(h.engine.onQuote(q, h.ctx()).events);
+      }
+      return JSON.stringify(h.engine.tradeBook('A1', h.ctx()));
+    };
+    const a = session(42);
+    assert.equal(session(42), a);
+    assert.notEqual(session(43), a);
+    assert.ok((JSON.parse(a) as unknown[]).length > 5);
+  });
+
+  it('validates a change all or nothing; overrides make the preset custom', () => {
+    const cur = presetSettings('realistic', 1, T0);
+    const before = JSON.stringify(cur);
+    for (const bad of [
+      null,
+      [],
+      { preset: 'fast' },
+      { seed: 1.5 },
+      { queue: { model: 'lifo' } },
+      { latency: { entry: { kind: 'gamma' } } },
+      { latency: { entry: { kind: 'uniform', minMs: 20, maxMs: 10 } } },
+      { impact: { depthFactor: 0 } },
+      { impact: { slipTicks: -1 } },
+      { impact: { enabled: 'yes' } },
+      { impact: { bogus: 1 } },
+      { whatever: 1 },
+    ]) {
+      assert.throws(() => applyExecutionChange(cur, bad, T0), ExecutionSettingsError, JSON.stringify(bad));
+    }
+    assert.equal(JSON.stringify(cur), before);
+    assert.equal(applyExecutionChange(cur, { preset: 'harsh' }, T0).preset, 'harsh');
+    assert.equal(applyExecutionChange(cur, { queue: { model: 'none' } }, T0).preset, 'custom');
+    assert.equal(applyExecutionChange(cur, { queue: { model: 'fifo' } }, T0).preset, 'realistic');
+    assert.equal(applyExecutionChange(cur, { seed: 9 }, T0).seed, 9);
+  });
+});
