@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, errorInfo, type OrderUpdateCode } from '@smartapi-ts/protocol';
+import { ErrorCode, type OrderUpdateCode } from '@smartapi-ts/protocol';
 import type { PaperConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { isRejection, type Result } from '../engine/result.js';
@@ -26,7 +26,7 @@ import type { Instrument, Market } from '../market/types.js';
 import type { AccountRecord, Store } from '../storage/types.js';
 import { createMarketFeed } from '../ws/market-feed/index.js';
 import type { OrderFeed } from '../ws/order-feed.js';
-import { Ledger } from './ledger.js';
+import { commitFailureReason, Ledger } from './ledger.js';
 
 /** Collaborators of a {@link Broker}. */
 export interface BrokerOptions {
@@ -57,6 +57,25 @@ export function toHandlerResult<T>(value: Result<T>): HandlerResult {
       : { ok: false, errorcode: value.errorcode, message: value.message, data: value.data };
   }
   return { ok: true, data: value === undefined ? null : value };
+}
+
+/** Message of a request refused because the storage ran out of space. */
+export const DISK_FULL_MESSAGE =
+  'Internal Error: the paper broker could not save this request because its disk is full; nothing was done, please try after sometime';
+/** Message of a request refused because the storage failed for another reason. */
+export const STORAGE_FAILED_MESSAGE =
+  'Internal Error: the paper broker could not save this request (storage error); nothing was done, please try after sometime';
+
+/**
+ * The venue's envelope for a request whose commit failed: `AB2001` (the venue's retryable internal
+ * error, so official clients retry it) with a message that says why and that nothing happened.
+ */
+export function commitFailure(err: unknown): HandlerResult {
+  return {
+    ok: false,
+    errorcode: ErrorCode.INTERNAL_ERROR,
+    message: commitFailureReason(err) === 'disk_full' ? DISK_FULL_MESSAGE : STORAGE_FAILED_MESSAGE,
+  };
 }
 
 /** The broker service behind the HTTP routes. */
@@ -168,11 +187,7 @@ export class Broker {
         await this.enqueue(events);
       } catch (err) {
         this.log('command commit failed', err);
-        return {
-          ok: false,
-          errorcode: ErrorCode.INTERNAL_ERROR,
-          message: errorInfo(ErrorCode.INTERNAL_ERROR).message,
-        };
+        return commitFailure(err);
       }
     }
     return toHandlerResult(result);
@@ -222,7 +237,12 @@ export class Broker {
       ): Handler =>
       ({ principal, body, params }) => {
         if (!principal) return { ok: false, errorcode: ErrorCode.TOKEN_MISSING, message: 'Token missing' };
-        this.ensureAccount(principal.account);
+        try {
+          this.ensureAccount(principal.account);
+        } catch (err) {
+          this.log('account open commit failed', err);
+          return commitFailure(err);
+        }
         return fn(principal.clientcode, body, params);
       };
     const cmd = (

@@ -24,13 +24,34 @@ export interface LedgerOptions {
   onCommitted?: (events: readonly EngineEvent[]) => void;
 }
 
+/** Why a commit failed, as far as the storage error tells. */
+export type CommitFailureReason = 'disk_full' | 'storage';
+
+/** SQLite / file-system error codes meaning "no space left" (SQLITE_FULL, ENOSPC, EDQUOT). */
+const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
+
+/** Classifies a storage error: a full disk (or quota) versus any other storage failure. */
+export function commitFailureReason(cause: unknown): CommitFailureReason {
+  for (let e = cause, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return 'disk_full';
+    if (e instanceof AggregateError && e.errors.some((x) => commitFailureReason(x) === 'disk_full'))
+      return 'disk_full';
+    e = (e as { cause?: unknown }).cause;
+  }
+  return 'storage';
+}
+
 /** Thrown to the waiters of a batch whose transaction failed (the engine state was restored). */
 export class CommitError extends Error {
+  /** `disk_full` when the storage ran out of space; `storage` for any other failure. */
+  readonly reason: CommitFailureReason;
   constructor(cause: unknown) {
     super(`commit failed, state restored from the database: ${(cause as Error)?.message ?? String(cause)}`, {
       cause,
     });
     this.name = 'CommitError';
+    this.reason = commitFailureReason(cause);
   }
 }
 
