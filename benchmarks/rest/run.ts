@@ -47,6 +47,7 @@ const LABELS: Record<string, string> = {
   official: 'official smartapi-javascript 1.0.27 getOrderBook()',
   fetch: 'raw fetch + res.json()',
   http: 'reference: node:http keep-alive agent + JSON.parse',
+  undici: 'reference: undici 6 Pool.request + JSON.parse (the base of the SDK transport)',
 };
 
 function printProfile(dir: string): void {
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
       durationMs: DURATION_MS,
       root: ROOT,
     };
-    for (const variant of ['sdk', 'official', 'fetch', 'http']) {
+    for (const variant of ['sdk', 'official', 'fetch', 'http', 'undici']) {
       // A temp cwd per client: the official package writes winston error.log files into the cwd.
       const cwd = mkdtempSync(join(tmpdir(), 'smartapi-bench-rest-'));
       const profile = PROFILE && variant === 'sdk';
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
   const sdk = results.get('sdk');
   const official = results.get('official');
   const officialOk = official !== undefined && official.skipped === undefined && (official.calls ?? 0) > 0;
-  for (const v of ['sdk', 'official', 'fetch', 'http']) {
+  for (const v of ['sdk', 'official', 'fetch', 'http', 'undici']) {
     const r = results.get(v);
     const label = LABELS[v] ?? v;
     if (!r || r.skipped !== undefined || !r.calls) continue;

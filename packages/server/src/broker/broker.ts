@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, type OrderUpdateCode } from '@smartapi-ts/protocol';
+import { ErrorCode, istDayStart, type OrderUpdateCode } from '@smartapi-ts/protocol';
 import type { PaperConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { isRejection, type Result } from '../engine/result.js';
@@ -27,6 +27,7 @@ import type { AccountRecord, Store } from '../storage/types.js';
 import { createMarketFeed } from '../ws/market-feed/index.js';
 import type { OrderFeed } from '../ws/order-feed.js';
 import { commitFailureReason, Ledger } from './ledger.js';
+import { ReadCache } from './read-cache.js';
 
 /** Collaborators of a {@link Broker}. */
 export interface BrokerOptions {
@@ -86,6 +87,8 @@ export class Broker {
   /** The one write path of engine changes (group commit, recovery from a failed commit). */
   readonly ledger: Ledger;
   private readonly orderFeed: OrderFeed;
+  /** Pre-serialised read views (order book), dropped by the changes of their account (see ReadCache). */
+  private readonly views = new ReadCache();
   private readonly log: (message: string, err: unknown) => void;
   private unsubscribe: (() => void) | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
@@ -105,6 +108,10 @@ export class Broker {
         ...opts.engine,
       },
       onCommitted: (events) => this.publish(events),
+      onChanged: (events) => {
+        for (const e of events) this.views.invalidate(e.clientcode);
+      },
+      onRestored: () => this.views.clear(),
     });
     this.engine = this.ledger.engine;
     for (const account of opts.store.accounts.list()) this.ensureAccount(account);
@@ -256,7 +263,12 @@ export class Broker {
       placeOrder: cmd(e.placeOrder),
       modifyOrder: cmd(e.modifyOrder),
       cancelOrder: cmd(e.cancelOrder),
-      getOrderBook: read((cc) => e.orderBook(cc, this.query())),
+      getOrderBook: authed((cc) => {
+        const now = this.market.now();
+        // the book lists today's orders plus working ones: the IST day is part of the view's key
+        const day = String(istDayStart(now));
+        return { ok: true, json: this.views.get(cc, `orderBook:${day}`, () => e.orderBook(cc, { now })) };
+      }),
       getTradeBook: read((cc) => e.tradeBook(cc, this.query())),
       orderDetails: read((cc, _b, params) => e.orderDetails(cc, params.uniqueorderid ?? '')),
       getHolding: read((cc) => e.holdings(cc, this.query())),

@@ -22,6 +22,13 @@ export interface LedgerOptions {
   engine?: EngineConfig;
   /** Called with a batch's events once its transaction committed (order-update fan-out). */
   onCommitted?: (events: readonly EngineEvent[]) => void;
+  /**
+   * Called with the events of every command as it is queued or committed: the engine's memory of their
+   * accounts has just changed (read caches drop their views of those accounts).
+   */
+  onChanged?: (events: readonly EngineEvent[]) => void;
+  /** Called after the engine state was rebuilt from the database (read caches drop everything). */
+  onRestored?: () => void;
 }
 
 /** Why a commit failed, as far as the storage error tells. */
@@ -66,6 +73,8 @@ export class Ledger {
   readonly engine: Engine;
   readonly ids: PersistentIds;
   private readonly onCommitted: ((events: readonly EngineEvent[]) => void) | undefined;
+  private readonly onChanged: ((events: readonly EngineEvent[]) => void) | undefined;
+  private readonly onRestored: (() => void) | undefined;
   private pending: EngineEvent[] = [];
   private extras: (() => void)[] = [];
   private waiters: Waiter[] = [];
@@ -76,6 +85,8 @@ export class Ledger {
   constructor(opts: LedgerOptions) {
     this.store = opts.store;
     this.onCommitted = opts.onCommitted;
+    this.onChanged = opts.onChanged;
+    this.onRestored = opts.onRestored;
     this.ids = new PersistentIds(opts.store, opts.now);
     this.engine = new Engine(opts.engine, restoreState(toEngineRows(opts.store.rows.loadAll())));
   }
@@ -89,6 +100,7 @@ export class Ledger {
   commit(events: readonly EngineEvent[], alsoInTransaction?: () => void): void {
     let failure: unknown;
     let failed = false;
+    if (events.length) this.onChanged?.(events);
     for (const e of events) this.pending.push(e);
     if (alsoInTransaction) this.extras.push(alsoInTransaction);
     this.waiters.push({
@@ -108,6 +120,7 @@ export class Ledger {
    * queued, so a market-driven fill is never overwritten by an older row of the same order.
    */
   enqueue(events: readonly EngineEvent[]): Promise<void> {
+    if (events.length) this.onChanged?.(events);
     for (const e of events) this.pending.push(e);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.flushTimer ??= setImmediate(() => this.flushPending());
@@ -223,7 +236,11 @@ export class Ledger {
   }
 
   private restoreFromDb(): void {
-    this.engine.restore(toEngineRows(this.store.rows.loadAll()));
-    this.ids.reload();
+    try {
+      this.engine.restore(toEngineRows(this.store.rows.loadAll()));
+      this.ids.reload();
+    } finally {
+      this.onRestored?.();
+    }
   }
 }

@@ -14,9 +14,13 @@ import type { FastifyReply } from 'fastify';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** A handler's answer: the `data` of a success envelope, or a business failure. */
+/**
+ * A handler's answer: the `data` of a success envelope (or that `data` already serialised as `json`, e.g. a
+ * cached read view), or a business failure.
+ */
 export type HandlerResult =
   | { ok: true; data: unknown; message?: string }
+  | { ok: true; json: string; data?: undefined; message?: string }
   | { ok: false; errorcode: string; message: string; data?: unknown };
 
 /** Sends `{status:true, message:"SUCCESS", errorcode:"", data}`. */
@@ -48,6 +52,15 @@ export function sendFailure(
 
 /** Sends a handler result. */
 export function sendResult(reply: FastifyReply, r: HandlerResult): FastifyReply {
+  if (r.ok && 'json' in r) {
+    // the success envelope's fields in successEnvelope's order, around the pre-serialised data
+    return reply
+      .code(200)
+      .type(JSON_TYPE)
+      .send(
+        `{"status":true,"message":${JSON.stringify(r.message ?? 'SUCCESS')},"errorcode":"","data":${r.json}}`,
+      );
+  }
   if (r.ok) return sendSuccess(reply, r.data, r.message);
   return sendFailure(reply, r.errorcode, r.message, r.data === undefined ? {} : { data: r.data });
 }
