@@ -8,7 +8,7 @@
  *
  * Writes benchmarks/.work/orderbook.json.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROUTES } from '@smartapi-ts/protocol';
@@ -23,8 +23,10 @@ import {
   startBroker,
   writeSuite,
 } from '../server/harness.js';
+import { summarizeProfile } from '../server/profile.js';
 
 const QUICK = process.argv.includes('--quick');
+const PROFILE = process.argv.includes('--profile');
 const CONNECTIONS = 8;
 const WARMUP_MS = QUICK ? 1000 : 2000;
 const DURATION_MS = QUICK ? 3000 : 6000;
@@ -34,7 +36,15 @@ const TARGET = 15_000;
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
-  const broker = await startBroker({ fundsRupees: 10_000_000_000 });
+  const profDir = join(ROOT, 'benchmarks', '.work', 'orderbook-profile');
+  if (PROFILE) {
+    rmSync(profDir, { recursive: true, force: true });
+    mkdirSync(profDir, { recursive: true });
+  }
+  const broker = await startBroker({
+    fundsRupees: 10_000_000_000,
+    ...(PROFILE ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] } : {}),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'smartapi-bench-book-'));
   try {
     const tokens = await login(broker.url, broker.account);
@@ -129,6 +139,20 @@ async function main(): Promise<void> {
   } finally {
     await broker.stop().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (PROFILE) {
+    const file = readdirSync(profDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => ({ f, size: statSync(join(profDir, f)).size }))
+      .sort((a, b) => b.size - a.size)[0]?.f;
+    if (file) {
+      const prof = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as Parameters<
+        typeof summarizeProfile
+      >[0];
+      console.log(summarizeProfile(prof));
+    }
+    console.log('--profile: figures not written');
+    return;
   }
   writeSuite('orderbook', rows, notes);
 }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ROUTES } from '@smartapi-ts/protocol';
+import { ReadCache } from '../src/broker/read-cache.js';
 import type { Store } from '../src/storage/types.js';
 import { startTestBroker, type TestBroker } from './app-helpers.js';
 
@@ -103,5 +104,27 @@ describe('order book view cache', () => {
   it('a new trading day drops the finished orders of the previous one', async () => {
     b.market.advance(24 * 3_600_000);
     await assertFresh(0);
+  });
+});
+
+describe('ReadCache', () => {
+  it('computes once per account, view and tag; a new tag replaces the entry; invalidate and clear drop', () => {
+    const cache = new ReadCache();
+    let computed = 0;
+    const rows = (v: unknown) => () => {
+      computed++;
+      return v;
+    };
+    assert.equal(cache.get('A', 'book', 'd1', rows([1])), '[1]');
+    assert.equal(cache.get('A', 'book', 'd1', rows([2])), '[1]');
+    assert.equal(computed, 1);
+    assert.equal(cache.get('A', 'book', 'd2', rows(null)), 'null', 'another day: computed again');
+    assert.equal(cache.get('A', 'book', 'd1', rows([3])), '[3]', 'one entry per view: d1 was replaced');
+    assert.equal(cache.get('B', 'book', 'd1', rows([4])), '[4]');
+    cache.invalidate('A');
+    assert.equal(cache.get('A', 'book', 'd1', rows([5])), '[5]');
+    assert.equal(cache.get('B', 'book', 'd1', rows([6])), '[4]', 'B kept');
+    cache.clear();
+    assert.equal(cache.get('B', 'book', 'd1', rows([7])), '[7]');
   });
 });

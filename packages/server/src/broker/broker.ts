@@ -267,7 +267,7 @@ export class Broker {
         const now = this.market.now();
         // the book lists today's orders plus working ones: the IST day is part of the view's key
         const day = String(istDayStart(now));
-        return { ok: true, json: this.views.get(cc, `orderBook:${day}`, () => e.orderBook(cc, { now })) };
+        return { ok: true, json: this.views.get(cc, 'orderBook', day, () => e.orderBook(cc, { now })) };
       }),
       getTradeBook: read((cc) => e.tradeBook(cc, this.query())),
       orderDetails: read((cc, _b, params) => e.orderDetails(cc, params.uniqueorderid ?? '')),

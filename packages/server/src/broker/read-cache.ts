@@ -9,19 +9,22 @@
  * A cached answer is therefore always byte-for-byte what the query would answer now.
  */
 export class ReadCache {
-  private readonly byAccount = new Map<string, Map<string, string>>();
+  private readonly byAccount = new Map<string, Map<string, { tag: string; json: string }>>();
 
-  /** The cached JSON of view `key` of `clientcode`, computing and keeping it when absent. */
-  get(clientcode: string, key: string, compute: () => unknown): string {
+  /**
+   * The cached JSON of view `view` of `clientcode` for `tag` (e.g. the trading day), computing and keeping
+   * it when absent or kept for another tag (one entry per account and view, so memory stays bounded).
+   */
+  get(clientcode: string, view: string, tag: string, compute: () => unknown): string {
     let views = this.byAccount.get(clientcode);
-    const hit = views?.get(key);
-    if (hit !== undefined) return hit;
+    const hit = views?.get(view);
+    if (hit !== undefined && hit.tag === tag) return hit.json;
     const json = JSON.stringify(compute() ?? null);
     if (!views) {
       views = new Map();
       this.byAccount.set(clientcode, views);
     }
-    views.set(key, json);
+    views.set(view, { tag, json });
     return json;
   }
 
