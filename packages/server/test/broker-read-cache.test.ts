@@ -111,20 +111,20 @@ describe('ReadCache', () => {
   it('computes once per account, view and tag; a new tag replaces the entry; invalidate and clear drop', () => {
     const cache = new ReadCache();
     let computed = 0;
-    const rows = (v: unknown) => () => {
+    const value = (v: string) => () => {
       computed++;
       return v;
     };
-    assert.equal(cache.get('A', 'book', 'd1', rows([1])), '[1]');
-    assert.equal(cache.get('A', 'book', 'd1', rows([2])), '[1]');
+    assert.equal(cache.get('A', 'book', 'd1', value('1')), '1');
+    assert.equal(cache.get('A', 'book', 'd1', value('2')), '1');
     assert.equal(computed, 1);
-    assert.equal(cache.get('A', 'book', 'd2', rows(null)), 'null', 'another day: computed again');
-    assert.equal(cache.get('A', 'book', 'd1', rows([3])), '[3]', 'one entry per view: d1 was replaced');
-    assert.equal(cache.get('B', 'book', 'd1', rows([4])), '[4]');
+    assert.equal(cache.get('A', 'book', 'd2', value('n')), 'n', 'another day: computed again');
+    assert.equal(cache.get('A', 'book', 'd1', value('3')), '3', 'one entry per view: d1 was replaced');
+    assert.equal(cache.get('B', 'book', 'd1', value('4')), '4');
     cache.invalidate('A');
-    assert.equal(cache.get('A', 'book', 'd1', rows([5])), '[5]');
-    assert.equal(cache.get('B', 'book', 'd1', rows([6])), '[4]', 'B kept');
+    assert.equal(cache.get('A', 'book', 'd1', value('5')), '5');
+    assert.equal(cache.get('B', 'book', 'd1', value('6')), '4', 'B kept');
     cache.clear();
-    assert.equal(cache.get('B', 'book', 'd1', rows([7])), '[7]');
+    assert.equal(cache.get('B', 'book', 'd1', value('7')), '7');
   });
 });

@@ -19,7 +19,7 @@ import type {
 } from '../engine/types.js';
 import { orderUpdateData } from '../engine/views.js';
 import type { Handler, Handlers } from '../http/api.js';
-import type { HandlerResult } from '../http/reply.js';
+import { encodeSuccess, type HandlerResult } from '../http/reply.js';
 import type { SessionService } from '../identity/sessions.js';
 import * as services from '../market/services/index.js';
 import type { Instrument, Market } from '../market/types.js';
@@ -267,7 +267,10 @@ export class Broker {
         const now = this.market.now();
         // the book lists today's orders plus working ones: the IST day is part of the view's key
         const day = String(istDayStart(now));
-        return { ok: true, json: this.views.get(cc, 'orderBook', day, () => e.orderBook(cc, { now })) };
+        const body = this.views.get(cc, 'orderBook', day, () =>
+          encodeSuccess(JSON.stringify(e.orderBook(cc, { now }))),
+        );
+        return { ok: true, body };
       }),
       getTradeBook: read((cc) => e.tradeBook(cc, this.query())),
       orderDetails: read((cc, _b, params) => e.orderDetails(cc, params.uniqueorderid ?? '')),

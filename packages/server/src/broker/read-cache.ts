@@ -1,7 +1,8 @@
 /**
  * Pre-serialised read views (the order book …) per account, kept until an engine change of that account.
  *
- * A view is the JSON text of a query's `data`, computed from the engine's memory on the first read and
+ * A view is a query's answer ready to send (the broker keeps the whole success envelope as UTF-8 bytes, so
+ * a hit costs neither serialisation nor encoding), computed from the engine's memory on the first read and
  * served as is until {@link ReadCache.invalidate} (the ledger calls it for every account whose events it
  * queues, i.e. the moment the engine's memory of that account changed) or {@link ReadCache.clear} (the
  * state was rebuilt from the database: a failed commit, a rollback, a snapshot restore). Views that depend
@@ -9,23 +10,23 @@
  * A cached answer is therefore always byte-for-byte what the query would answer now.
  */
 export class ReadCache {
-  private readonly byAccount = new Map<string, Map<string, { tag: string; json: string }>>();
+  private readonly byAccount = new Map<string, Map<string, { tag: string; value: unknown }>>();
 
   /**
-   * The cached JSON of view `view` of `clientcode` for `tag` (e.g. the trading day), computing and keeping
+   * The cached value of view `view` of `clientcode` for `tag` (e.g. the trading day), computing and keeping
    * it when absent or kept for another tag (one entry per account and view, so memory stays bounded).
    */
-  get(clientcode: string, view: string, tag: string, compute: () => unknown): string {
+  get<T>(clientcode: string, view: string, tag: string, compute: () => T): T {
     let views = this.byAccount.get(clientcode);
     const hit = views?.get(view);
-    if (hit !== undefined && hit.tag === tag) return hit.json;
-    const json = JSON.stringify(compute() ?? null);
+    if (hit !== undefined && hit.tag === tag) return hit.value as T;
+    const value = compute();
     if (!views) {
       views = new Map();
       this.byAccount.set(clientcode, views);
     }
-    views.set(view, { tag, json });
-    return json;
+    views.set(view, { tag, value });
+    return value;
   }
 
   /** Forgets every view of an account (its engine state changed). */
