@@ -9,7 +9,7 @@ const libs = [
   { dir: 'packages/protocol', external: ['@sinclair/typebox'] },
   {
     dir: 'packages/sdk',
-    external: ['@smartapi-ts/protocol', 'ws', 'otpauth'],
+    external: ['@smartapi-ts/protocol', 'ws', 'otpauth', 'undici'],
   },
 ];
 for (const lib of libs) {

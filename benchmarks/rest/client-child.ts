@@ -10,12 +10,14 @@
  * replaced by a stub resolving '127.0.0.1' and UDP sockets disabled, so nothing leaves 127.0.0.1; run it
  * with a temporary cwd (the package writes winston `error.log` files into the cwd).
  */
+
 import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Header, ROUTES, USER_TYPE } from '@smartapi-ts/protocol';
+import { Pool } from 'undici';
 import { SmartApi } from '../../packages/sdk/src/index.js';
 
 interface Config {
@@ -84,6 +86,15 @@ function makeCall(): (() => Promise<boolean>) | undefined {
         const body = (await res.json()) as { status?: boolean; data?: unknown };
         return res.ok && body.status === true && Array.isArray(body.data);
       };
+    case 'undici': {
+      // reference: a bare undici Pool + JSON.parse (what the SDK's transport is built on)
+      const pool = new Pool(url as string, { connections: cfg.concurrency, pipelining: 1 });
+      return async () => {
+        const res = await pool.request({ path: bookPath, method: 'GET', headers });
+        const body = JSON.parse(await res.body.text()) as { status?: boolean; data?: unknown };
+        return res.statusCode === 200 && body.status === true && Array.isArray(body.data);
+      };
+    }
     case 'http': {
       const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.concurrency });
       const target = new URL(url as string);

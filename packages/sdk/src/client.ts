@@ -12,7 +12,7 @@ import { Redactor } from './internal/redact.js';
 import { type RetryOptions, retryPolicy } from './internal/retry.js';
 import {
   createFetchTransport,
-  createNodeTransport,
+  createUndiciTransport,
   type FetchLike,
   type Transport,
 } from './internal/transport.js';
@@ -71,7 +71,7 @@ export interface SmartApiOptions {
   autoRelogin?: boolean;
   /** Identical GET calls waiting for the rate limiter share one request. @default true */
   coalesceReads?: boolean;
-  /** Pooled keep-alive sockets of the built-in transport. @default 64 */
+  /** Pooled keep-alive connections of the built-in transport (undici `Pool`). @default 64 */
   maxSockets?: number;
   /** Random source in [0, 1) for backoff jitter and order tags (tests). @default Math.random */
   random?: () => number;
@@ -137,7 +137,7 @@ export class SmartApi extends EventEmitter<SmartApiEvents> {
     const logger = safeLogger(options.logger, redactor);
     this.#transport = options.fetch
       ? createFetchTransport(options.fetch as FetchLike, root)
-      : createNodeTransport(
+      : createUndiciTransport(
           options.maxSockets === undefined ? { root } : { root, maxSockets: options.maxSockets },
         );
     const identity: { clientLocalIp?: string; clientPublicIp?: string; macAddress?: string } = {};

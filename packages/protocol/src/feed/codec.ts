@@ -205,23 +205,10 @@ function decodeDepth20(exchangeType: number, token: string, div: number): Depth2
 }
 
 /**
- * Decodes one binary frame of the market feed (`wss://smartapisocket.angelone.in/smart-stream`,
- * docs/protocol/websocket.md#tick-packet, #best-five, #depth-20, #feed-errors, #price-scaling) into a plain tick object.
- *
- * - Prices are rupees (wire integer ÷ 100; ÷ 10^7 for exchangeType 13), or the raw wire integers
- *   with `{ rawPrices: true }`.
- * - 64-bit integers become numbers: exact up to ±2^53, rounded to the nearest double beyond.
- * - SnapQuote best five are split by position (entries 0–4 bids, 5–9 asks); the buy/sell flag and
- *   the open-interest-change-% field (documented garbage) are not decoded.
- * - `bytes` may be a view at any offset of a larger buffer; only its own bytes are read.
- *
- * @param bytes - one WebSocket binary frame (a `Uint8Array`, `Buffer` or `ArrayBuffer`)
- * @param options - `rawPrices` (default `false`), `strict` (default `true`)
- * @returns the decoded tick; discriminate on `mode`
- * @throws {@link FeedDecodeError} with code `EMPTY`, `UNKNOWN_MODE`, `TRUNCATED` or `TOO_LONG`
+ * Checks a frame's length against its mode and returns the packet size (internal; shared with the view
+ * API). Throws {@link FeedDecodeError} `EMPTY`, `UNKNOWN_MODE`, `TRUNCATED` or (when `strict`) `TOO_LONG`.
  */
-export function decodeFeedPacket(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): FeedTick {
-  const u8 = ArrayBuffer.isView(bytes) ? bytes : new Uint8Array(bytes);
+export function checkedFrameSize(u8: Uint8Array, strict: boolean): number {
   const length = u8.length;
   if (length === 0) {
     throw new FeedDecodeError('EMPTY', 'Empty market-feed frame', 0);
@@ -253,7 +240,7 @@ export function decodeFeedPacket(bytes: Uint8Array | ArrayBuffer, options?: Deco
       size,
     );
   }
-  if (length > size && options?.strict !== false) {
+  if (length > size && strict) {
     throw new FeedDecodeError(
       'TOO_LONG',
       `Market-feed packet too long: mode ${mode} has ${size} bytes, got ${length}`,
@@ -262,6 +249,30 @@ export function decodeFeedPacket(bytes: Uint8Array | ArrayBuffer, options?: Deco
       size,
     );
   }
+  return size;
+}
+
+/**
+ * Decodes one binary frame of the market feed (`wss://smartapisocket.angelone.in/smart-stream`,
+ * docs/protocol/websocket.md#tick-packet, #best-five, #depth-20, #feed-errors, #price-scaling) into a plain tick object.
+ *
+ * - Prices are rupees (wire integer ÷ 100; ÷ 10^7 for exchangeType 13), or the raw wire integers
+ *   with `{ rawPrices: true }`.
+ * - 64-bit integers become numbers: exact up to ±2^53, rounded to the nearest double beyond.
+ * - SnapQuote best five are split by position (entries 0–4 bids, 5–9 asks); the buy/sell flag and
+ *   the open-interest-change-% field (documented garbage) are not decoded.
+ * - `bytes` may be a view at any offset of a larger buffer; only its own bytes are read.
+ *
+ * @param bytes - one WebSocket binary frame (a `Uint8Array`, `Buffer` or `ArrayBuffer`)
+ * @param options - `rawPrices` (default `false`), `strict` (default `true`)
+ * @returns the decoded tick; discriminate on `mode`
+ * @throws {@link FeedDecodeError} with code `EMPTY`, `UNKNOWN_MODE`, `TRUNCATED` or `TOO_LONG`
+ */
+export function decodeFeedPacket(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): FeedTick {
+  const u8 = ArrayBuffer.isView(bytes) ? bytes : new Uint8Array(bytes);
+  const length = u8.length;
+  const size = checkedFrameSize(u8, options?.strict !== false);
+  const mode = u8[0]!;
   const exchangeType = u8[1]!;
   const div = options?.rawPrices === true ? 1 : exchangeType === CURRENCY_EXCHANGE_TYPE ? 10_000_000 : 100;
   SCRATCH.set(length === size ? u8 : u8.subarray(0, size));

@@ -18,3 +18,4 @@ export {
   type QuoteTick,
   type SnapQuoteTick,
 } from './types.js';
+export { FeedPacketView } from './view.js';

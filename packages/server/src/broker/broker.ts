@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, errorInfo, type OrderUpdateCode } from '@smartapi-ts/protocol';
+import { ErrorCode, istDayStart, type OrderUpdateCode } from '@smartapi-ts/protocol';
 import type { PaperConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { isRejection, type Result } from '../engine/result.js';
@@ -20,14 +20,15 @@ import type {
 } from '../engine/types.js';
 import { orderUpdateData } from '../engine/views.js';
 import type { Handler, Handlers } from '../http/api.js';
-import type { HandlerResult } from '../http/reply.js';
+import { encodeSuccess, type HandlerResult } from '../http/reply.js';
 import type { SessionService } from '../identity/sessions.js';
 import * as services from '../market/services/index.js';
 import type { Instrument, Market } from '../market/types.js';
 import type { AccountRecord, Store } from '../storage/types.js';
 import { createMarketFeed } from '../ws/market-feed/index.js';
 import type { OrderFeed } from '../ws/order-feed.js';
-import { Ledger } from './ledger.js';
+import { commitFailureReason, Ledger } from './ledger.js';
+import { ReadCache } from './read-cache.js';
 
 /** Collaborators of a {@link Broker}. */
 export interface BrokerOptions {
@@ -60,6 +61,25 @@ export function toHandlerResult<T>(value: Result<T>): HandlerResult {
   return { ok: true, data: value === undefined ? null : value };
 }
 
+/** Message of a request refused because the storage ran out of space. */
+export const DISK_FULL_MESSAGE =
+  'Internal Error: the paper broker could not save this request because its disk is full; nothing was done, please try after sometime';
+/** Message of a request refused because the storage failed for another reason. */
+export const STORAGE_FAILED_MESSAGE =
+  'Internal Error: the paper broker could not save this request (storage error); nothing was done, please try after sometime';
+
+/**
+ * The venue's envelope for a request whose commit failed: `AB2001` (the venue's retryable internal
+ * error, so official clients retry it) with a message that says why and that nothing happened.
+ */
+export function commitFailure(err: unknown): HandlerResult {
+  return {
+    ok: false,
+    errorcode: ErrorCode.INTERNAL_ERROR,
+    message: commitFailureReason(err) === 'disk_full' ? DISK_FULL_MESSAGE : STORAGE_FAILED_MESSAGE,
+  };
+}
+
 /** The broker service behind the HTTP routes. */
 export class Broker {
   readonly store: Store;
@@ -68,6 +88,8 @@ export class Broker {
   /** The one write path of engine changes (group commit, recovery from a failed commit). */
   readonly ledger: Ledger;
   private readonly orderFeed: OrderFeed;
+  /** Pre-serialised read views (order book), dropped by the changes of their account (see ReadCache). */
+  private readonly views = new ReadCache();
   private readonly log: (message: string, err: unknown) => void;
   private unsubscribe: (() => void) | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
@@ -87,6 +109,10 @@ export class Broker {
         ...opts.engine,
       },
       onCommitted: (events) => this.publish(events),
+      onChanged: (events) => {
+        for (const e of events) this.views.invalidate(e.clientcode);
+      },
+      onRestored: () => this.views.clear(),
     });
     this.engine = this.ledger.engine;
     for (const account of opts.store.accounts.list()) this.ensureAccount(account);
@@ -169,11 +195,7 @@ export class Broker {
         await this.enqueue(events);
       } catch (err) {
         this.log('command commit failed', err);
-        return {
-          ok: false,
-          errorcode: ErrorCode.INTERNAL_ERROR,
-          message: errorInfo(ErrorCode.INTERNAL_ERROR).message,
-        };
+        return commitFailure(err);
       }
     }
     return toHandlerResult(result);
@@ -223,7 +245,12 @@ export class Broker {
       ): Handler =>
       ({ principal, body, params }) => {
         if (!principal) return { ok: false, errorcode: ErrorCode.TOKEN_MISSING, message: 'Token missing' };
-        this.ensureAccount(principal.account);
+        try {
+          this.ensureAccount(principal.account);
+        } catch (err) {
+          this.log('account open commit failed', err);
+          return commitFailure(err);
+        }
         return fn(principal.clientcode, body, params);
       };
     const cmd = (
@@ -237,7 +264,15 @@ export class Broker {
       placeOrder: cmd(e.placeOrder),
       modifyOrder: cmd(e.modifyOrder),
       cancelOrder: cmd(e.cancelOrder),
-      getOrderBook: read((cc) => e.orderBook(cc, this.query())),
+      getOrderBook: authed((cc) => {
+        const now = this.market.now();
+        // the book lists today's orders plus working ones: the IST day is part of the view's key
+        const day = String(istDayStart(now));
+        const body = this.views.get(cc, 'orderBook', day, () =>
+          encodeSuccess(JSON.stringify(e.orderBook(cc, { now }))),
+        );
+        return { ok: true, body };
+      }),
       getTradeBook: read((cc) => e.tradeBook(cc, this.query())),
       orderDetails: read((cc, _b, params) => e.orderDetails(cc, params.uniqueorderid ?? '')),
       getHolding: read((cc) => e.holdings(cc, this.query())),

@@ -22,15 +22,43 @@ export interface LedgerOptions {
   engine?: EngineConfig;
   /** Called with a batch's events once its transaction committed (order-update fan-out). */
   onCommitted?: (events: readonly EngineEvent[]) => void;
+  /**
+   * Called with the events of every command as it is queued or committed: the engine's memory of their
+   * accounts has just changed (read caches drop their views of those accounts).
+   */
+  onChanged?: (events: readonly EngineEvent[]) => void;
+  /** Called after the engine state was rebuilt from the database (read caches drop everything). */
+  onRestored?: () => void;
+}
+
+/** Why a commit failed, as far as the storage error tells. */
+export type CommitFailureReason = 'disk_full' | 'storage';
+
+/** SQLite / file-system error codes meaning "no space left" (SQLITE_FULL, ENOSPC, EDQUOT). */
+const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
+
+/** Classifies a storage error: a full disk (or quota) versus any other storage failure. */
+export function commitFailureReason(cause: unknown): CommitFailureReason {
+  for (let e = cause, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return 'disk_full';
+    if (e instanceof AggregateError && e.errors.some((x) => commitFailureReason(x) === 'disk_full'))
+      return 'disk_full';
+    e = (e as { cause?: unknown }).cause;
+  }
+  return 'storage';
 }
 
 /** Thrown to the waiters of a batch whose transaction failed (the engine state was restored). */
 export class CommitError extends Error {
+  /** `disk_full` when the storage ran out of space; `storage` for any other failure. */
+  readonly reason: CommitFailureReason;
   constructor(cause: unknown) {
     super(`commit failed, state restored from the database: ${(cause as Error)?.message ?? String(cause)}`, {
       cause,
     });
     this.name = 'CommitError';
+    this.reason = commitFailureReason(cause);
   }
 }
 
@@ -45,6 +73,8 @@ export class Ledger {
   readonly engine: Engine;
   readonly ids: PersistentIds;
   private readonly onCommitted: ((events: readonly EngineEvent[]) => void) | undefined;
+  private readonly onChanged: ((events: readonly EngineEvent[]) => void) | undefined;
+  private readonly onRestored: (() => void) | undefined;
   private pending: EngineEvent[] = [];
   private extras: (() => void)[] = [];
   private waiters: Waiter[] = [];
@@ -55,6 +85,8 @@ export class Ledger {
   constructor(opts: LedgerOptions) {
     this.store = opts.store;
     this.onCommitted = opts.onCommitted;
+    this.onChanged = opts.onChanged;
+    this.onRestored = opts.onRestored;
     this.ids = new PersistentIds(opts.store, opts.now);
     this.engine = new Engine(opts.engine, restoreState(toEngineRows(opts.store.rows.loadAll())));
   }
@@ -68,6 +100,7 @@ export class Ledger {
   commit(events: readonly EngineEvent[], alsoInTransaction?: () => void): void {
     let failure: unknown;
     let failed = false;
+    if (events.length) this.onChanged?.(events);
     for (const e of events) this.pending.push(e);
     if (alsoInTransaction) this.extras.push(alsoInTransaction);
     this.waiters.push({
@@ -87,6 +120,7 @@ export class Ledger {
    * queued, so a market-driven fill is never overwritten by an older row of the same order.
    */
   enqueue(events: readonly EngineEvent[]): Promise<void> {
+    if (events.length) this.onChanged?.(events);
     for (const e of events) this.pending.push(e);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.flushTimer ??= setImmediate(() => this.flushPending());
@@ -202,7 +236,11 @@ export class Ledger {
   }
 
   private restoreFromDb(): void {
-    this.engine.restore(toEngineRows(this.store.rows.loadAll()));
-    this.ids.reload();
+    try {
+      this.engine.restore(toEngineRows(this.store.rows.loadAll()));
+      this.ids.reload();
+    } finally {
+      this.onRestored?.();
+    }
   }
 }

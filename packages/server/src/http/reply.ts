@@ -14,10 +14,25 @@ import type { FastifyReply } from 'fastify';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** A handler's answer: the `data` of a success envelope, or a business failure. */
+/**
+ * A handler's answer: the `data` of a success envelope, or the whole success envelope already encoded
+ * (`body`, from {@link encodeSuccess}: a cached read view), or a business failure.
+ */
 export type HandlerResult =
   | { ok: true; data: unknown; message?: string }
+  | { ok: true; body: Uint8Array; data?: undefined; message?: undefined }
   | { ok: false; errorcode: string; message: string; data?: unknown };
+
+/**
+ * The success envelope around `dataJson` (the JSON text of `data`) as UTF-8 bytes, byte for byte what
+ * {@link sendSuccess} sends for the same data: for answers kept ready to send.
+ */
+export function encodeSuccess(dataJson: string, message = 'SUCCESS'): Uint8Array {
+  return Buffer.from(
+    `{"status":true,"message":${JSON.stringify(message)},"errorcode":"","data":${dataJson}}`,
+    'utf8',
+  );
+}
 
 /** Sends `{status:true, message:"SUCCESS", errorcode:"", data}`. */
 export function sendSuccess(reply: FastifyReply, data: unknown, message?: string): FastifyReply {
@@ -48,6 +63,7 @@ export function sendFailure(
 
 /** Sends a handler result. */
 export function sendResult(reply: FastifyReply, r: HandlerResult): FastifyReply {
+  if (r.ok && 'body' in r) return reply.code(200).type(JSON_TYPE).send(r.body);
   if (r.ok) return sendSuccess(reply, r.data, r.message);
   return sendFailure(reply, r.errorcode, r.message, r.data === undefined ? {} : { data: r.data });
 }

@@ -189,6 +189,9 @@ class SqliteStore implements Store {
     this.closed = true;
     try {
       if (this.file !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A failed checkpoint (e.g. SQLITE_FULL on a full disk) loses nothing: every committed transaction
+      // is in the WAL, which the next open replays. Closing must still release the file and the lock.
     } finally {
       this.db.close();
       this.lock?.release();
