@@ -38,7 +38,15 @@ export {
   SimulatedMarket,
   type SimulatedMarketOptions,
 } from './market/sources/synthetic/simulator.js';
+export {
+  createReplayMarket,
+  type CreateReplayOptions,
+  ReplayDataError,
+  ReplayMarket,
+  type ReplayMarketState,
+} from './market/sources/replay/index.js';
 export type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from './market/types.js';
+export { buildUniverse } from './market/universe.js';
 export { DatabaseLockedError } from './storage/sqlite/lock.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite/store.js';
 export type { Store } from './storage/types.js';
