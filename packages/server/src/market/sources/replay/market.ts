@@ -85,6 +85,7 @@ export class ReplayMarket implements Market {
   private readonly byKey = new Map<string, Instrument>();
   private readonly bySymbol = new Map<string, Instrument>();
   private readonly series = new Map<string, Series>();
+  private readonly untradable = new Map<string, Instrument>();
   private readonly listeners = new Set<(q: Quote) => void>();
   private readonly fallback: ReplayMarketOptions['fallback'];
   private readonly unsubscribe: () => void;
@@ -217,14 +218,30 @@ export class ReplayMarket implements Market {
     return this.universe.instruments;
   }
 
+  /**
+   * Instrument by exchange and token. Without data and without a fallback market it is not tradable
+   * (orders and GTT rules on it are refused with the venue's invalid-symbol answer).
+   */
   instrument(exchange: Exchange, token: string): Instrument | undefined {
-    return this.byKey.get(instrumentKey(exchange, token));
+    return this.gate(this.byKey.get(instrumentKey(exchange, token)));
   }
 
   instrumentBySymbol(exchange: Exchange, symbol: string): Instrument | undefined {
-    return (
-      this.bySymbol.get(`${exchange}:${symbol}`) ?? this.bySymbol.get(`${exchange}:${symbol.toUpperCase()}`)
+    return this.gate(
+      this.bySymbol.get(`${exchange}:${symbol}`) ?? this.bySymbol.get(`${exchange}:${symbol.toUpperCase()}`),
     );
+  }
+
+  private gate(inst: Instrument | undefined): Instrument | undefined {
+    if (!inst || this.fallback || !inst.tradable) return inst;
+    const key = instrumentKey(inst.exchange, inst.token);
+    if (this.series.has(key)) return inst;
+    let off = this.untradable.get(key);
+    if (!off) {
+      off = Object.freeze({ ...inst, tradable: false });
+      this.untradable.set(key, off);
+    }
+    return off;
   }
 
   scripMaster(): readonly ScripMasterRow[] {
