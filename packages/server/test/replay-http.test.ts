@@ -18,7 +18,7 @@ import { orderBook, sbinOrder, venue } from './admin-helpers.js';
 import { barAt, dayBars, rangeOver, tempDir, writeCsv, writeJson } from './replay-helpers.js';
 
 const DAY = '2026-11-20';
-const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+05:30`);
+
 const SBIN = dayBars(DAY, 812.4, 5);
 const RELIANCE = dayBars(DAY, 1420.1, 6);
 
