@@ -268,7 +268,10 @@ describe('replay market on a manual clock', () => {
     clockOf(m).setTime(q1?.timestamp ?? 0);
     m.importState(structuredClone(state));
     assert.deepEqual(m.quote('NSE', '3045'), q1);
-    assert.throws(() => m.checkState({ kind: 'replay', simTime: 0, seqs: { 'NSE:1': 1 } }), /no replay data/);
+    assert.throws(
+      () => m.checkState({ kind: 'replay', simTime: 0, seqs: { 'NSE:1': 1 }, tickCursor: 0 }),
+      /no replay data/,
+    );
     m.close();
   });
 

@@ -6,7 +6,17 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Exchange, Exchange as ExchangeEnum, isEnumValue } from '@smartapi-ts/protocol';
+import {
+  decodeFeedPacket,
+  decodeTickFile,
+  EXCHANGE_TYPE_TO_EXCHANGE,
+  type Exchange,
+  Exchange as ExchangeEnum,
+  type ExchangeType,
+  type FeedTick,
+  isEnumValue,
+  TickFileError,
+} from '@smartapi-ts/protocol';
 import type { Candle } from '../../types.js';
 
 /** A malformed or unusable data file; `file` and `line` (1-based, 0 when the whole file) say where. */
@@ -219,6 +229,73 @@ export function readCandleFile(path: string, name: string): CandleSeries {
 /** Names in a data directory the replay source reads (other files are ignored). */
 export function isCandleFileName(name: string): boolean {
   return NAME_RE.test(name);
+}
+
+/** One recorded feed tick, decoded, with the file it came from. */
+export interface TickEvent {
+  exchange: Exchange;
+  tick: FeedTick;
+  receivedAt: number;
+  /** Replay time: the tick's exchange time, never before the previous tick's (file order is kept). */
+  at: number;
+  file: string;
+}
+
+/** Reads a tick file (`smartapi record`); every frame must decode. */
+export function readTickFile(path: string): TickEvent[] {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new ReplayDataError(path, 0, `cannot read: ${(err as Error).message}`);
+  }
+  let records: ReturnType<typeof decodeTickFile>;
+  try {
+    records = decodeTickFile(bytes);
+  } catch (err) {
+    if (err instanceof TickFileError)
+      throw new ReplayDataError(path, err.record, `${err.message} (byte ${err.offset})`);
+    throw err;
+  }
+  const out: TickEvent[] = [];
+  let last = Number.NEGATIVE_INFINITY;
+  records.forEach((r, i) => {
+    let tick: FeedTick;
+    try {
+      tick = decodeFeedPacket(r.frame, { rawPrices: true });
+    } catch (err) {
+      throw new ReplayDataError(path, i + 1, `record ${i + 1}: bad feed frame: ${(err as Error).message}`);
+    }
+    const exchange = EXCHANGE_TYPE_TO_EXCHANGE[tick.exchangeType as ExchangeType];
+    if (!exchange)
+      throw new ReplayDataError(path, i + 1, `record ${i + 1}: unknown exchangeType ${tick.exchangeType}`);
+    const at = Math.max(last, tick.exchangeTimestamp > 0 ? tick.exchangeTimestamp : r.receivedAt);
+    last = at;
+    out.push({ exchange, tick, receivedAt: r.receivedAt, at, file: path });
+  });
+  return out;
+}
+
+/** What a data directory holds: bar series (finest per instrument) and tick files' events. */
+export interface ReplayData {
+  candles: CandleSeries[];
+  /** Every tick of every tick file, in replay order (files by name, ticks in file order). */
+  ticks: TickEvent[];
+  /** Tick files read. */
+  tickFiles: string[];
+}
+
+/** Reads `*.ticks` files and candle files of a directory (see {@link readCandleDir}). */
+export function readDataDir(dir: string): ReplayData {
+  const candles = readCandleDir(dir);
+  const names = readdirSync(dir)
+    .filter((n) => n.endsWith('.ticks'))
+    .sort();
+  const ticks: TickEvent[] = [];
+  for (const n of names) ticks.push(...readTickFile(join(dir, n)));
+  // stable: equal times keep file order
+  ticks.sort((a, b) => a.at - b.at);
+  return { candles, ticks, tickFiles: names.map((n) => join(dir, n)) };
 }
 
 /**

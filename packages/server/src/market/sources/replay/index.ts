@@ -8,7 +8,7 @@ import { TradingCalendar } from '../../calendar.js';
 import { SimClock } from '../../clock.js';
 import type { Market } from '../../types.js';
 import type { Universe } from '../../universe.js';
-import { type CandleSeries, ReplayDataError, readCandleDir } from './files.js';
+import { type CandleSeries, ReplayDataError, readDataDir } from './files.js';
 import { ReplayMarket, type ReplayMarketOptions } from './market.js';
 
 export {
@@ -17,6 +17,9 @@ export {
   parseCandleJson,
   ReplayDataError,
   readCandleDir,
+  readDataDir,
+  readTickFile,
+  type TickEvent,
 } from './files.js';
 export { ReplayMarket, type ReplayMarketOptions, type ReplayMarketState } from './market.js';
 
@@ -61,16 +64,21 @@ function clip(series: CandleSeries[], to: number | undefined): CandleSeries[] {
 /** Reads the data, then builds the clock (at the first bar of `from`) and the replay market. */
 export function createReplayMarket(o: CreateReplayOptions): ReplayMarket {
   const to = o.to !== undefined ? istDateStart(o.to) + DAY_MS : undefined;
-  const series = clip(readCandleDir(o.data), to);
-  if (series.length === 0)
+  const data = readDataDir(o.data);
+  const series = clip(data.candles, to);
+  const ticks = to === undefined ? data.ticks : data.ticks.filter((e) => e.at < to);
+  if (series.length === 0 && ticks.length === 0)
     throw new ReplayDataError(
       o.data,
       0,
-      'no data files (<EXCHANGE>-<symboltoken>.json or .csv) with bars in range',
+      'no data files (<EXCHANGE>-<symboltoken>.json or .csv, or *.ticks) with data in range',
     );
   const calendar = new TradingCalendar();
   const from = o.from !== undefined ? istDateStart(o.from) : 0;
-  const start = ReplayMarket.firstBarTime(series, from, calendar);
+  const firstBar = ReplayMarket.firstBarTime(series, from, calendar);
+  const firstTick = ticks.find((e) => e.at >= from)?.at;
+  const start =
+    firstBar === undefined ? firstTick : firstTick === undefined ? firstBar : Math.min(firstBar, firstTick);
   if (start === undefined)
     throw new ReplayDataError(o.data, 0, `no bars on or after ${o.from ?? 'the start'}`);
   const clock = new SimClock({ start, speed: o.speed, manual: o.manual });
@@ -81,6 +89,7 @@ export function createReplayMarket(o: CreateReplayOptions): ReplayMarket {
     clock,
     universe,
     series,
+    ticks,
     seed: o.seed,
     calendar,
     ...(fallback ? { fallback } : {}),

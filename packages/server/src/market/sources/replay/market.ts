@@ -14,8 +14,9 @@ import { TradingCalendar } from '../../calendar.js';
 import type { Clock } from '../../clock.js';
 import type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from '../../types.js';
 import { instrumentKey, type Universe } from '../../universe.js';
-import { type CandleSeries, ReplayDataError } from './files.js';
+import { type CandleSeries, ReplayDataError, type TickEvent } from './files.js';
 import { type BarPath, barPath, priceOnPath, rangeSoFar } from './path.js';
+import { applyTick, tickBars } from './ticks.js';
 
 const DAY_MS = 86_400_000;
 const EMPTY: BookLevel = Object.freeze({ price: 0, quantity: 0, orders: 0 }) as BookLevel;
@@ -27,6 +28,8 @@ export interface ReplayMarketOptions {
   universe: Universe;
   /** The recorded bars, one series per instrument (see `files.ts`). */
   series: readonly CandleSeries[];
+  /** Recorded feed ticks in replay order (tick files); an instrument with ticks ignores its bars. */
+  ticks?: readonly TickEvent[];
   /** Seed of the paths inside bars. @default 1 */
   seed?: number;
   /** Trading calendar; every day with data is added as a trading day. @default the built-in holidays */
@@ -48,6 +51,8 @@ export interface ReplayMarketState {
   kind: 'replay';
   simTime: number;
   seqs: Record<string, number>;
+  /** Ticks applied. */
+  tickCursor: number;
   fallback?: unknown;
 }
 
@@ -86,6 +91,11 @@ export class ReplayMarket implements Market {
   private readonly bySymbol = new Map<string, Instrument>();
   private readonly series = new Map<string, Series>();
   private readonly untradable = new Map<string, Instrument>();
+  private readonly tickEvents: readonly TickEvent[];
+  private tickCursor = 0;
+  private readonly tickQuotes = new Map<string, Quote>();
+  private readonly tickHistory = new Map<string, Quote[]>();
+  private readonly depth20 = new Map<string, { bids: BookLevel[]; asks: BookLevel[] }>();
   private readonly listeners = new Set<(q: Quote) => void>();
   private readonly fallback: ReplayMarketOptions['fallback'];
   private readonly unsubscribe: () => void;
@@ -105,8 +115,28 @@ export class ReplayMarket implements Market {
       const up = `${inst.exchange}:${inst.symbol.toUpperCase()}`;
       if (!this.bySymbol.has(up)) this.bySymbol.set(up, inst);
     }
+    this.tickEvents = options.ticks ?? [];
+    const tickKeys = new Set<string>();
+    let lastDay = Number.NaN;
+    for (const e of this.tickEvents) {
+      const key = instrumentKey(e.exchange, e.tick.token);
+      if (!tickKeys.has(key)) {
+        if (!this.byKey.has(key))
+          throw new ReplayDataError(
+            e.file,
+            0,
+            `no instrument ${e.exchange} ${e.tick.token} in the instrument universe`,
+          );
+        tickKeys.add(key);
+        this.tickHistory.set(key, []);
+      }
+      const d = istDayStart(e.at);
+      if (d !== lastDay) this.calendar.addSpecialSession(e.at);
+      lastDay = d;
+    }
     for (const s of options.series) {
       const key = instrumentKey(s.exchange, s.token);
+      if (tickKeys.has(key)) continue;
       const inst = this.byKey.get(key);
       if (!inst)
         throw new ReplayDataError(
@@ -118,6 +148,7 @@ export class ReplayMarket implements Market {
       this.series.set(key, this.buildSeries(key, inst, s));
     }
     this.simTime = this.clock_.now();
+    this.applyTicks(this.simTime, false);
     for (const st of this.series.values()) this.refresh(st, this.simTime, false);
     this.unsubscribe = this.clock_.onAdvance((now) => this.catchUp(now));
   }
@@ -235,7 +266,7 @@ export class ReplayMarket implements Market {
   private gate(inst: Instrument | undefined): Instrument | undefined {
     if (!inst || this.fallback || !inst.tradable) return inst;
     const key = instrumentKey(inst.exchange, inst.token);
-    if (this.series.has(key)) return inst;
+    if (this.series.has(key) || this.tickHistory.has(key)) return inst;
     let off = this.untradable.get(key);
     if (!off) {
       off = Object.freeze({ ...inst, tradable: false });
@@ -250,14 +281,17 @@ export class ReplayMarket implements Market {
 
   /** The replayed quote; instruments without data: the fallback's, else undefined. */
   quote(exchange: Exchange, token: string): Quote | undefined {
-    const st = this.series.get(instrumentKey(exchange, token));
+    const key = instrumentKey(exchange, token);
+    if (this.tickHistory.has(key)) return this.tickQuotes.get(key);
+    const st = this.series.get(key);
     if (st) return st.quote;
     return this.fallback?.quote(exchange, token);
   }
 
   /** True when the instrument has recorded data. */
   hasData(exchange: Exchange, token: string): boolean {
-    return this.series.has(instrumentKey(exchange, token));
+    const key = instrumentKey(exchange, token);
+    return this.series.has(key) || this.tickHistory.has(key);
   }
 
   session(exchange: Exchange, at?: number): SessionState {
@@ -295,7 +329,16 @@ export class ReplayMarket implements Market {
     token: string,
     levels: number,
   ): { bids: BookLevel[]; asks: BookLevel[] } | undefined {
-    const st = this.series.get(instrumentKey(exchange, token));
+    const key = instrumentKey(exchange, token);
+    if (this.tickHistory.has(key)) {
+      const q = this.tickQuotes.get(key);
+      if (!q) return undefined;
+      const n = Math.max(0, Math.min(20, Math.floor(levels)));
+      const d = this.depth20.get(key) ?? { bids: q.bids, asks: q.asks };
+      const pad = (l: BookLevel[]) => Array.from({ length: n }, (_, i) => l[i] ?? EMPTY);
+      return { bids: pad(d.bids), asks: pad(d.asks) };
+    }
+    const st = this.series.get(key);
     if (!st) return this.fallback?.depth?.(exchange, token, levels);
     const q = st.quote;
     if (!q) return undefined;
@@ -311,9 +354,13 @@ export class ReplayMarket implements Market {
    * <= to`, none after now; the bar in progress is cut at now.
    */
   candles(exchange: Exchange, token: string, intervalMinutes: number, from: number, to: number): Candle[] {
-    const st = this.series.get(instrumentKey(exchange, token));
-    if (!st) return this.fallback?.candles(exchange, token, intervalMinutes, from, to) ?? [];
+    const key = instrumentKey(exchange, token);
     if (!(intervalMinutes >= 1) || !Number.isFinite(from) || !Number.isFinite(to) || from > to) return [];
+    const hist = this.tickHistory.get(key);
+    if (hist)
+      return aggregate(this.calendar, exchange, tickBars(hist), 60_000, false, intervalMinutes, from, to);
+    const st = this.series.get(key);
+    if (!st) return this.fallback?.candles(exchange, token, intervalMinutes, from, to) ?? [];
     const now = this.now();
     const bars: Candle[] = [];
     for (let i = 0; i < st.candles.length; i++) {
@@ -337,37 +384,8 @@ export class ReplayMarket implements Market {
         });
       }
     }
-    const width = intervalMinutes * 60_000;
-    const out: Candle[] = [];
-    if (st.daily && intervalMinutes < 1440) return bars.filter((b) => b.time >= from && b.time <= to);
-    if (intervalMinutes >= 1440) {
-      let cur: Candle | undefined;
-      for (const b of bars) {
-        const d = istDayStart(b.time);
-        if (cur && cur.time === d) merge(cur, b);
-        else {
-          if (cur) out.push(cur);
-          cur = { ...b, time: d };
-        }
-      }
-      if (cur) out.push(cur);
-      const lo = istDayStart(from);
-      return out.filter((b) => b.time >= lo && b.time <= to);
-    }
     const dataWidth = (st.t1[0] as number) - (st.t0[0] as number);
-    let cur: Candle | undefined;
-    for (const b of bars) {
-      const open = this.calendar.sessionBounds(exchange, b.time).open;
-      const bucket =
-        width <= dataWidth || b.time < open ? b.time : open + Math.floor((b.time - open) / width) * width;
-      if (cur && cur.time === bucket) merge(cur, b);
-      else {
-        if (cur) out.push(cur);
-        cur = { ...b, time: bucket };
-      }
-    }
-    if (cur) out.push(cur);
-    return out.filter((b) => b.time >= from && b.time <= to);
+    return aggregate(this.calendar, exchange, bars, dataWidth, st.daily, intervalMinutes, from, to);
   }
 
   // ───────────────────────────── scenario control (admin clock, snapshots) ─────────────────────────────
@@ -395,12 +413,20 @@ export class ReplayMarket implements Market {
     const seqs: Record<string, number> = {};
     for (const [k, st] of this.series) seqs[k] = st.seq;
     const fb = this.fallback?.exportState?.();
-    return { kind: 'replay', simTime: this.simTime, seqs, ...(fb !== undefined ? { fallback: fb } : {}) };
+    return {
+      kind: 'replay',
+      simTime: this.simTime,
+      seqs,
+      tickCursor: this.tickCursor,
+      ...(fb !== undefined ? { fallback: fb } : {}),
+    };
   }
 
   checkState(state: unknown): void {
     const s = state as ReplayMarketState | undefined;
     if (s?.kind !== 'replay' || typeof s.simTime !== 'number') throw new Error('not a replay market state');
+    if (!Number.isInteger(s.tickCursor) || s.tickCursor < 0 || s.tickCursor > this.tickEvents.length)
+      throw new Error('the tick position does not fit this data');
     for (const k of Object.keys(s.seqs)) if (!this.series.has(k)) throw new Error(`no replay data for ${k}`);
     if (s.fallback !== undefined) this.fallback?.checkState?.(s.fallback);
   }
@@ -409,6 +435,11 @@ export class ReplayMarket implements Market {
     this.checkState(state);
     const s = state as ReplayMarketState;
     this.simTime = s.simTime;
+    this.tickCursor = 0;
+    this.tickQuotes.clear();
+    this.depth20.clear();
+    for (const h of this.tickHistory.values()) h.length = 0;
+    this.applyTicks(Number.POSITIVE_INFINITY, false, s.tickCursor);
     for (const [k, st] of this.series) {
       st.seq = (s.seqs[k] ?? 0) - 1;
       st.cursor = -1;
@@ -442,8 +473,35 @@ export class ReplayMarket implements Market {
     for (let i = 1; i <= n; i++) this.stepAt(i === n ? last : base + Math.round(((last - base) * i) / n));
   }
 
+  /** Applies the ticks due at `t` (at most up to index `until`), publishing each when `emit`. */
+  private applyTicks(t: number, emit: boolean, until = this.tickEvents.length): void {
+    const ev = this.tickEvents;
+    while (this.tickCursor < until) {
+      const e = ev[this.tickCursor] as TickEvent;
+      if (e.at > t) break;
+      this.tickCursor++;
+      const key = instrumentKey(e.exchange, e.tick.token);
+      const { quote, depth20 } = applyTick(this.tickQuotes.get(key), e);
+      this.tickQuotes.set(key, quote);
+      if (depth20) this.depth20.set(key, depth20);
+      this.tickHistory.get(key)?.push(quote);
+      if (emit) this.publish(quote);
+    }
+  }
+
+  private publish(q: Quote): void {
+    for (const l of this.listeners) {
+      try {
+        l(q);
+      } catch {
+        // a failing listener must not stop the market
+      }
+    }
+  }
+
   private stepAt(t: number): void {
     this.simTime = t;
+    this.applyTicks(t, true);
     for (const st of this.series.values()) this.refresh(st, t, true);
   }
 
@@ -540,14 +598,7 @@ export class ReplayMarket implements Market {
       low52Week: 0,
     };
     st.quote = q;
-    if (!emit) return;
-    for (const l of this.listeners) {
-      try {
-        l(q);
-      } catch {
-        // a failing listener must not stop the market
-      }
-    }
+    if (emit) this.publish(q);
   }
 }
 
@@ -592,4 +643,47 @@ function book(
     asks.push(ap <= high ? { price: ap, quantity: q, orders: 1 + ((i + 2) % 5) } : EMPTY);
   }
   return { bids, asks };
+}
+
+/** Bars aggregated to `intervalMinutes` (see {@link ReplayMarket.candles}); `dataWidth` is the data's bar length. */
+function aggregate(
+  calendar: TradingCalendar,
+  exchange: Exchange,
+  bars: Candle[],
+  dataWidth: number,
+  daily: boolean,
+  intervalMinutes: number,
+  from: number,
+  to: number,
+): Candle[] {
+  const width = intervalMinutes * 60_000;
+  const out: Candle[] = [];
+  if (daily && intervalMinutes < 1440) return bars.filter((b) => b.time >= from && b.time <= to);
+  if (intervalMinutes >= 1440) {
+    let cur: Candle | undefined;
+    for (const b of bars) {
+      const d = istDayStart(b.time);
+      if (cur && cur.time === d) merge(cur, b);
+      else {
+        if (cur) out.push(cur);
+        cur = { ...b, time: d };
+      }
+    }
+    if (cur) out.push(cur);
+    const lo = istDayStart(from);
+    return out.filter((b) => b.time >= lo && b.time <= to);
+  }
+  let cur: Candle | undefined;
+  for (const b of bars) {
+    const open = calendar.sessionBounds(exchange, b.time).open;
+    const bucket =
+      width <= dataWidth || b.time < open ? b.time : open + Math.floor((b.time - open) / width) * width;
+    if (cur && cur.time === bucket) merge(cur, b);
+    else {
+      if (cur) out.push(cur);
+      cur = { ...b, time: bucket };
+    }
+  }
+  if (cur) out.push(cur);
+  return out.filter((b) => b.time >= from && b.time <= to);
 }
