@@ -110,7 +110,12 @@ async function subscribers(broker: PaperBroker): Promise<{ counts: number[]; clo
   // wait for the subscription snapshots
   const t0 = Date.now();
   while (counts.some((c) => c < N) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
-  return { counts, close: () => sockets.forEach((s) => s.close()) };
+  return {
+    counts,
+    close: () => {
+      for (const s of sockets) s.close();
+    },
+  };
 }
 
 async function quiet(counts: number[]): Promise<void> {
