@@ -173,6 +173,43 @@ describe('replay over HTTP and WebSocket', () => {
     }
   });
 
+  test('a GTT rule triggers when the replayed LTP crosses it; its order fills inside the bars', async () => {
+    const known = new Set((await orderBook(broker, jwt)).map((o) => o.orderid as string));
+    const ltp = (await quoteFull('3045')).ltp;
+    const trig = Math.round(ltp * 20 * 0.998) / 20;
+    const g = await venue(broker, jwt, 'gttCreateRule', {
+      tradingsymbol: 'SBIN-EQ',
+      symboltoken: '3045',
+      exchange: 'NSE',
+      producttype: 'DELIVERY',
+      transactiontype: 'BUY',
+      price: trig,
+      qty: 3,
+      disclosedqty: 3,
+      triggerprice: trig,
+      timeperiod: 365,
+    });
+    assert.equal(g.body?.status, true, g.text);
+    let prev = (await broker.admin('GET', 'clock')).body.data.epochMs as number;
+    let fill: { price: number; from: number; to: number } | undefined;
+    for (let i = 0; i < 300 && !fill; i++) {
+      await broker.admin('POST', 'clock', { advanceBy: 60 });
+      const now = (await broker.admin('GET', 'clock')).body.data.epochMs as number;
+      const o = (await orderBook(broker, jwt)).find(
+        (x) => !known.has(x.orderid) && x.orderstatus === 'complete',
+      );
+      if (o) fill = { price: o.averageprice, from: prev, to: now };
+      prev = now;
+    }
+    assert.ok(fill, 'the GTT order filled during the day');
+    const r = rangeOver(SBIN, fill.from, fill.to);
+    assert.ok(r.low <= trig, `the bars reached the trigger ${trig} (low ${r.low})`);
+    assert.ok(
+      fill.price >= r.low && fill.price <= Math.min(r.high, trig),
+      `GTT fill ${fill.price} in [${r.low}, ${trig}]`,
+    );
+  });
+
   test('getCandleData of the replayed day equals the recorded bars (JSON and CSV inputs)', async () => {
     await broker.admin('POST', 'clock', { advanceTo: `${DAY}T15:45:00+05:30` });
     for (const [token, rows] of [
