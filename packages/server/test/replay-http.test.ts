@@ -318,3 +318,26 @@ describe('serve --market replay with a malformed file', () => {
     }
   });
 });
+
+describe('replay and the admin snapshots', () => {
+  test('a snapshot restores the replayed market: the same quote after the restore', async () => {
+    const dir = tempDir();
+    writeJson(dir, 'NSE', '3045', SBIN);
+    const broker = await startPaperBroker({ market: 'replay', data: dir });
+    try {
+      await broker.admin('POST', 'clock', { advanceBy: 1800 });
+      const q0 = broker.market.quote('NSE', '3045');
+      const snap = await broker.admin('POST', 'snapshots', { label: 'half past nine' });
+      assert.equal(snap.status, 200, JSON.stringify(snap.body));
+      await broker.admin('POST', 'clock', { advanceBy: 3600 });
+      assert.notDeepEqual(broker.market.quote('NSE', '3045'), q0);
+      const r = await broker.admin('POST', `snapshots/${snap.body.data.id}/restore`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.data.epochMs, q0?.timestamp);
+      assert.deepEqual(broker.market.quote('NSE', '3045'), q0);
+    } finally {
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
