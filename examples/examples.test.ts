@@ -140,6 +140,21 @@ describe('examples', { concurrency: true }, () => {
     for (const m of r.out.matchAll(/position (-?\d+)$/gm)) assert.ok(Math.abs(Number(m[1])) <= 2, r.out);
   });
 
+  it('replay-day: backfills a day, replays it in a second broker and runs the MA bot over it', async () => {
+    const r = await runExample('replay-day', ['--ticks', '30'], 120_000);
+    ok(r);
+    const n = Number(
+      /backfilled (\d+) one-minute candles of NSE:SBIN-EQ on \d{4}-\d{2}-\d{2}/.exec(r.out)?.[1],
+    );
+    assert.ok(n > 300, r.out);
+    assert.match(
+      r.out,
+      /replay broker on http:\/\/127\.0\.0\.1:\d+, replaying from \d{4}-\d{2}-\d{2}T09:15:00\+05:30/,
+    );
+    assert.match(r.out, /bot stopped \(30 ticks\) after 30 ticks, \d+ orders, final position 0/);
+    assert.match(r.out, /bot exit 0/);
+  });
+
   it('smartconnect-migration: the official method names end to end', async () => {
     const r = await runExample('smartconnect-migration');
     ok(r);

@@ -16,6 +16,7 @@ import { register as order } from './commands/order.js';
 import { register as orders } from './commands/orders.js';
 import { register as positions } from './commands/positions.js';
 import { register as quote } from './commands/quote.js';
+import { register as record } from './commands/record.js';
 import { register as stream } from './commands/stream.js';
 import { CliContext, CliError, ExitCode, UsageError } from './context.js';
 import type { CliIo } from './output.js';
@@ -27,7 +28,20 @@ export { CliError, ExitCode, UsageError } from './context.js';
 export type { CliIo } from './output.js';
 
 /** Every command module, in the order `--help` lists them. */
-const COMMANDS = [login, instruments, quote, candles, orders, positions, holdings, funds, order, gtt, stream];
+const COMMANDS = [
+  login,
+  instruments,
+  quote,
+  candles,
+  orders,
+  positions,
+  holdings,
+  funds,
+  order,
+  gtt,
+  stream,
+  record,
+];
 
 /** Builds the root command with its global options. */
 function program(ctx: CliContext): Command {

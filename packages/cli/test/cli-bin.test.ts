@@ -34,6 +34,7 @@ test('bin/smartapi.js is executable and runs the built CLI: help lists every com
     'order',
     'gtt',
     'stream',
+    'record',
   ])
     assert.match(help.stdout, new RegExp(`^  ${c}\\b`, 'm'), c);
   const bad = run('order', 'place', '--side', 'HOLD');

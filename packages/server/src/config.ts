@@ -14,6 +14,9 @@ import type { IntradayConfig } from './engine/rules/intraday.js';
 /** How market time advances. */
 export type ClockMode = 'sim' | 'real' | 'manual';
 
+/** Where market data comes from. */
+export type MarketMode = 'synthetic' | 'replay';
+
 /** Log verbosity (fastify/pino levels). */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -52,6 +55,24 @@ export interface PaperConfig {
   seed: number;
   /** A scrip-master JSON file to load instead of the built-in universe. */
   instruments?: string;
+  /**
+   * Source of market data: `synthetic` (the seeded simulator), `replay` (recorded bars and ticks from
+   * `data`, docs/paper-broker-data.md).
+   * @default 'synthetic'
+   */
+  market: MarketMode;
+  /** Replay: directory of data files (`<EXCHANGE>-<symboltoken>.json|.csv`). */
+  data?: string;
+  /** Replay: first day to replay, `YYYY-MM-DD` (the clock starts at its first bar). @default the first day with data */
+  from?: string;
+  /** Replay: last day to replay, `YYYY-MM-DD` (later bars are dropped). @default the last day with data */
+  to?: string;
+  /**
+   * Replay: what instruments without data get: `none` (no quote; orders refused) or `synthetic` (the
+   * seeded simulator on the same clock).
+   * @default 'none'
+   */
+  fillMissing: 'none' | 'synthetic';
   /**
    * Per-client-code rate limits of the venue (docs/protocol/rest.md#rate-limits).
    * @default true
@@ -139,6 +160,8 @@ export const DEFAULT_CONFIG: Readonly<PaperConfig> = Object.freeze({
   advanceStepMs: 10_000,
   startMarket: true,
   fills: 'ideal',
+  market: 'synthetic',
+  fillMissing: 'none',
 });
 
 /** Options accepted by {@link resolveConfig}: any subset of {@link PaperConfig}. */
@@ -182,6 +205,18 @@ export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
     throw new TypeError(`fills must be ideal, realistic or harsh, got ${String(cfg.fills)}`);
   }
   executionSettings(cfg);
+  if (cfg.market !== 'synthetic' && cfg.market !== 'replay') {
+    throw new TypeError(`market must be synthetic or replay, got ${String(cfg.market)}`);
+  }
+  if (cfg.fillMissing !== 'none' && cfg.fillMissing !== 'synthetic') {
+    throw new TypeError(`fillMissing must be none or synthetic, got ${String(cfg.fillMissing)}`);
+  }
+  if (cfg.market === 'replay' && !cfg.data) throw new TypeError('--market replay needs --data <dir>');
+  for (const k of ['from', 'to'] as const) {
+    const v = cfg[k];
+    if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v))
+      throw new TypeError(`${k} must be YYYY-MM-DD, got ${v}`);
+  }
   return cfg;
 }
 

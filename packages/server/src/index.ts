@@ -34,11 +34,19 @@ export { totpCode, verifyTotp } from './identity/totp.js';
 export { type CliIo, main } from './main.js';
 export { type Clock, SimClock, type SimClockOptions, SystemClock } from './market/clock.js';
 export {
+  type CreateReplayOptions,
+  createReplayMarket,
+  ReplayDataError,
+  ReplayMarket,
+  type ReplayMarketState,
+} from './market/sources/replay/index.js';
+export {
   createSimulatedMarket,
   SimulatedMarket,
   type SimulatedMarketOptions,
 } from './market/sources/synthetic/simulator.js';
 export type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from './market/types.js';
+export { buildUniverse } from './market/universe.js';
 export { DatabaseLockedError } from './storage/sqlite/lock.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite/store.js';
 export type { Store } from './storage/types.js';

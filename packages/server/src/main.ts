@@ -4,7 +4,8 @@
  * - `serve [--host] [--port] [--db] [--seed] [--clock] [--speed] [--instruments] [--no-rate-limits]
  *   [--rms-rejections error|book] [--fills ideal|realistic|harsh] [--fill-seed N] [--latency SPEC]
  *   [--cancel-latency SPEC] [--queue none|fifo|probabilistic] [--impact on|off] [--depth-factor F] [--refill-half-life-ms MS]
- *   [--slip-ticks N] [--hidden-levels N] [--demo]`
+ *   [--slip-ticks N] [--hidden-levels N] [--demo] [--market synthetic|replay --data DIR [--from D] [--to D]
+ *   [--fill-missing none|synthetic]]`
  *   prints exactly one JSON line `{"event":"listening","url":"http://HOST:PORT"}` as the first stdout
  *   line; everything for humans goes to stderr.
  * - `accounts create --db FILE [--funds RUPEES] [--json]` prints the new credentials (with `--json`:
@@ -76,6 +77,11 @@ interface ServeOptions {
   speed: number;
   adminToken?: string;
   instruments?: string;
+  market: 'synthetic' | 'replay';
+  data?: string;
+  from?: string;
+  to?: string;
+  fillMissing: 'none' | 'synthetic';
   rateLimits: boolean;
   rmsRejections: string;
   demo?: boolean;
@@ -163,6 +169,11 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     logLevel: o.logLevel as PaperConfigInput['logLevel'] & string,
     adminToken: o.adminToken ?? process.env.PAPER_ADMIN_TOKEN ?? '',
     ...(o.instruments !== undefined ? { instruments: o.instruments } : {}),
+    market: o.market,
+    fillMissing: o.fillMissing,
+    ...(o.data !== undefined ? { data: o.data } : {}),
+    ...(o.from !== undefined ? { from: o.from } : {}),
+    ...(o.to !== undefined ? { to: o.to } : {}),
     ...(o.autoSquareOff === false ? { intraday: { enabled: false } } : {}),
     fills: o.fills as PaperConfigInput['fills'] & string,
   };
@@ -185,6 +196,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
       `  dashboard:        ${url}/dashboard/`,
       `  scrip master:     ${url}/OpenAPI_File/files/OpenAPIScripMaster.json`,
       `  database:         ${server.store.file}`,
+      `  market:           ${config.market}${config.market === 'replay' ? ` from ${config.data} (instruments without data: ${config.fillMissing})` : ''}`,
       `  clock:            ${config.clock}${config.clock === 'sim' ? ` (speed ${config.speed}×)` : ''}, seed ${config.seed}`,
       `  rate limits:      ${config.rateLimits ? 'on' : 'off'}`,
       `  fills:            ${server.scenario.executionView().preset} (GET/PUT /paper/v1/execution)`,
@@ -249,6 +261,28 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     )
     .option('--speed <x>', 'speed of the simulated clock', parsePositive, DEFAULT_CONFIG.speed)
     .option('--instruments <file>', 'load this scrip-master JSON instead of the built-in universe')
+    .addOption(
+      new Option(
+        '--market <source>',
+        'market data: synthetic (seeded simulator) or replay (recorded data, --data)',
+      )
+        .choices(['synthetic', 'replay'])
+        .default('synthetic'),
+    )
+    .option(
+      '--data <dir>',
+      'replay: directory of <EXCHANGE>-<symboltoken>.json|.csv files (docs/paper-broker-data.md)',
+    )
+    .option('--from <YYYY-MM-DD>', 'replay: first day to replay (default: the first day with data)')
+    .option('--to <YYYY-MM-DD>', 'replay: last day to replay (default: the last day with data)')
+    .addOption(
+      new Option(
+        '--fill-missing <mode>',
+        'replay: instruments without data get no quote (none) or the simulator',
+      )
+        .choices(['none', 'synthetic'])
+        .default('none'),
+    )
     .option('--no-rate-limits', 'turn the per-client rate limits off')
     .option('--no-auto-square-off', 'turn the intraday cut-off and the auto square-off off')
     .addOption(

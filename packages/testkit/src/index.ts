@@ -18,7 +18,9 @@ import { fileURLToPath } from 'node:url';
 import {
   type AccountCredentials,
   buildServer,
+  buildUniverse,
   createAccount,
+  createReplayMarket,
   createSimulatedMarket,
   type IntradayConfig,
   type Market,
@@ -37,7 +39,16 @@ export interface StartPaperBrokerOptions {
    * 1594, BSE SBIN 500112, NIFTY index 99926000) whose prices only move on `setPrice()`.
    * @default 'sim'
    */
-  market?: 'sim' | 'static';
+  market?: 'sim' | 'static' | 'replay';
+  /**
+   * The `replay` market's data directory (`<EXCHANGE>-<symboltoken>.json|.csv`, see
+   * docs/paper-broker-data.md); its clock starts at the first bar (or the first bar of `replayFrom`).
+   */
+  data?: string;
+  /** Replay: first day (`YYYY-MM-DD`). */
+  replayFrom?: string;
+  /** Replay: instruments without data get the simulated market. @default false */
+  fillMissing?: boolean;
   /**
    * Clock of the `sim` market: `manual` moves only on {@link PaperBroker.advance} (deterministic);
    * `fast` runs the simulated day at `speed`× real time.
@@ -176,6 +187,26 @@ export async function startPaperBroker(opts: StartPaperBrokerOptions = {}): Prom
       staticMarket = new StaticMarket();
       clock = undefined;
       return staticMarket;
+    }
+    if (kind === 'replay') {
+      if (!opts.data) throw new Error('market: "replay" needs data: <dir>');
+      const seed = opts.seed ?? 1;
+      const m = createReplayMarket({
+        data: opts.data,
+        ...(opts.replayFrom ? { from: opts.replayFrom } : {}),
+        manual: (opts.clock ?? 'manual') === 'manual',
+        speed: opts.speed ?? 60,
+        seed,
+        universe: (start, calendar) => buildUniverse({ date: start, seed, calendar }),
+        ...(opts.fillMissing
+          ? {
+              fallback: (c, universe, calendar) =>
+                createSimulatedMarket({ clock: c, seed, universe, calendar }),
+            }
+          : {}),
+      });
+      clock = m.clock as SimClock;
+      return m;
     }
     clock = new SimClock({
       manual: (opts.clock ?? 'manual') === 'manual',

@@ -3,6 +3,7 @@
  */
 export { decodeFeedPacket, encodeFeedPacket, feedPriceDivisor } from './codec.js';
 export { FeedDecodeError, FeedDecodeErrorCode, FeedEncodeError, FeedEncodeErrorCode } from './errors.js';
+export * from './tick-file.js';
 export {
   CURRENCY_EXCHANGE_TYPE,
   type DecodeOptions,

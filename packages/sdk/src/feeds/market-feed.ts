@@ -112,6 +112,11 @@ export interface SubscribeOptions {
 export type MarketFeedEvents = {
   /** A decoded tick; discriminate on `tick.mode` (1 LTP, 2 Quote, 3 SnapQuote, 4 Depth-20). */
   tick: [tick: FeedTick];
+  /**
+   * A binary frame exactly as received, before decoding (what `smartapi record` writes to tick
+   * files); emitted before its `tick`, also for frames that fail to decode.
+   */
+  frame: [frame: Uint8Array];
   /** The socket opened and the subscription set was (re)sent. */
   open: [info: OpenInfo];
   /** An open socket closed (`willReconnect` says whether the feed goes on) or the feed stopped. */
@@ -387,6 +392,7 @@ export class MarketFeed extends TypedEmitter<MarketFeedEvents> {
 
   #onMessage(data: Buffer, isBinary: boolean): void {
     if (isBinary) {
+      if (this.listenerCount('frame') > 0) this.emit('frame', new Uint8Array(data));
       let tick: FeedTick;
       try {
         tick = decodeFeedPacket(data, this.#decode);

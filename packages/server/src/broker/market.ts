@@ -1,13 +1,16 @@
 /**
  * Builds the market a server runs on, from the config: the seeded simulated market of `market/`, on a
  * simulated clock (`sim`: a trading day open now, at `speed`×; `manual`: moves only when advanced) or
- * the wall clock (`real`), with the built-in universe or a scrip-master file (`instruments`).
+ * the wall clock (`real`), with the built-in universe or a scrip-master file (`instruments`); or the
+ * replay of recorded data (`market: 'replay'`, docs/paper-broker-data.md).
  */
 import type { PaperConfig } from '../config.js';
 import { type Clock, SimClock, SystemClock } from '../market/clock.js';
 import { loadScripMaster } from '../market/scrip-master.js';
+import { createReplayMarket } from '../market/sources/replay/index.js';
 import { createSimulatedMarket } from '../market/sources/synthetic/simulator.js';
 import type { Market } from '../market/types.js';
+import { buildUniverse } from '../market/universe.js';
 
 /** Most simulation steps one clock tick may run when the market follows real time. */
 export const REALTIME_MAX_STEPS = 8;
@@ -20,6 +23,7 @@ export function createClock(config: Pick<PaperConfig, 'clock' | 'speed'>): Clock
 
 /** The market for a config. */
 export async function createDefaultMarket(config: PaperConfig): Promise<Market> {
+  if (config.market === 'replay') return replayMarket(config);
   const clock = createClock(config);
   const universe = config.instruments ? loadScripMaster(config.instruments, config.seed) : undefined;
   return createSimulatedMarket({
@@ -30,5 +34,33 @@ export async function createDefaultMarket(config: PaperConfig): Promise<Market> 
     // starve the sockets. A manual clock may jump far and keeps the finer default.
     ...(config.clock === 'manual' ? {} : { maxStepsPerAdvance: REALTIME_MAX_STEPS }),
     ...(universe ? { universe } : {}),
+  });
+}
+
+function replayMarket(config: PaperConfig): Market {
+  if (config.clock === 'real')
+    throw new TypeError('--market replay runs on a simulated clock: use --clock sim or manual');
+  const file = config.instruments;
+  return createReplayMarket({
+    data: config.data ?? '',
+    ...(config.from !== undefined ? { from: config.from } : {}),
+    ...(config.to !== undefined ? { to: config.to } : {}),
+    manual: config.clock === 'manual',
+    speed: config.speed,
+    seed: config.seed,
+    universe: (start, calendar) =>
+      file ? loadScripMaster(file, config.seed) : buildUniverse({ date: start, seed: config.seed, calendar }),
+    ...(config.fillMissing === 'synthetic'
+      ? {
+          fallback: (clock, universe, calendar) =>
+            createSimulatedMarket({
+              clock,
+              seed: config.seed,
+              universe,
+              calendar,
+              ...(config.clock === 'manual' ? {} : { maxStepsPerAdvance: REALTIME_MAX_STEPS }),
+            }),
+        }
+      : {}),
   });
 }

@@ -8,6 +8,8 @@ export * from './pricing.js';
 export * from './scrip-master.js';
 export type { MarketRejection, ServiceResult } from './services/index.js';
 export * as marketServices from './services/index.js';
+export * from './sources/replay/index.js';
 export * from './sources/synthetic/simulator.js';
+export { isSteppedMarket } from './stepped.js';
 export type * from './types.js';
 export * from './universe.js';

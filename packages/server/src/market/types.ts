@@ -55,3 +55,20 @@ export interface Market extends MarketView {
   /** Stops all timers. */
   stop(): void;
 }
+
+/**
+ * A market on a clock the admin API can drive step by step and snapshot (the synthetic and the replay
+ * sources). The state is opaque structured-clone-able data that only restores into a market built
+ * from the same configuration.
+ */
+export interface SteppedMarket extends Market {
+  readonly clock: import('./clock.js').Clock;
+  /** Simulated ms between price updates. */
+  readonly stepInterval: number;
+  /** Runs `fn` with at most `n` price steps per clock move. */
+  withMaxSteps<T>(n: number, fn: () => T): T;
+  exportState(): unknown;
+  /** Throws when a state does not fit this market. */
+  checkState(state: unknown): void;
+  importState(state: unknown): void;
+}

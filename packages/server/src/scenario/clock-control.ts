@@ -12,8 +12,8 @@ import { type Exchange, IST_OFFSET_MS } from '@smartapi-ts/protocol';
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
 import { SimClock } from '../market/clock.js';
-import { SimulatedMarket } from '../market/sources/synthetic/simulator.js';
-import type { Market, SessionState } from '../market/types.js';
+import { isSteppedMarket } from '../market/stepped.js';
+import type { Market, SessionState, SteppedMarket } from '../market/types.js';
 import type { Store } from '../storage/types.js';
 import { bad, conflict } from './errors.js';
 
@@ -133,8 +133,8 @@ export interface ClockControlOptions {
 export class ClockControl {
   /** The market's simulated clock, when it has one. */
   readonly clock: SimClock | undefined;
-  /** The market when it is the synthetic source. */
-  readonly sim: SimulatedMarket | undefined;
+  /** The market when it is a stepped source (synthetic or replay). */
+  readonly sim: SteppedMarket | undefined;
   private readonly store: Store;
   private readonly market: Market;
   private readonly broker: Broker;
@@ -147,7 +147,7 @@ export class ClockControl {
     this.market = opts.market;
     this.broker = opts.broker;
     this.config = opts.config;
-    this.sim = opts.market instanceof SimulatedMarket ? opts.market : undefined;
+    this.sim = isSteppedMarket(opts.market) ? opts.market : undefined;
     const c = this.sim?.clock;
     this.clock = c instanceof SimClock ? c : undefined;
   }

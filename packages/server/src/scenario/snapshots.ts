@@ -7,7 +7,6 @@ import { deserialize, serialize } from 'node:v8';
 import type { Broker } from '../broker/broker.js';
 import type { PaperConfig } from '../config.js';
 import type { SessionService } from '../identity/sessions.js';
-import type { SimulatedMarketState } from '../market/sources/synthetic/simulator.js';
 import type { Market } from '../market/types.js';
 import type { Store, StoreDump } from '../storage/types.js';
 import {
@@ -23,7 +22,8 @@ interface SnapshotPayload {
   version: 1;
   clock: PersistedClock;
   store: StoreDump;
-  market: SimulatedMarketState | undefined;
+  /** The market source's own state (synthetic or replay). */
+  market: unknown;
 }
 
 /** A snapshot as listed. */
