@@ -99,6 +99,13 @@ export interface PaperConfig {
    * @default the dated rule tables
    */
   intraday?: IntradayConfig;
+  /**
+   * Market protection of MARKET (and triggered SL-M) orders: one percentage in (0, 100] used for every
+   * instrument instead of the dated table per instrument class
+   * (docs/paper-broker-rules.md#market-protection-of-market-orders). CLI: `--market-protection <pct>`.
+   * @default the dated table (`MARKET_PROTECTION` in engine/rules/order-rules.ts)
+   */
+  marketProtection?: number;
 }
 
 /** The defaults of every option. */
@@ -156,6 +163,14 @@ export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
   if (typeof cfg.adminToken !== 'string') throw new TypeError('adminToken must be a string');
   if (!Number.isSafeInteger(cfg.advanceStepMs) || cfg.advanceStepMs < 1 || cfg.advanceStepMs > 3_600_000) {
     throw new TypeError('advanceStepMs must be an integer 1–3600000');
+  }
+  if (
+    cfg.marketProtection !== undefined &&
+    !(typeof cfg.marketProtection === 'number' && cfg.marketProtection > 0 && cfg.marketProtection <= 100)
+  ) {
+    throw new TypeError(
+      `marketProtection must be a percentage greater than 0 and at most 100, got ${String(cfg.marketProtection)}`,
+    );
   }
   return cfg;
 }

@@ -65,6 +65,14 @@ function parseRupees(v: string): number {
   return Math.round(n * 100);
 }
 
+function parseProtection(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 100) {
+    throw new InvalidArgumentError('expected a percentage greater than 0 and at most 100 (e.g. 2 or 0.5)');
+  }
+  return n;
+}
+
 interface ServeOptions {
   host: string;
   port: number;
@@ -80,6 +88,7 @@ interface ServeOptions {
   funds: number;
   logLevel: string;
   autoSquareOff: boolean;
+  marketProtection?: number;
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
@@ -109,6 +118,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     adminToken: o.adminToken ?? process.env.PAPER_ADMIN_TOKEN ?? '',
     ...(o.instruments !== undefined ? { instruments: o.instruments } : {}),
     ...(o.autoSquareOff === false ? { intraday: { enabled: false } } : {}),
+    ...(o.marketProtection !== undefined ? { marketProtection: o.marketProtection } : {}),
   };
   const config = resolveConfig(input);
   const server = await buildServer(config);
@@ -128,6 +138,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
       `  database:         ${server.store.file}`,
       `  clock:            ${config.clock}${config.clock === 'sim' ? ` (speed ${config.speed}×)` : ''}, seed ${config.seed}`,
       `  rate limits:      ${config.rateLimits ? 'on' : 'off'}`,
+      `  market protection: ${config.marketProtection !== undefined ? `${config.marketProtection} % on every MARKET order` : 'dated table per instrument class'}`,
       `  admin API:        ${url}/paper/v1 (Authorization: Bearer <admin token>)`,
       config.adminToken
         ? '  admin token:      (given by --admin-token / PAPER_ADMIN_TOKEN)'
@@ -191,6 +202,11 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .option('--instruments <file>', 'load this scrip-master JSON instead of the built-in universe')
     .option('--no-rate-limits', 'turn the per-client rate limits off')
     .option('--no-auto-square-off', 'turn the intraday cut-off and the auto square-off off')
+    .option(
+      '--market-protection <pct>',
+      'market protection of MARKET orders in percent, (0, 100], for every instrument (default: the dated table per instrument class)',
+      parseProtection,
+    )
     .addOption(
       new Option(
         '--rms-rejections <mode>',

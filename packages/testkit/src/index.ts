@@ -92,6 +92,11 @@ export interface StartPaperBrokerOptions {
   adminToken?: string;
   /** Intraday cut-off / auto square-off overrides (the server's `intraday` config). @default the rule tables */
   intraday?: IntradayConfig;
+  /**
+   * Market protection of MARKET orders as one percentage for every instrument (the server's
+   * `marketProtection`). @default the dated table per instrument class
+   */
+  marketProtection?: number;
 }
 
 /** A running paper broker for tests. */
@@ -190,6 +195,7 @@ export async function startPaperBroker(opts: StartPaperBrokerOptions = {}): Prom
         adminToken: opts.adminToken ?? 'paper-admin-test-token',
         ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
         ...(opts.intraday ? { intraday: opts.intraday } : {}),
+        ...(opts.marketProtection !== undefined ? { marketProtection: opts.marketProtection } : {}),
       },
       { market: makeMarket(), docs: opts.docs ?? false },
     );

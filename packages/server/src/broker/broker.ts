@@ -83,6 +83,9 @@ export class Broker {
       engine: {
         rmsRejections: opts.config.rmsRejections,
         ...(opts.config.intraday ? { intraday: opts.config.intraday } : {}),
+        ...(opts.config.marketProtection !== undefined
+          ? { marketProtection: opts.config.marketProtection }
+          : {}),
         ...opts.engine,
       },
       onCommitted: (events) => this.publish(events),
