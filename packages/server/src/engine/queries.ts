@@ -24,7 +24,7 @@ const rs = (paise: number): string => formatPaise(Math.round(paise), 2);
 
 /**
  * Order book (docs/protocol/rest.md#order-book): today's orders, working AMOs and the AMOs of earlier
- * days that reached the exchange today (filled, cancelled), oldest first; `null` when empty.
+ * days that filled today (an evening AMO matched in the pre-open), oldest first; `null` when empty.
  */
 export function orderBook(state: EngineState, clientcode: string, q: { now: number }): Order[] | null {
   const acc = state.accounts.get(clientcode);
@@ -32,7 +32,7 @@ export function orderBook(state: EngineState, clientcode: string, q: { now: numb
   const day = istDayStart(q.now);
   const rows: Order[] = [];
   for (const o of acc.orders.values())
-    if (o.createdat >= day || o.updatedat >= day || isWorking(o)) rows.push(orderRow(o));
+    if (o.createdat >= day || o.filltime >= day || isWorking(o)) rows.push(orderRow(o));
   return rows.length ? rows : null;
 }
 
