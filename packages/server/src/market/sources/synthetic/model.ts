@@ -75,6 +75,9 @@ export interface InstState {
   lower: number;
   seq: number;
   quote: Quote;
+  /** The day's seeded participation (open-interest.ts) and the day it was drawn for. */
+  participation?: number;
+  participationDay?: number;
   /** Day (00:00 IST) whose pre-open call auction trade is booked. */
   auctionDay?: number;
   /** Recorded 1-minute bars per day: flat [time, o, h, l, c, v, oi]×n. */

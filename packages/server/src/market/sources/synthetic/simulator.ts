@@ -212,6 +212,19 @@ export class SimulatedMarket implements Market {
     return st ? auctionOf(this.ctx, st, at, this.futuresOf) : undefined;
   }
 
+  /**
+   * Adds `delta` units to a derivative's open interest (a paper account's opening or closing fill) and
+   * publishes the quote; OI never falls below one lot. No-op for other instruments.
+   */
+  adjustOpenInterest(exchange: Exchange, token: string, delta: number): void {
+    const st = this.byKey.get(instrumentKey(exchange, token));
+    if (!st || (st.kind !== 'future' && st.kind !== 'option') || !Number.isFinite(delta) || delta === 0)
+      return;
+    const lot = Math.max(1, st.inst.lotSize);
+    st.oi = Math.max(lot, st.oi + Math.round(delta));
+    this.emit(st, this.now(), { bids: [...st.quote.bids], asks: [...st.quote.asks] });
+  }
+
   /** Subscribes to quote changes. */
   onQuote(listener: (quote: Quote) => void): () => void {
     this.listeners.add(listener);

@@ -13,6 +13,7 @@ import type { SessionState } from '../../types.js';
 import { bookLevels } from './depth.js';
 import { homeExchange } from './history.js';
 import { type Book, type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
+import { oiChange, openingShare, participation } from './open-interest.js';
 import { auctionOf, driverOpen, openingPrice } from './opening.js';
 import { clampCircuit, setCircuits, theo } from './price-model.js';
 
@@ -80,7 +81,7 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
     if (session !== 'open') continue;
     if (st.day !== today) rollover(ctx, st, today, rt.recordDays);
     if (st.auctionDay !== today) auctionTrade(ctx, rt, st, t, today, false);
-    stepInstrument(rt, st, t);
+    stepInstrument(ctx, rt, st, t);
   }
 }
 
@@ -156,7 +157,7 @@ function rollover(ctx: SynthContext, st: InstState, today: number, recordDays: n
   st.lastTradeQty = 0;
 }
 
-function stepInstrument(rt: WalkRuntime, st: InstState, t: number): void {
+function stepInstrument(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: number): void {
   const r = rt.rng;
   if (st.kind === 'index') {
     const p = Math.max(1, Math.round(st.driver.price));
@@ -176,8 +177,17 @@ function stepInstrument(rt: WalkRuntime, st: InstState, t: number): void {
     st.kind === 'spot'
       ? Math.max(1, Math.round(st.stepQty * (0.2 + 1.6 * r.next())))
       : lot * Math.max(1, Math.round((st.stepQty / lot) * (0.2 + 1.6 * r.next())));
-  if (st.kind !== 'spot' && r.chance(0.3)) {
-    st.oi = Math.max(lot, st.oi + (r.chance(0.55) ? lot : -lot) * r.int(1, 4));
+  if (st.kind === 'future' || st.kind === 'option') {
+    // OI moves with the trade (open-interest.ts): the day's participation, the underlying's move.
+    if (st.participationDay !== st.day) {
+      st.participation = participation(ctx, st, st.day);
+      st.participationDay = st.day;
+    }
+    const d = st.driver;
+    const dayVol = Math.max(1e-4, d.spec.vol / Math.sqrt(252));
+    const move = d.prevClose > 0 ? Math.log(d.price / d.prevClose) / dayVol : 0;
+    const s = openingShare(st, st.participation ?? 0, move);
+    st.oi = Math.max(lot, st.oi + oiChange(st, qty, s, r.normal()));
   }
   trade(st, t, price, qty);
   rt.emit(st, t, book);
