@@ -26,7 +26,7 @@ async function fullQuote(broker: PaperBroker, jwt: string, token = '3045'): Prom
 
 const tick = (rupees: number) => (Math.round(rupees * 20) / 20).toFixed(2);
 
-describe('pre-open call auction (NSE equity)', () => {
+describe('pre-open call auction (NSE equity, NFO futures)', () => {
   let broker: PaperBroker;
   let jwt: string;
   before(async () => {
@@ -44,6 +44,28 @@ describe('pre-open call auction (NSE equity)', () => {
       sbinOrder({ variety: 'AMO', producttype: 'DELIVERY', quantity: '10' }),
     );
     assert.equal(amo.body?.status, true, amo.text);
+    // F&O: an AMO on the current-month NIFTY future takes part (NSE/FAOP/71092), one on an option does not.
+    const now = broker.market.now();
+    const nifty = broker.market
+      .instruments()
+      .filter((i) => i.exchange === 'NFO' && i.name === 'NIFTY' && (i.expiry ?? 0) > now)
+      .sort((a, b) => (a.expiry ?? 0) - (b.expiry ?? 0));
+    const fut = nifty.find((i) => i.instrumentType === 'FUTIDX');
+    const opt = nifty.find((i) => i.instrumentType === 'OPTIDX' && i.optionType === 'CE');
+    assert.ok(fut && opt);
+    const nfo = (i: { symbol: string; token: string; lotSize: number }) =>
+      sbinOrder({
+        variety: 'AMO',
+        exchange: 'NFO',
+        tradingsymbol: i.symbol,
+        symboltoken: i.token,
+        producttype: 'CARRYFORWARD',
+        quantity: String(i.lotSize),
+      });
+    const futAmo = await venue(broker, jwt, 'placeOrder', nfo(fut));
+    const optAmo = await venue(broker, jwt, 'placeOrder', nfo(opt));
+    assert.equal(futAmo.body?.status, true, futAmo.text);
+    assert.equal(optAmo.body?.status, true, optAmo.text);
 
     // Pre-open order entry: the quote shows the indicative equilibrium (the gapped open).
     await broker.admin('POST', 'clock', { advanceTo: '2026-12-03T09:03:00+05:30' });
@@ -52,6 +74,8 @@ describe('pre-open call auction (NSE equity)', () => {
     assert.notEqual(eq, close, 'the day opens with a gap');
     assert.equal(pre.open, eq);
     assert.equal(pre.close, close);
+    const futQ = await venue(broker, jwt, 'quote', { mode: 'FULL', exchangeTokens: { NFO: [fut.token] } });
+    const futEq = Number(futQ.body?.data.fetched[0].ltp);
     const below = await venue(
       broker,
       jwt,
@@ -85,6 +109,11 @@ describe('pre-open call auction (NSE equity)', () => {
     assert.equal(aboveRow.status, 'complete');
     assert.equal(Number(aboveRow.averageprice), eq);
     assert.equal(book.find((o) => o.orderid === below.body?.data.orderid).status, 'open');
+    const futRow = book.find((o) => o.orderid === futAmo.body?.data.orderid);
+    assert.equal(futRow.status, 'complete');
+    assert.equal(Number(futRow.averageprice), futEq);
+    const optRow = book.find((o) => o.orderid === optAmo.body?.data.orderid);
+    assert.equal(optRow.status, 'after market order req received', 'options have no pre-open');
     const trades = ((await venue(broker, jwt, 'getTradeBook')).body?.data ?? []) as {
       orderid: string;
       filltime: string;
@@ -100,6 +129,12 @@ describe('pre-open call auction (NSE equity)', () => {
     const later = await fullQuote(broker, jwt);
     assert.notEqual(later.ltp, eq, 'the market moved after the open');
     assert.equal(later.open, eq);
+    book = await orderBook(broker, jwt);
+    assert.equal(
+      book.find((o) => o.orderid === optAmo.body?.data.orderid).status,
+      'complete',
+      'released at 09:15',
+    );
   });
 
   test('F&O: the current-month future has an auction, options do not', () => {

@@ -54,14 +54,12 @@ export function onQuote(run: Run, quote: Quote): void {
         continue;
       }
       if (!open) continue;
-      // An order of the pre-open whose call auction has not run yet (the clock jumped past it).
-      if (o.status === 'open' && ctx.market.session(o.exchange, o.updatedat) === 'preopen') {
-        auctionIfDue(run, acc, o);
-      }
       if (fast && o.status === 'open' && o.ordertype === 'LIMIT') {
         // Resting limits the quote does not reach (the common case on every tick).
         if (o.transactiontype === 'BUY' ? o.price < buyReach : o.price > sellReach) continue;
       }
+      // An order of the pre-open whose call auction has not run yet (the clock jumped past it).
+      if (o.status === 'open' && o.filledshares === 0 && o.updatedat >= day) auctionIfDue(run, acc, o);
       if (isWorking(o)) work(run, acc, o, quote, false);
     }
   }

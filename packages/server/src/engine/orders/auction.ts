@@ -51,9 +51,24 @@ export function preOpenEntry(
   return a && now < a.entryClose ? a : undefined;
 }
 
+/**
+ * A cheap first test (no market lookup): `o` could take part in a call auction due at `now` — an AMO, or
+ * an unfilled open order last touched today in its exchange's pre-open — while the exchange is in its
+ * pre-open or open session.
+ */
+export function mayTakePart(market: MarketView, o: OrderRecord, now: number): boolean {
+  if (!auctionable(o) || !isWorking(o)) return false;
+  if (!o.amo) {
+    if (o.status !== 'open' || o.filledshares > 0 || o.updatedat < istDayStart(now)) return false;
+    if (market.session(o.exchange, o.updatedat) !== 'preopen') return false;
+  }
+  const session = market.session(o.exchange, now);
+  return session === 'preopen' || session === 'open';
+}
+
 /** The auction `o` takes part in at `now` and that is due (order entry has closed), else undefined. */
 export function dueAuction(market: MarketView, o: OrderRecord, now: number): CallAuction | undefined {
-  if (!isWorking(o) || !auctionable(o) || (!o.amo && o.status !== 'open')) return undefined;
+  if (!mayTakePart(market, o, now)) return undefined;
   const a = market.callAuction?.(o.exchange, o.symboltoken, now);
   if (!a || now < a.entryClose || o.createdat >= a.entryClose) return undefined;
   // An AMO placed before entry closed; or an order placed in today's order entry and not yet matched
