@@ -188,6 +188,10 @@ function initDay(ctx: SynthContext, st: InstState, dayCache: DriverDayCache): vo
   }
   st.high52 = hi;
   st.low52 = lo;
+  // A start after the day's open: its opening (and call auction) is in the history aggregates.
+  if (ctx.startTime >= ctx.calendar.sessionBounds(st.inst.exchange, a.day).open && st.day === a.day) {
+    st.auctionDay = a.day;
+  }
   setCircuits(st);
   st.seq = 1;
   buildQuote(
