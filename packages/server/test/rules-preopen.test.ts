@@ -67,13 +67,23 @@ describe('pre-open call auction (NSE equity, NFO futures)', () => {
     assert.equal(futAmo.body?.status, true, futAmo.text);
     assert.equal(optAmo.body?.status, true, optAmo.text);
 
-    // Pre-open order entry: the quote shows the indicative equilibrium (the gapped open).
+    // Pre-open order entry: the quote shows the indicative equilibrium (the gapped open), and the market
+    // publishes it to the feed's listeners.
+    const published: { ltp: number; at: number }[] = [];
+    const off = broker.market.onQuote((q) => {
+      if (q.exchange === 'NSE' && q.token === '3045') published.push({ ltp: q.ltp, at: broker.market.now() });
+    });
     await broker.admin('POST', 'clock', { advanceTo: '2026-12-03T09:03:00+05:30' });
+    off();
     const pre = await fullQuote(broker, jwt);
     const eq = pre.ltp;
     assert.notEqual(eq, close, 'the day opens with a gap');
     assert.equal(pre.open, eq);
     assert.equal(pre.close, close);
+    assert.ok(
+      published.some((p) => Math.round(eq * 100) === p.ltp && p.at >= ist('09:00') && p.at <= ist('09:03')),
+      'the indicative price went out in the pre-open',
+    );
     const futQ = await venue(broker, jwt, 'quote', { mode: 'FULL', exchangeTokens: { NFO: [fut.token] } });
     const futEq = Number(futQ.body?.data.fetched[0].ltp);
     const below = await venue(

@@ -6,7 +6,8 @@
  *
  * This module is the facade (clock wiring, lookups, subscriptions, scenario control); the model lives
  * beside it: `setup.ts` (start state), `walk.ts` (price steps), `price-model.ts`, `depth.ts`,
- * `open-interest.ts`, `candles.ts`, `history.ts` (back-history) and `state.ts` (export/import).
+ * `open-interest.ts`, `opening.ts` (gaps, pre-open call auction), `candles.ts`, `history.ts`
+ * (back-history) and `state.ts` (export/import).
  */
 import type { Exchange, ScripMasterRow } from '@smartapi-ts/protocol';
 import type { CallAuction } from '../../../engine/ports.js';
