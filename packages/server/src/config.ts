@@ -140,6 +140,13 @@ export interface PaperConfig {
    * (`{ seed?, latency?: { entry }, queue?: { model }, impact?: {…} }`).
    */
   execution?: Record<string, unknown>;
+  /**
+   * Market protection of MARKET (and triggered SL-M) orders: one percentage in (0, 100] used for every
+   * instrument instead of the dated table per instrument class
+   * (docs/paper-broker-rules.md#market-protection-of-market-orders). CLI: `--market-protection <pct>`.
+   * @default the dated table (`MARKET_PROTECTION` in engine/rules/order-rules.ts)
+   */
+  marketProtection?: number;
 }
 
 /** The defaults of every option. */
@@ -216,6 +223,14 @@ export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
     const v = cfg[k];
     if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v))
       throw new TypeError(`${k} must be YYYY-MM-DD, got ${v}`);
+  }
+  if (
+    cfg.marketProtection !== undefined &&
+    !(typeof cfg.marketProtection === 'number' && cfg.marketProtection > 0 && cfg.marketProtection <= 100)
+  ) {
+    throw new TypeError(
+      `marketProtection must be a percentage greater than 0 and at most 100, got ${String(cfg.marketProtection)}`,
+    );
   }
   return cfg;
 }

@@ -68,6 +68,14 @@ function parseRupees(v: string): number {
   return Math.round(n * 100);
 }
 
+function parseProtection(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 100) {
+    throw new InvalidArgumentError('expected a percentage greater than 0 and at most 100 (e.g. 2 or 0.5)');
+  }
+  return n;
+}
+
 interface ServeOptions {
   host: string;
   port: number;
@@ -98,6 +106,7 @@ interface ServeOptions {
   refillHalfLifeMs?: number;
   slipTicks?: number;
   hiddenLevels?: number;
+  marketProtection?: number;
 }
 
 /** `fixed:MS`, `uniform:MIN:MAX` or `lognormal:MEDIAN:SIGMA:MAX` → a latency distribution. */
@@ -176,6 +185,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     ...(o.to !== undefined ? { to: o.to } : {}),
     ...(o.autoSquareOff === false ? { intraday: { enabled: false } } : {}),
     fills: o.fills as PaperConfigInput['fills'] & string,
+    ...(o.marketProtection !== undefined ? { marketProtection: o.marketProtection } : {}),
   };
   const overrides = executionOverrides(o);
   if (overrides) input.execution = overrides;
@@ -200,6 +210,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
       `  clock:            ${config.clock}${config.clock === 'sim' ? ` (speed ${config.speed}×)` : ''}, seed ${config.seed}`,
       `  rate limits:      ${config.rateLimits ? 'on' : 'off'}`,
       `  fills:            ${server.scenario.executionView().preset} (GET/PUT /paper/v1/execution)`,
+      `  market protection: ${config.marketProtection !== undefined ? `${config.marketProtection} % on every MARKET order` : 'dated table per instrument class'}`,
       `  admin API:        ${url}/paper/v1 (Authorization: Bearer <admin token>)`,
       config.adminToken
         ? '  admin token:      (given by --admin-token / PAPER_ADMIN_TOKEN)'
@@ -285,6 +296,11 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     )
     .option('--no-rate-limits', 'turn the per-client rate limits off')
     .option('--no-auto-square-off', 'turn the intraday cut-off and the auto square-off off')
+    .option(
+      '--market-protection <pct>',
+      'market protection of MARKET orders in percent, (0, 100], for every instrument (default: the dated table per instrument class)',
+      parseProtection,
+    )
     .addOption(
       new Option(
         '--rms-rejections <mode>',

@@ -122,7 +122,7 @@ describe('admin clock (manual)', () => {
 });
 
 describe('advance runs the clock-driven work when it falls due', () => {
-  test('an AMO placed before the open is released (and fills) at the open', async () => {
+  test('an AMO placed before the open fills in the pre-open call auction (end of order entry 09:07:xx)', async () => {
     const broker = await startPaperBroker({ start: ist('08:00') });
     try {
       const { jwtToken } = await broker.login();
@@ -134,7 +134,7 @@ describe('advance runs the clock-driven work when it falls due', () => {
       await broker.admin('POST', 'clock', { advanceTo: '2026-12-03T09:15:30+05:30' });
       book = await orderBook(broker, jwtToken);
       assert.equal(book[0].status, 'complete');
-      assert.match(book[0].updatetime as string, /03-Dec-2026 09:15:/);
+      assert.match(book[0].updatetime as string, /03-Dec-2026 09:07:/);
     } finally {
       await broker.close();
     }

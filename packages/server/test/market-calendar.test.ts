@@ -72,12 +72,26 @@ describe('trading calendar', () => {
   });
 
   it('F&O and MCX sessions', () => {
-    assert.equal(cal.session('NFO', at(2026, 1, 6, 9, 5)), 'closed');
+    // F&O pre-open (futures call auction) from 8 Dec 2025; none before.
+    assert.equal(cal.session('NFO', at(2025, 12, 5, 9, 5)), 'closed');
+    assert.equal(cal.session('NFO', at(2026, 1, 6, 9, 5)), 'preopen');
+    assert.equal(cal.session('BFO', at(2026, 1, 6, 9, 5)), 'preopen');
     assert.equal(cal.session('NFO', at(2026, 1, 6, 9, 15)), 'open');
     assert.equal(cal.session('NFO', at(2026, 1, 6, 15, 30)), 'closed');
+    // MCX: 23:55 in winter (US standard time), 23:30 in summer.
     assert.equal(cal.session('MCX', at(2026, 1, 6, 9, 0)), 'open');
-    assert.equal(cal.session('MCX', at(2026, 1, 6, 23, 29)), 'open');
-    assert.equal(cal.session('MCX', at(2026, 1, 6, 23, 30)), 'closed');
+    assert.equal(cal.session('MCX', at(2026, 1, 6, 23, 54)), 'open');
+    assert.equal(cal.session('MCX', at(2026, 1, 6, 23, 55)), 'closed');
+    assert.equal(cal.session('MCX', at(2026, 6, 4, 23, 29)), 'open');
+    assert.equal(cal.session('MCX', at(2026, 6, 4, 23, 30)), 'closed');
+    // The switch days of 2026: US DST starts 8 Mar, ends 1 Nov.
+    assert.equal(cal.sessionBounds('MCX', at(2026, 3, 6, 12, 0)).close, at(2026, 3, 6, 23, 55));
+    assert.equal(cal.sessionBounds('MCX', at(2026, 3, 9, 12, 0)).close, at(2026, 3, 9, 23, 30));
+    assert.equal(cal.sessionBounds('MCX', at(2026, 10, 30, 12, 0)).close, at(2026, 10, 30, 23, 30));
+    assert.equal(cal.sessionBounds('MCX', at(2026, 11, 2, 12, 0)).close, at(2026, 11, 2, 23, 55));
+    // 2023: the circular MCX/TRD/675/2023 moved the close to 23:55 from 6 Nov 2023.
+    assert.equal(cal.sessionBounds('MCX', at(2023, 11, 3, 12, 0)).close, at(2023, 11, 3, 23, 30));
+    assert.equal(cal.sessionBounds('MCX', at(2023, 11, 6, 12, 0)).close, at(2023, 11, 6, 23, 55));
   });
 
   it('special sessions open a weekend day', () => {

@@ -112,6 +112,11 @@ export interface StartPaperBrokerOptions {
   fills?: 'ideal' | 'realistic' | 'harsh';
   /** Overrides of the preset's parameters (the body shape of `PUT /paper/v1/execution`). */
   execution?: Record<string, unknown>;
+  /**
+   * Market protection of MARKET orders as one percentage for every instrument (the server's
+   * `marketProtection`). @default the dated table per instrument class
+   */
+  marketProtection?: number;
 }
 
 /** A running paper broker for tests. */
@@ -232,6 +237,7 @@ export async function startPaperBroker(opts: StartPaperBrokerOptions = {}): Prom
         ...(opts.intraday ? { intraday: opts.intraday } : {}),
         fills: opts.fills ?? 'ideal',
         ...(opts.execution ? { execution: opts.execution } : {}),
+        ...(opts.marketProtection !== undefined ? { marketProtection: opts.marketProtection } : {}),
       },
       { market: makeMarket(), docs: opts.docs ?? false },
     );

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, istDayStart, type OrderUpdateCode } from '@smartapi-ts/protocol';
 import type { PaperConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
+import { positionFigures } from '../engine/positions/portfolio.js';
 import { isRejection, type Result } from '../engine/result.js';
 import { intradayLeverage } from '../engine/rules/margin.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   EngineConfig,
   EngineContext,
   EngineEvent,
+  PositionRecord,
   QueryContext,
 } from '../engine/types.js';
 import { orderUpdateData } from '../engine/views.js';
@@ -94,6 +96,8 @@ export class Broker {
   private unsubscribe: (() => void) | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
+  /** Net quantity per account, contract and product (for the OI of the paper accounts' fills). */
+  private readonly nets = new Map<string, Map<string, number>>();
 
   constructor(opts: BrokerOptions) {
     this.store = opts.store;
@@ -106,6 +110,9 @@ export class Broker {
       engine: {
         rmsRejections: opts.config.rmsRejections,
         ...(opts.config.intraday ? { intraday: opts.config.intraday } : {}),
+        ...(opts.config.marketProtection !== undefined
+          ? { marketProtection: opts.config.marketProtection }
+          : {}),
         ...opts.engine,
       },
       onCommitted: (events) => this.publish(events),
@@ -115,6 +122,14 @@ export class Broker {
       onRestored: () => this.views.clear(),
     });
     this.engine = this.ledger.engine;
+    for (const acc of this.engine.state.accounts.values()) {
+      for (const p of acc.positions.values()) {
+        const key = `${p.clientcode}|${p.exchange}|${p.symboltoken}`;
+        const byProduct = this.nets.get(key) ?? new Map<string, number>();
+        byProduct.set(p.producttype, positionFigures(p).netQty);
+        this.nets.set(key, byProduct);
+      }
+    }
     for (const account of opts.store.accounts.list()) this.ensureAccount(account);
   }
 
@@ -161,6 +176,32 @@ export class Broker {
   private publish(events: readonly EngineEvent[]): void {
     for (const e of events) {
       if (e.type === 'order' && e.update) this.publishOrder(e.clientcode, e.update, e);
+      else if (e.type === 'position') this.trackOpenInterest(e.position);
+    }
+  }
+
+  /**
+   * Open interest follows the paper accounts' fills: the change of an account's |net position| in a
+   * derivative (over its products) is added to the contract's OI (docs/paper-broker-market.md#open-interest).
+   */
+  private trackOpenInterest(p: PositionRecord): void {
+    const adjust = this.market.adjustOpenInterest;
+    if (!adjust) return;
+    const key = `${p.clientcode}|${p.exchange}|${p.symboltoken}`;
+    let byProduct = this.nets.get(key);
+    if (!byProduct) {
+      byProduct = new Map();
+      this.nets.set(key, byProduct);
+    }
+    const sum = () => [...byProduct.values()].reduce((a, b) => a + b, 0);
+    const before = Math.abs(sum());
+    byProduct.set(p.producttype, positionFigures(p).netQty);
+    const delta = Math.abs(sum()) - before;
+    if (delta === 0) return;
+    try {
+      adjust.call(this.market, p.exchange, p.symboltoken, delta);
+    } catch (err) {
+      this.log('open interest update failed', err);
     }
   }
 

@@ -1,13 +1,14 @@
 /**
  * The market and clock drivers: what happens without a command. A quote releases AMOs once the session
  * is open, triggers stop orders on the LTP, fills resting orders the market reached and fires GTT rules
- * whose trigger the LTP crossed; the clock settles ended trading days, releases AMOs, expires rules and
- * runs the intraday auto square-off.
+ * whose trigger the LTP crossed; the clock settles ended trading days, matches the pre-open call auction
+ * (`orders/auction.ts`), releases AMOs, expires rules and runs the intraday auto square-off.
  */
 import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from './context.js';
 import { WalkTheBookFillModel } from './execution/fill-model.js';
 import { expireGtt, fireGtt } from './gtt.js';
+import { auctionIfDue } from './orders/auction.js';
 import { cancelRest, release } from './orders/lifecycle.js';
 import { work } from './orders/matching.js';
 import type { Quote } from './ports.js';
@@ -67,7 +68,7 @@ export function onQuote(run: Run, quote: Quote): void {
         continue;
       }
       if (o.amo) {
-        if (open && isWorking(o)) release(run, acc, o, quote);
+        if (open && isWorking(o) && !auctionIfDue(run, acc, o)) release(run, acc, o, quote);
         continue;
       }
       if (!open) continue;
@@ -77,6 +78,8 @@ export function onQuote(run: Run, quote: Quote): void {
       } else if (queued && o.status === 'open' && o.ordertype === 'LIMIT' && !fm?.unarrived(o.orderid)) {
         if (o.transactiontype === 'BUY' ? o.price < buyQuiet : o.price > sellQuiet) continue;
       }
+      // An order of the pre-open whose call auction has not run yet (the clock jumped past it).
+      if (o.status === 'open' && o.filledshares === 0 && o.updatedat >= day) auctionIfDue(run, acc, o);
       if (isWorking(o)) work(run, acc, o, quote, false);
     }
   }
@@ -112,7 +115,8 @@ export function onClock(run: Run): void {
   for (const [orderid, owner] of [...state.workingOwner]) {
     const acc = state.accounts.get(owner);
     const o = acc?.orders.get(orderid);
-    if (!acc || !o?.amo || !isWorking(o)) continue;
+    if (!acc || !o || !isWorking(o)) continue;
+    if (auctionIfDue(run, acc, o) || !o.amo) continue;
     if (ctx.market.session(o.exchange, ctx.now) !== 'open') continue;
     const quote = ctx.market.quote(o.exchange, o.symboltoken);
     if (quote) release(run, acc, o, quote);

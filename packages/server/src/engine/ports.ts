@@ -117,6 +117,24 @@ export interface MarketView {
     to: number,
     weighting: 'time' | 'volume',
   ): number | undefined;
+  /**
+   * The pre-open call auction of an instrument on the IST day of `at`, or undefined when it has none that
+   * day (docs/paper-broker-rules.md#pre-open-call-auction). Optional: without it there is no auction and
+   * AMOs are released at the open.
+   */
+  callAuction?(exchange: Exchange, token: string, at: number): CallAuction | undefined;
+}
+
+/** A day's pre-open call auction of one instrument, as the market runs it. */
+export interface CallAuction {
+  /** End of order entry (a random instant of the 8th minute); the auction matches at this instant. */
+  entryClose: number;
+  /** Start of continuous trading (epoch ms). */
+  open: number;
+  /** Equilibrium price = the day's opening price (paise); 0 when none was discovered. */
+  price: number;
+  /** Quantity the auction matched: the most one order can fill in it. */
+  volume: number;
 }
 
 /**

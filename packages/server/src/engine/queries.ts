@@ -22,13 +22,17 @@ import { orderDetailsRow, orderRow, positionRow, rupees, tradeRow } from './view
 
 const rs = (paise: number): string => formatPaise(Math.round(paise), 2);
 
-/** Order book (docs/protocol/rest.md#order-book): today's orders plus working AMOs, oldest first; `null` when empty. */
+/**
+ * Order book (docs/protocol/rest.md#order-book): today's orders, working AMOs and the AMOs of earlier
+ * days that filled today (an evening AMO matched in the pre-open), oldest first; `null` when empty.
+ */
 export function orderBook(state: EngineState, clientcode: string, q: { now: number }): Order[] | null {
   const acc = state.accounts.get(clientcode);
   if (!acc) return null;
   const day = istDayStart(q.now);
   const rows: Order[] = [];
-  for (const o of acc.orders.values()) if (o.createdat >= day || isWorking(o)) rows.push(orderRow(o));
+  for (const o of acc.orders.values())
+    if (o.createdat >= day || o.filltime >= day || isWorking(o)) rows.push(orderRow(o));
   return rows.length ? rows : null;
 }
 

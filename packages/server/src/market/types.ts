@@ -48,6 +48,12 @@ export interface Market extends MarketView {
     token: string,
     levels: number,
   ): { bids: BookLevel[]; asks: BookLevel[] } | undefined;
+  /**
+   * Adds `delta` (units, may be negative) to the open interest of a derivative: the paper accounts' own
+   * opening (+) and closing (−) fills (docs/paper-broker-market.md#open-interest). Optional: markets
+   * without it (replayed or live data) keep the source's OI.
+   */
+  adjustOpenInterest?(exchange: Exchange, token: string, delta: number): void;
   /** Subscribes to every quote change; returns an unsubscribe function. */
   onQuote(listener: (quote: Quote) => void): () => void;
   /** Starts the simulation timers (no-op for a stopped/manual market). */

@@ -12,6 +12,7 @@ import { availableFunds, orderMargin } from '../risk/funds.js';
 import { cloneOrder, indexOrder, setBlocked, snapshotOf } from '../state.js';
 import type { AccountState, OrderRecord } from '../types.js';
 import { averagePrice } from '../views.js';
+import { preOpenEntry } from './auction.js';
 import { work } from './matching.js';
 import type { OrderSpec } from './parse.js';
 import { protect } from './protection.js';
@@ -97,6 +98,15 @@ export function submit(
     o.text = text;
     setBlocked(acc, o, 0);
     em.order(o, 'AB03');
+    return o;
+  }
+  if (!open && preOpenEntry(ctx.market, o, ctx.now)) {
+    // Pre-open order entry: the order reaches the exchange and waits for the call auction.
+    o.exchangeorderid = ctx.ids.exchangeOrderId();
+    o.status = 'open';
+    indexOrder(core.state, o);
+    em.order(o, 'AB09');
+    em.order(o, 'AB01');
     return o;
   }
   if (!open) {

@@ -53,8 +53,10 @@ export function lppRange(
 /** The AMO-window refusal text for an order placed while its exchange's session is closed. */
 export function amoWindowRefusal(exchange: Instrument['exchange'], ctx: QueryContext): string | undefined {
   const session = ctx.market.session(exchange, ctx.now);
-  // Open: not an AMO. Pre-open (09:00–09:15): left as it was (the call auction is its own rule).
-  if (session === 'open' || session === 'preopen') return undefined;
+  // Open: not an AMO. NSE/BSE pre-open (09:00–09:15): left as it was (the call auction is its own rule).
+  // The F&O pre-open (futures only, from 8 Dec 2025) keeps the AMO window for what does not enter it.
+  if (session === 'open' || (session === 'preopen' && (exchange === 'NSE' || exchange === 'BSE')))
+    return undefined;
   const window = ruleAt(AMO_WINDOWS, ctx.now)[exchange];
   if (!window) return undefined;
   // A day without a session at noon (weekend, holiday) accepts AMOs all day.

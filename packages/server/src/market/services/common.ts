@@ -4,7 +4,7 @@
  */
 import type { Exchange } from '@smartapi-ts/protocol';
 import { ErrorCode, Exchange as ExchangeEnum, isEnumValue } from '@smartapi-ts/protocol';
-import { SESSION_TIMES } from '../calendar.js';
+import { sessionTimesOn } from '../calendar.js';
 import type { Instrument, Market, Quote } from '../types.js';
 
 /** A business rejection: the venue's error code and message. */
@@ -78,5 +78,5 @@ export const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Expiry close instant (15:30 IST for NFO) of a contract. */
 export function expiryClose(inst: Instrument): number {
-  return (inst.expiry ?? 0) + SESSION_TIMES[inst.exchange].close * 60_000;
+  return (inst.expiry ?? 0) + sessionTimesOn(inst.exchange, inst.expiry ?? 0).close * 60_000;
 }

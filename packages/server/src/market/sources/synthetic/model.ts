@@ -27,6 +27,8 @@ export interface DriverRt {
   price: number;
   /** Previous close of the driver's current day. */
   prevClose: number;
+  /** The driver's price at the open of its current day (previous close × the day's gap). */
+  openPrice?: number;
   day: number;
   lastT: number;
   atmVol: number;
@@ -73,6 +75,11 @@ export interface InstState {
   lower: number;
   seq: number;
   quote: Quote;
+  /** The day's seeded participation (open-interest.ts) and the day it was drawn for. */
+  participation?: number;
+  participationDay?: number;
+  /** Day (00:00 IST) whose pre-open call auction trade is booked. */
+  auctionDay?: number;
   /** Recorded 1-minute bars per day: flat [time, o, h, l, c, v, oi]×n. */
   rec: Map<number, number[]>;
   /** Daily bars of completed simulated days. */

@@ -38,19 +38,34 @@ export function priceAt(st: InstState, s: number, t: number): number {
 
 /** Sets the day's circuit limits from the previous close (none for indices). */
 export function setCircuits(st: InstState): void {
-  const tick = st.tick;
   if (st.kind === 'index') {
     st.upper = 0;
     st.lower = 0;
-  } else if (st.kind === 'option') {
-    const under = st.driver.prevClose;
-    st.lower = tick;
-    st.upper = Math.floor((st.prevClose + under * 0.1) / tick) * tick;
-  } else {
-    const band = st.band > 0 ? st.band : 0.2;
-    st.upper = Math.floor((st.prevClose * (1 + band)) / tick) * tick;
-    st.lower = Math.max(tick, Math.ceil((st.prevClose * (1 - band)) / tick) * tick);
+    return;
   }
+  const c = circuitsOf(st, st.prevClose, st.driver.prevClose);
+  st.upper = c.upper;
+  st.lower = c.lower;
+}
+
+/**
+ * Circuit limits from a previous close and the underlying's previous close (options: lower one tick,
+ * upper previous close + 10 % of the underlying; indices: none, both 0).
+ */
+export function circuitsOf(
+  st: InstState,
+  prevClose: number,
+  under: number,
+): { upper: number; lower: number } {
+  const tick = st.tick;
+  if (st.kind === 'index') return { upper: Number.POSITIVE_INFINITY, lower: 0 };
+  if (st.kind === 'option')
+    return { lower: tick, upper: Math.floor((prevClose + under * 0.1) / tick) * tick };
+  const band = st.band > 0 ? st.band : 0.2;
+  return {
+    upper: Math.floor((prevClose * (1 + band)) / tick) * tick,
+    lower: Math.max(tick, Math.ceil((prevClose * (1 - band)) / tick) * tick),
+  };
 }
 
 /** A price held inside the circuit limits (indices have none). */

@@ -4,7 +4,7 @@
  * circuits and first quote).
  */
 import { istDayStart } from '@smartapi-ts/protocol';
-import { SESSION_TIMES } from '../../calendar.js';
+import { sessionTimesOn } from '../../calendar.js';
 import { hashString, mixSeed, Rng } from '../../rng.js';
 import type { Quote } from '../../types.js';
 import { instrumentKey } from '../../universe.js';
@@ -72,8 +72,10 @@ export function initInstruments(
           : inst.expiry !== undefined
             ? 'future'
             : 'spot';
-    const exClose = SESSION_TIMES[inst.exchange].close;
-    const expiryClose = inst.expiry !== undefined ? inst.expiry + exClose * MIN_MS : Number.POSITIVE_INFINITY;
+    const expiryClose =
+      inst.expiry !== undefined
+        ? inst.expiry + sessionTimesOn(inst.exchange, inst.expiry).close * MIN_MS
+        : Number.POSITIVE_INFINITY;
     const isNearest =
       inst.expiry !== undefined && nearest.get(`${inst.name}|${inst.instrumentType}`) === inst.expiry;
     const tick = inst.tickSize > 0 ? inst.tickSize : 1;
@@ -186,6 +188,10 @@ function initDay(ctx: SynthContext, st: InstState, dayCache: DriverDayCache): vo
   }
   st.high52 = hi;
   st.low52 = lo;
+  // A start after the day's open: its opening (and call auction) is in the history aggregates.
+  if (ctx.startTime >= ctx.calendar.sessionBounds(st.inst.exchange, a.day).open && st.day === a.day) {
+    st.auctionDay = a.day;
+  }
   setCircuits(st);
   st.seq = 1;
   buildQuote(

@@ -6,9 +6,11 @@
  *
  * This module is the facade (clock wiring, lookups, subscriptions, scenario control); the model lives
  * beside it: `setup.ts` (start state), `walk.ts` (price steps), `price-model.ts`, `depth.ts`,
- * `open-interest.ts`, `candles.ts`, `history.ts` (back-history) and `state.ts` (export/import).
+ * `open-interest.ts`, `opening.ts` (gaps, pre-open call auction), `candles.ts`, `history.ts`
+ * (back-history) and `state.ts` (export/import).
  */
 import type { Exchange, ScripMasterRow } from '@smartapi-ts/protocol';
+import type { CallAuction } from '../../../engine/ports.js';
 import { TradingCalendar } from '../../calendar.js';
 import type { Clock } from '../../clock.js';
 import { smileVol, yearsBetween } from '../../pricing.js';
@@ -19,6 +21,7 @@ import { candlesOf } from './candles.js';
 import { buildQuote, deepBook } from './depth.js';
 import { HistoryModel } from './history.js';
 import type { Book, DriverRt, InstState, SynthContext } from './model.js';
+import { auctionOf } from './opening.js';
 import { type DriverDayCache, initDrivers, initInstruments } from './setup.js';
 import {
   checkSynthState,
@@ -92,6 +95,7 @@ export class SimulatedMarket implements Market {
   private readonly walk: WalkRuntime;
   private simTime: number;
   private readonly driverDayAgg: DriverDayCache = new Map();
+  private readonly futuresOf: (st: InstState) => readonly InstState[];
 
   /** @param options - clock, seed, universe, step size */
   constructor(options: SimulatedMarketOptions) {
@@ -130,10 +134,22 @@ export class SimulatedMarket implements Market {
       }
     }
     this.runtime = { drivers: this.drivers, states: this.states, rng: this.rng };
+    const futures = new Map<string, InstState[]>();
+    for (const st of this.states) {
+      if (st.kind !== 'future') continue;
+      const k = `${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`;
+      const list = futures.get(k) ?? [];
+      list.push(st);
+      futures.set(k, list);
+    }
+    for (const list of futures.values()) list.sort((a, b) => a.expiryClose - b.expiryClose);
+    this.futuresOf = (st) =>
+      futures.get(`${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`) ?? [];
     this.walk = {
       ...this.runtime,
       recordDays: options.recordDays ?? 5,
       emit: (st, t, book) => this.emit(st, t, book),
+      futures: this.futuresOf,
     };
     this.unsubscribeClock = this.clock_.onAdvance((now) => this.catchUp(now));
   }
@@ -186,6 +202,28 @@ export class SimulatedMarket implements Market {
   /** End of continuous trading of `exchange` on the IST day of `at` (epoch ms). */
   sessionClose(exchange: Exchange, at: number): number {
     return this.calendar.sessionBounds(exchange, at).close;
+  }
+
+  /**
+   * The pre-open call auction of an instrument on the day of `at` (NSE/BSE equities; NFO/BFO current-month
+   * futures from 8 Dec 2025), or undefined (docs/paper-broker-market.md#opening-gaps-and-the-pre-open-call-auction).
+   */
+  callAuction(exchange: Exchange, token: string, at: number): CallAuction | undefined {
+    const st = this.byKey.get(instrumentKey(exchange, token));
+    return st ? auctionOf(this.ctx, st, at, this.futuresOf) : undefined;
+  }
+
+  /**
+   * Adds `delta` units to a derivative's open interest (a paper account's opening or closing fill) and
+   * publishes the quote; OI never falls below one lot. No-op for other instruments.
+   */
+  adjustOpenInterest(exchange: Exchange, token: string, delta: number): void {
+    const st = this.byKey.get(instrumentKey(exchange, token));
+    if (!st || (st.kind !== 'future' && st.kind !== 'option') || !Number.isFinite(delta) || delta === 0)
+      return;
+    const lot = Math.max(1, st.inst.lotSize);
+    st.oi = Math.max(lot, st.oi + Math.round(delta));
+    this.emit(st, this.now(), { bids: [...st.quote.bids], asks: [...st.quote.asks] });
   }
 
   /** Subscribes to quote changes. */

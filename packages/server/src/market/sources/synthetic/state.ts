@@ -51,12 +51,21 @@ export function importSynthState(rt: SynthRuntime, state: SimulatedMarketState):
   checkSynthState(rt, state);
   for (const [k, saved] of state.drivers) {
     const d = rt.drivers.get(k) as DriverRt;
+    dropMissing(d, saved, ['spec']);
     Object.assign(d, structuredClone(saved));
   }
   state.states.forEach((saved, i) => {
     const st = rt.states[i] as InstState;
+    dropMissing(st, saved, ['inst', 'driver', 'key']);
     Object.assign(st, structuredClone(saved));
     st.quote = Object.freeze(st.quote) as Quote;
   });
   rt.rng.restore(state.rng);
+}
+
+/** Deletes the optional fields the saved state does not have (set after it was taken). */
+function dropMissing(target: object, saved: unknown, keep: readonly string[]): void {
+  const t = target as Record<string, unknown>;
+  const from = saved as Record<string, unknown>;
+  for (const k of Object.keys(t)) if (!(k in from) && !keep.includes(k)) delete t[k];
 }

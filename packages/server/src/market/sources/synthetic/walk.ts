@@ -1,14 +1,20 @@
 /**
  * One price step of the synthetic source at time `t`: the drivers' correlated geometric Brownian
- * motion (overnight gap at a new day, circuit-bounded for equities), then every open instrument's day
- * roll, trade, OI change and recorded minute bar. The caller publishes each changed book.
+ * motion (the seeded overnight gap of `opening.ts` at a new day, circuit-bounded for equities), then every
+ * open instrument's day roll (opening at the gapped price), pre-open call auction trade, trade, OI change
+ * and recorded minute bar. During a pre-open the instruments with a call auction (and NSE/BSE indices)
+ * roll to the day's indicative opening price, and book the auction's trade at the end of order entry.
+ * The caller publishes each changed book.
  */
 import type { Exchange } from '@smartapi-ts/protocol';
 import { istDayStart, roundToTick } from '@smartapi-ts/protocol';
 import type { Rng } from '../../rng.js';
+import type { SessionState } from '../../types.js';
 import { bookLevels } from './depth.js';
 import { homeExchange } from './history.js';
 import { type Book, type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
+import { oiChange, openingShare, participation } from './open-interest.js';
+import { auctionOf, driverOpen, openingPrice } from './opening.js';
 import { clampCircuit, setCircuits, theo } from './price-model.js';
 
 /** What a step moves. */
@@ -20,31 +26,37 @@ export interface WalkRuntime {
   recordDays: number;
   /** Publishes an instrument's new book (and quote) at `t`. */
   emit: (st: InstState, t: number, book: Book) => void;
+  /** The futures of the same underlying, exchange and type as `st`, nearest expiry first. */
+  futures: (st: InstState) => readonly InstState[];
 }
 
 /** Runs the step at `t` (see module comment). */
 export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
-  const open: Partial<Record<Exchange, boolean>> = {};
-  const isOpen = (ex: Exchange): boolean => {
-    let v = open[ex];
+  const sessions: Partial<Record<Exchange, SessionState>> = {};
+  const sessionOf = (ex: Exchange): SessionState => {
+    let v = sessions[ex];
     if (v === undefined) {
-      v = ctx.calendar.session(ex, t) === 'open';
-      open[ex] = v;
+      v = ctx.calendar.session(ex, t);
+      sessions[ex] = v;
     }
     return v;
   };
   const today = istDayStart(t);
-  // 1. drivers
+  // 1. drivers (a new day opens at the seeded gap, already in the pre-open)
   const zm = rt.rng.normal();
   for (const d of rt.drivers.values()) {
     const home = homeExchange(d.spec);
-    if (!isOpen(home)) continue;
+    const session = sessionOf(home);
+    if (session !== 'open' && session !== 'preopen') continue;
     if (d.day !== today) {
+      const open = driverOpen(ctx, d, today);
       d.prevClose = d.price;
       d.day = today;
-      d.price *= Math.exp(d.gapVol * rt.rng.normal());
+      d.price = open;
+      d.openPrice = open;
       d.lastT = ctx.calendar.sessionBounds(home, t).open;
     }
+    if (session !== 'open') continue;
     const dtYears = Math.max(0, t - d.lastT) * d.yearsPerMs;
     d.lastT = t;
     if (dtYears <= 0) continue;
@@ -60,15 +72,64 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
   }
   // 2. instruments
   for (const st of rt.states) {
-    if (!isOpen(st.inst.exchange)) continue;
     if (t > st.expiryClose) continue;
-    if (st.day !== today) rollover(st, today, rt.recordDays);
-    stepInstrument(rt, st, t);
+    const session = sessionOf(st.inst.exchange);
+    if (session === 'preopen') {
+      preOpenStep(ctx, rt, st, t, today);
+      continue;
+    }
+    if (session !== 'open') continue;
+    if (st.day !== today) rollover(ctx, st, today, rt.recordDays);
+    if (st.auctionDay !== today) auctionTrade(ctx, rt, st, t, today, false);
+    stepInstrument(ctx, rt, st, t);
   }
 }
 
-/** Closes the instrument's previous day (daily bar, old recordings dropped) and opens `today`. */
-function rollover(st: InstState, today: number, recordDays: number): void {
+/**
+ * A pre-open step: an instrument with a call auction today (and an NSE/BSE index) opens its day at the
+ * indicative equilibrium price, and books the auction's trade once order entry has closed.
+ */
+function preOpenStep(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: number, today: number): void {
+  const ex = st.inst.exchange;
+  const index = st.kind === 'index' && (ex === 'NSE' || ex === 'BSE');
+  if (!index && !auctionOf(ctx, st, t, rt.futures)) return;
+  if (st.day !== today) {
+    rollover(ctx, st, today, rt.recordDays);
+    rt.emit(st, t, bookLevels(st, st.ltp, rt.rng));
+  }
+  if (!index && st.auctionDay !== today) auctionTrade(ctx, rt, st, t, today, true);
+}
+
+/**
+ * Books the day's call-auction trade (at the opening price, the auction's volume) once `t` reaches the
+ * end of order entry; marks the day done for instruments without an auction.
+ */
+function auctionTrade(
+  ctx: SynthContext,
+  rt: WalkRuntime,
+  st: InstState,
+  t: number,
+  today: number,
+  emit: boolean,
+): void {
+  const a = auctionOf(ctx, st, t, rt.futures);
+  if (!a) {
+    st.auctionDay = today;
+    return;
+  }
+  if (t < a.entryClose) return;
+  st.auctionDay = today;
+  trade(st, a.open, a.price, a.volume);
+  st.lastTradeTime = a.entryClose;
+  if (emit) rt.emit(st, t, bookLevels(st, a.price, rt.rng));
+}
+
+/**
+ * Closes the instrument's previous day (daily bar, old recordings dropped) and opens `today` at its
+ * opening price (the gapped driver open; the call auction's equilibrium where there is one).
+ */
+function rollover(ctx: SynthContext, st: InstState, today: number, recordDays: number): void {
+  const openPrice = openingPrice(ctx, st, today);
   const prevDay = st.day;
   st.recDaily.set(prevDay, {
     time: prevDay,
@@ -86,16 +147,17 @@ function rollover(st: InstState, today: number, recordDays: number): void {
   st.day = today;
   st.prevClose = st.ltp;
   st.prevOi = st.oi;
+  setCircuits(st);
+  st.ltp = clampCircuit(st, openPrice);
   st.open = st.ltp;
   st.high = st.ltp;
   st.low = st.ltp;
   st.volume = 0;
   st.turnover = 0;
   st.lastTradeQty = 0;
-  setCircuits(st);
 }
 
-function stepInstrument(rt: WalkRuntime, st: InstState, t: number): void {
+function stepInstrument(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: number): void {
   const r = rt.rng;
   if (st.kind === 'index') {
     const p = Math.max(1, Math.round(st.driver.price));
@@ -115,8 +177,17 @@ function stepInstrument(rt: WalkRuntime, st: InstState, t: number): void {
     st.kind === 'spot'
       ? Math.max(1, Math.round(st.stepQty * (0.2 + 1.6 * r.next())))
       : lot * Math.max(1, Math.round((st.stepQty / lot) * (0.2 + 1.6 * r.next())));
-  if (st.kind !== 'spot' && r.chance(0.3)) {
-    st.oi = Math.max(lot, st.oi + (r.chance(0.55) ? lot : -lot) * r.int(1, 4));
+  if (st.kind === 'future' || st.kind === 'option') {
+    // OI moves with the trade (open-interest.ts): the day's participation, the underlying's move.
+    if (st.participationDay !== st.day) {
+      st.participation = participation(ctx, st, st.day);
+      st.participationDay = st.day;
+    }
+    const d = st.driver;
+    const dayVol = Math.max(1e-4, d.spec.vol / Math.sqrt(252));
+    const move = d.prevClose > 0 ? Math.log(d.price / d.prevClose) / dayVol : 0;
+    const s = openingShare(st, st.participation ?? 0, move);
+    st.oi = Math.max(lot, st.oi + oiChange(st, qty, s, r.normal()));
   }
   trade(st, t, price, qty);
   rt.emit(st, t, book);
