@@ -120,6 +120,15 @@ describe('clocks', () => {
     c.stop();
   });
 
+  it('SimClock started on a weekend or a holiday opens the latest trading day at 09:15', () => {
+    const start = (y: number, m: number, d: number) =>
+      new SimClock({ manual: true, realSource: () => at(y, m, d, 13, 0) }).now();
+    assert.equal(start(2026, 12, 5), at(2026, 12, 4, 9, 15)); // Saturday → Friday
+    assert.equal(start(2026, 12, 6), at(2026, 12, 4, 9, 15)); // Sunday → Friday
+    assert.equal(start(2026, 1, 26), at(2026, 1, 23, 9, 15)); // Republic Day (Monday) → Friday
+    assert.equal(start(2026, 12, 7), at(2026, 12, 7, 9, 15)); // a Monday stays
+  });
+
   it('SimClock with speed advances from a real source when its timer fires', async () => {
     let real = 1_000_000;
     const c = new SimClock({ start: 0, speed: 10, tickMs: 5, realSource: () => real });

@@ -3,6 +3,7 @@
  * ({@link SimClock}) that runs at `speed` × real time or, in manual mode, only moves on `advance()`.
  */
 import { istDayStart } from '@smartapi-ts/protocol';
+import { DEFAULT_CALENDAR } from './calendar.js';
 
 /** A source of market time that tells listeners when time moved. */
 export interface Clock {
@@ -110,9 +111,15 @@ export interface SimClockOptions {
   realSource?: () => number;
 }
 
-/** 09:15 IST of the IST day containing `ms`. */
+/**
+ * 09:15 IST of the latest trading day on or before the IST day containing `ms` (the exchange calendar:
+ * weekends and listed holidays skipped), so a simulated clock started on a Saturday opens Friday's
+ * session instead of a closed market.
+ */
 export function marketOpenOf(ms: number): number {
-  return istDayStart(ms) + (9 * 60 + 15) * 60_000;
+  let day = istDayStart(ms);
+  for (let i = 0; i < 15 && !DEFAULT_CALENDAR.isTradingDay(day); i++) day -= 86_400_000;
+  return day + (9 * 60 + 15) * 60_000;
 }
 
 /**
