@@ -15,8 +15,33 @@ export interface Conn {
   /** pairKey (`mode|exchangeType|token`) → true. */
   subs: Set<string>;
   /** Latest unsent packet per pairKey while slow; undefined while fast. */
-  pending: Map<string, Uint8Array> | undefined;
+  pending: Map<string, Packet> | undefined;
+  /** Frames of the current market step not yet written to the socket (see `fanout.ts`). */
+  batch: Buffer[];
+  /** Bytes in {@link Conn.batch}. */
+  batchBytes: number;
   closed: boolean;
+}
+
+/**
+ * One packet of a token in a mode, shared by every subscriber: encoded at most once, when the first
+ * connection actually sends it (a packet coalesced away on every connection is never encoded).
+ */
+export interface Packet {
+  /** The pair key (`mode|exchangeType|token`). */
+  readonly pk: string;
+  /** Order of creation over the feed (coalesced packets are flushed in this order). */
+  readonly version: number;
+  /** The framed bytes once encoded; null when encoding failed. */
+  frame: Buffer | null | undefined;
+  /** Encodes the packet (called once, by {@link packetFrame}). */
+  readonly encode: (() => Buffer | null) | undefined;
+}
+
+/** The packet's frame, encoding it on first use; undefined when it cannot be encoded. */
+export function packetFrame(p: Packet): Buffer | undefined {
+  if (p.frame === undefined) p.frame = p.encode ? p.encode() : null;
+  return p.frame ?? undefined;
 }
 
 /** A client message as UTF-8 text. */
