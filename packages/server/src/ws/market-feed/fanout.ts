@@ -11,7 +11,7 @@
  */
 import type { FeedGate } from '../feed-gate.js';
 import { sendFramesBounded } from '../outbound.js';
-import { type Conn, type Packet, packetFrame } from './connection.js';
+import { type Conn, type Packet, type PacketEncoder, packetFrame } from './connection.js';
 import { framePayload } from './encoding.js';
 
 /** Water marks and drain polling of {@link Fanout}. */
@@ -41,10 +41,12 @@ export class Fanout {
   /**
    * @param limits - water marks and drain polling
    * @param gate - the current fault gate (read on every send)
+   * @param encode - encodes a packet the first time a connection sends it
    */
   constructor(
     private readonly limits: FanoutLimits,
     private readonly gate: () => FeedGate | undefined,
+    private readonly encode: PacketEncoder,
   ) {}
 
   /** Connections currently coalescing. */
@@ -72,7 +74,7 @@ export class Fanout {
       this.ensureDrainTimer();
       return;
     }
-    const frame = packetFrame(packet);
+    const frame = packetFrame(packet, this.encode);
     if (!frame) return;
     if (conn.batch.length === 0) {
       this.dirty.push(conn);

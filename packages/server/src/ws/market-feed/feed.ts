@@ -31,7 +31,7 @@ import {
   type MarketFeedAuthResult,
   refuse,
 } from './auth.js';
-import { type Conn, messageText, type Packet, sendError, sendText } from './connection.js';
+import { type Conn, messageText, Packet, sendError, sendText } from './connection.js';
 import { framePacket, ltpFrame, quoteToTick } from './encoding.js';
 import { Fanout } from './fanout.js';
 import { type ParsedRequest, pairKey, parseRequest, SubscriptionIndex } from './subscriptions.js';
@@ -116,6 +116,7 @@ export class MarketFeed {
         drainCheckMs: l.drainCheckMs ?? 25,
       },
       () => this.gate,
+      (q, mode) => this.encode(q, mode),
     );
     this.wss = new WebSocketServer({
       noServer: true,
@@ -359,8 +360,8 @@ export class MarketFeed {
   /** The packet of a quote in a mode; encoded when first sent, except depth-20 (the book of now). */
   private packet(q: Quote, mode: FeedMode, pk: string): Packet {
     const version = this.version++;
-    if (mode === FeedMode.DEPTH_20) return { pk, version, frame: this.encode(q, mode), encode: undefined };
-    return { pk, version, frame: undefined, encode: () => this.encode(q, mode) };
+    if (mode === FeedMode.DEPTH_20) return new Packet(pk, version, q, mode, this.encode(q, mode));
+    return new Packet(pk, version, q, mode);
   }
 
   private onQuote(q: Quote): void {
