@@ -18,12 +18,13 @@ import {
 import { propertyOptions } from '@smartapi-ts/testkit';
 import { eventually } from '@smartapi-ts/testkit/timing';
 import fc from 'fast-check';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { SimClock } from '../src/market/clock.js';
 import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
 import type { Quote } from '../src/market/types.js';
 import { framePacket, framePayload, ltpFrame, quoteToTick } from '../src/ws/market-feed/encoding.js';
 import { createMarketFeed, type MarketFeed } from '../src/ws/market-feed/index.js';
+import { sendFramesBounded } from '../src/ws/outbound.js';
 
 const EXCHANGES: Exchange[] = ['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS', 'NCDEX'];
 
@@ -195,5 +196,39 @@ describe('market feed: batched steps', () => {
     await eventually(() => assert.equal(got.length, published.length, 'every tick arrived'));
     assert.deepEqual(got, published);
     ws.close();
+  });
+});
+
+describe('market feed: one socket write per batch', () => {
+  it("writes a batch of frames with one write on ws's socket (its internals as relied on)", async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+    await new Promise<void>((r) => wss.once('listening', () => r()));
+    const port = (wss.address() as AddressInfo).port;
+    const serverSide = new Promise<WebSocket>((r) => wss.once('connection', (ws) => r(ws)));
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    const got: number[][] = [];
+    client.on('message', (d, binary) => {
+      assert.ok(binary);
+      got.push([...new Uint8Array(d as Buffer)]);
+    });
+    const ws = await serverSide;
+    await new Promise<void>((r) =>
+      client.readyState === WebSocket.OPEN ? r() : client.once('open', () => r()),
+    );
+    const socket = (ws as unknown as { _socket: { write: (b: Buffer) => boolean } })._socket;
+    let writes = 0;
+    const write = socket.write.bind(socket);
+    socket.write = (b: Buffer) => {
+      writes++;
+      return write(b);
+    };
+    const frames = [framePacket(Uint8Array.of(1, 2, 3)), framePacket(new Uint8Array(200).fill(7))];
+    assert.ok(sendFramesBounded(ws, frames, frames[0]!.length + frames[1]!.length, framePayload));
+    assert.equal(writes, 1, 'one socket write for the batch');
+    await eventually(() => assert.equal(got.length, 2));
+    assert.deepEqual(got[0], [1, 2, 3]);
+    assert.deepEqual(got[1], new Array(200).fill(7));
+    client.close();
+    await new Promise<void>((r) => wss.close(() => r()));
   });
 });
