@@ -5,7 +5,7 @@
  * day, same 500 tokens, same subscribers. Writes benchmarks/.work/replay.json. See README.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXCHANGE_TO_EXCHANGE_TYPE, formatIstIso } from '@smartapi-ts/protocol';
 import { type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
@@ -184,6 +184,7 @@ function bare(data: string): { replayMs: number; synthMs: number } {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
+const loadBefore = loadavg()[0] ?? 0;
 try {
   const bars = writeData(dir);
   const alone = bare(dir);
@@ -197,6 +198,7 @@ try {
     node: process.version,
     notes: [
       `Data: ${N} instruments × 375 one-minute bars (${bars} bars, generated JSON files). Each run advances the manual clock 09:15 → 15:30 in-process (admin advance, 10 s steps) with ${SUBSCRIBERS} WebSocket subscribers in the same process, each subscribed to all ${N} tokens in LTP mode; the wall time runs until the subscribers stop receiving.`,
+      `Load average (1 min) at the start and the end of the run: ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} (wall times stretch with it; the ratios compare runs under the same load).`,
       `Quote changes of the ${N} instruments: replay ${replay.quotes.toLocaleString('en-US')}, synthetic ${synth.quotes.toLocaleString('en-US')}; ticks delivered to the subscribers: replay ${replay.delivered.toLocaleString('en-US')}, synthetic ${synth.delivered.toLocaleString('en-US')}.`,
     ],
     rows: [

@@ -55,6 +55,44 @@ export function sendBounded(
   return true;
 }
 
+/** What {@link sendFramesBounded} relies on inside a `ws` WebSocket (ws 8: its socket and sender). */
+interface WsInternals {
+  _socket?: { write(chunk: Buffer): boolean; writable?: boolean } | null;
+  _sender?: { _state?: number; _queue?: unknown[] };
+}
+
+/**
+ * Sends complete binary frames (made with `framePacket`, unmasked as a server sends them) in ONE write
+ * to the socket, under the same policy as {@link sendBounded}: when the frames would queue more than
+ * `maxBufferedBytes` the socket is terminated instead. `size` is the frames' total length. Writes to
+ * the `ws` socket directly only while its sender has nothing queued (no compression, no pending
+ * frame), so frame order is kept; otherwise each payload goes through `ws.send` (same bytes on the
+ * wire). False when nothing was sent.
+ */
+export function sendFramesBounded(
+  ws: WebSocket,
+  frames: readonly Buffer[],
+  size: number,
+  payload: (frame: Buffer) => Buffer,
+  maxBufferedBytes: number = OUTBOUND_LIMITS.maxBufferedBytes,
+): boolean {
+  if (ws.readyState !== ws.OPEN || frames.length === 0) return false;
+  if (ws.bufferedAmount + size > maxBufferedBytes) {
+    outboundStats.slowConsumerCloses++;
+    ws.terminate();
+    return false;
+  }
+  const w = ws as unknown as WsInternals;
+  const socket = w._socket;
+  const sender = w._sender;
+  if (socket && sender && sender._state === 0 && sender._queue?.length === 0) {
+    socket.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames as Buffer[], size));
+    return true;
+  }
+  for (const f of frames) ws.send(payload(f), { binary: true });
+  return true;
+}
+
 /** A per-connection token bucket of client messages. */
 export class InboundLimiter {
   private tokens: number;

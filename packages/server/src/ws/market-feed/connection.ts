@@ -1,6 +1,7 @@
 /** One market-feed connection: its subscriptions, its coalescing buffer, and text frames sent to it. */
-import { ERROR_CODES, type FeedErrorFrame } from '@smartapi-ts/protocol';
+import { ERROR_CODES, type FeedErrorFrame, type FeedMode } from '@smartapi-ts/protocol';
 import type { RawData, WebSocket } from 'ws';
+import type { Quote } from '../../market/types.js';
 import type { FeedGate } from '../feed-gate.js';
 import { type InboundLimiter, sendBounded } from '../outbound.js';
 
@@ -15,10 +16,48 @@ export interface Conn {
   /** pairKey (`mode|exchangeType|token`) → true. */
   subs: Set<string>;
   /** Latest unsent packet per pairKey while slow; undefined while fast. */
-  pending: Map<string, Uint8Array> | undefined;
+  pending: Map<string, Packet> | undefined;
+  /** Frames of the current market step not yet written to the socket (see `fanout.ts`). */
+  batch: Buffer[];
+  /** Bytes in {@link Conn.batch}. */
+  batchBytes: number;
   closed: boolean;
 }
 
+/**
+ * One packet of a token in a mode, shared by every subscriber: encoded at most once, when the first
+ * connection actually sends it (a packet coalesced away on every connection is never encoded).
+ */
+export class Packet {
+  /** The framed bytes once encoded; null when encoding failed. */
+  frame: Buffer | null | undefined;
+
+  /**
+   * @param pk - the pair key (`mode|exchangeType|token`)
+   * @param version - order of creation over the feed (coalesced packets are flushed in this order)
+   * @param quote - the quote it carries
+   * @param mode - the feed mode
+   * @param frame - the frame when encoded at once (depth 20: the book of that moment)
+   */
+  constructor(
+    readonly pk: string,
+    readonly version: number,
+    readonly quote: Quote,
+    readonly mode: FeedMode,
+    frame?: Buffer | null,
+  ) {
+    this.frame = frame;
+  }
+}
+
+/** Encodes a packet's quote in its mode as a frame; null when it cannot be encoded. */
+export type PacketEncoder = (quote: Quote, mode: FeedMode) => Buffer | null;
+
+/** The packet's frame, encoding it on first use; undefined when it cannot be encoded. */
+export function packetFrame(p: Packet, encode: PacketEncoder): Buffer | undefined {
+  if (p.frame === undefined) p.frame = encode(p.quote, p.mode);
+  return p.frame ?? undefined;
+}
 /** A client message as UTF-8 text. */
 export function messageText(data: RawData): string {
   return Array.isArray(data)

@@ -18,6 +18,7 @@ import {
   HEARTBEAT_PONG,
 } from '@smartapi-ts/protocol';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { isSteppedMarket } from '../../market/stepped.js';
 import type { Market, Quote } from '../../market/types.js';
 import type { FeedGate } from '../feed-gate.js';
 import { closeFlooder, closeForLogout, InboundLimiter } from '../outbound.js';
@@ -30,8 +31,8 @@ import {
   type MarketFeedAuthResult,
   refuse,
 } from './auth.js';
-import { type Conn, messageText, sendError, sendText } from './connection.js';
-import { quoteToTick } from './encoding.js';
+import { type Conn, messageText, Packet, sendError, sendText } from './connection.js';
+import { framePacket, ltpFrame, quoteToTick } from './encoding.js';
 import { Fanout } from './fanout.js';
 import { type ParsedRequest, pairKey, parseRequest, SubscriptionIndex } from './subscriptions.js';
 
@@ -92,6 +93,9 @@ export class MarketFeed {
   private readonly index = new SubscriptionIndex();
   private readonly fanout: Fanout;
   private readonly offQuote: () => void;
+  private readonly offStep: (() => void) | undefined;
+  /** Version of the next packet (coalesced packets are flushed in this order). */
+  private version = 0;
   private closed = false;
   /** Fault hook of the admin API (see `feed-gate.ts`). */
   gate: FeedGate | undefined;
@@ -112,6 +116,7 @@ export class MarketFeed {
         drainCheckMs: l.drainCheckMs ?? 25,
       },
       () => this.gate,
+      (q, mode) => this.encode(q, mode),
     );
     this.wss = new WebSocketServer({
       noServer: true,
@@ -119,6 +124,11 @@ export class MarketFeed {
       maxPayload: l.maxPayload ?? 256 * 1024,
     });
     this.offQuote = this.market.onQuote((q) => this.onQuote(q));
+    // A stepped market publishes a step's quotes inside one clock move: the step's packets go out when
+    // it ends (one socket write per connection), also inside a long synchronous admin advance.
+    this.offStep = isSteppedMarket(this.market)
+      ? this.market.clock.onAdvance(() => this.fanout.flush())
+      : undefined;
   }
 
   /** Authenticates and upgrades a `/smart-stream` request, or refuses it (401 / 429). */
@@ -185,6 +195,7 @@ export class MarketFeed {
     if (this.closed) return;
     this.closed = true;
     this.offQuote();
+    this.offStep?.();
     this.fanout.close();
     for (const c of this.conns) {
       c.closed = true;
@@ -225,6 +236,8 @@ export class MarketFeed {
       inbound: new InboundLimiter(),
       subs: new Set(),
       pending: undefined,
+      batch: [],
+      batchBytes: 0,
       closed: false,
     };
     this.conns.add(conn);
@@ -255,6 +268,8 @@ export class MarketFeed {
       return;
     }
     const text = messageText(data);
+    // text frames follow the packets already gathered for this connection
+    this.fanout.flushConn(conn);
     if (text === HEARTBEAT_PING) {
       sendText(conn, HEARTBEAT_PONG, this.gate);
       return;
@@ -281,7 +296,7 @@ export class MarketFeed {
   }
 
   private subscribe(conn: Conn, req: ParsedRequest): void {
-    const fresh: { pk: string; key: string; exchangeType: ExchangeType; token: string }[] = [];
+    const fresh: { pk: string; exchangeType: ExchangeType; token: string }[] = [];
     const seen = new Set<string>();
     let unknown = false;
     for (const g of req.groups) {
@@ -294,7 +309,7 @@ export class MarketFeed {
           continue;
         }
         seen.add(pk);
-        fresh.push({ pk, key: `${g.exchangeType}:${token}`, exchangeType: g.exchangeType, token });
+        fresh.push({ pk, exchangeType: g.exchangeType, token });
       }
     }
     if (conn.subs.size + fresh.length > this.maxSubs) {
@@ -303,7 +318,7 @@ export class MarketFeed {
     }
     for (const f of fresh) {
       conn.subs.add(f.pk);
-      this.index.add(f.key, req.mode, conn);
+      this.index.add(f.exchangeType, f.token, req.mode, conn);
     }
     if (unknown) sendError(conn, req.correlationID, ErrorCode.FEED_INVALID_PAYLOAD, this.gate);
     // snapshots of the new subscriptions, at once
@@ -311,8 +326,7 @@ export class MarketFeed {
       const exchange = EXCHANGE_TYPE_TO_EXCHANGE[f.exchangeType];
       const q = this.market.quote(exchange, f.token);
       if (!q) continue;
-      const bytes = this.encode(q, req.mode);
-      if (bytes) this.fanout.send(conn, f.pk, bytes);
+      this.fanout.send(conn, this.packet(q, req.mode, f.pk));
     }
   }
 
@@ -329,26 +343,34 @@ export class MarketFeed {
 
   // ───────────────────────────── fan-out ─────────────────────────────
 
-  private encode(q: Quote, mode: FeedMode): Uint8Array | undefined {
+  private encode(q: Quote, mode: FeedMode): Buffer | null {
     try {
+      if (mode === FeedMode.LTP) {
+        const fast = ltpFrame(q);
+        if (fast) return fast;
+      }
       const depth = mode === FeedMode.DEPTH_20 ? this.market.depth?.(q.exchange, q.token, 20) : undefined;
-      return encodeFeedPacket(quoteToTick(q, mode, depth), { rawPrices: true });
+      return framePacket(encodeFeedPacket(quoteToTick(q, mode, depth), { rawPrices: true }));
     } catch (err) {
       this.opts.logger?.warn(`market feed: cannot encode ${q.exchange}:${q.token} mode ${mode}`, err);
-      return undefined;
+      return null;
     }
   }
 
+  /** The packet of a quote in a mode; encoded when first sent, except depth-20 (the book of now). */
+  private packet(q: Quote, mode: FeedMode, pk: string): Packet {
+    const version = this.version++;
+    if (mode === FeedMode.DEPTH_20) return new Packet(pk, version, q, mode, this.encode(q, mode));
+    return new Packet(pk, version, q, mode);
+  }
+
   private onQuote(q: Quote): void {
-    const exchangeType = EXCHANGE_TO_EXCHANGE_TYPE[q.exchange];
-    const modes = this.index.modes(exchangeType, q.token);
+    const modes = this.index.modes(EXCHANGE_TO_EXCHANGE_TYPE[q.exchange], q.token);
     if (!modes) return;
-    for (const [mode, set] of modes) {
-      if (set.size === 0) continue;
-      const bytes = this.encode(q, mode);
-      if (!bytes) continue;
-      const pk = pairKey(mode, exchangeType, q.token);
-      for (const conn of set) this.fanout.send(conn, pk, bytes);
+    for (const entry of modes.values()) {
+      if (entry.conns.size === 0) continue;
+      const packet = this.packet(q, entry.mode, entry.pk);
+      for (const conn of entry.conns) this.fanout.send(conn, packet);
     }
   }
 }

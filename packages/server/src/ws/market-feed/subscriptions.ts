@@ -63,41 +63,55 @@ export function parseRequest(json: unknown, maxDepth: number): ParsedRequest | s
   return { correlationID: cid, action: o.action, mode, groups };
 }
 
-/** Subscribers per token (`exchangeType:token`) and mode. */
+/** The subscribers of one token in one mode. */
+export interface ModeEntry {
+  mode: FeedMode;
+  /** The pair key (`mode|exchangeType|token`). */
+  pk: string;
+  conns: Set<Conn>;
+}
+
+/** Subscribers per token (exchange type, then token) and mode. */
 export class SubscriptionIndex {
-  private readonly index = new Map<string, Map<FeedMode, Set<Conn>>>();
+  private readonly index = new Map<number, Map<string, Map<FeedMode, ModeEntry>>>();
 
   /** Subscribers of a token by mode, when it has any. */
-  modes(exchangeType: number, token: string): Map<FeedMode, Set<Conn>> | undefined {
-    return this.index.get(`${exchangeType}:${token}`);
+  modes(exchangeType: number, token: string): Map<FeedMode, ModeEntry> | undefined {
+    return this.index.get(exchangeType)?.get(token);
   }
 
-  /** Adds `conn` as a subscriber of a token (`exchangeType:token`) in `mode`. */
-  add(key: string, mode: FeedMode, conn: Conn): void {
-    let modes = this.index.get(key);
+  /** Adds `conn` as a subscriber of a token in `mode`. */
+  add(exchangeType: ExchangeType, token: string, mode: FeedMode, conn: Conn): void {
+    let tokens = this.index.get(exchangeType);
+    if (!tokens) {
+      tokens = new Map();
+      this.index.set(exchangeType, tokens);
+    }
+    let modes = tokens.get(token);
     if (!modes) {
       modes = new Map();
-      this.index.set(key, modes);
+      tokens.set(token, modes);
     }
-    let set = modes.get(mode);
-    if (!set) {
-      set = new Set();
-      modes.set(mode, set);
+    let entry = modes.get(mode);
+    if (!entry) {
+      entry = { mode, pk: pairKey(mode, exchangeType, token), conns: new Set() };
+      modes.set(mode, entry);
     }
-    set.add(conn);
+    entry.conns.add(conn);
   }
 
   /** Removes `conn` from the subscribers of a pair key. */
   remove(conn: Conn, pk: string): void {
     const [modeText, ex, token] = pk.split('|') as [string, string, string];
-    const key = `${ex}:${token}`;
-    const modes = this.index.get(key);
+    const tokens = this.index.get(Number(ex));
+    const modes = tokens?.get(token);
     const mode = Number(modeText) as FeedMode;
-    const set = modes?.get(mode);
-    if (!modes || !set) return;
-    set.delete(conn);
-    if (set.size === 0) modes.delete(mode);
-    if (modes.size === 0) this.index.delete(key);
+    const entry = modes?.get(mode);
+    if (!tokens || !modes || !entry) return;
+    entry.conns.delete(conn);
+    if (entry.conns.size === 0) modes.delete(mode);
+    if (modes.size === 0) tokens.delete(token);
+    if (tokens.size === 0) this.index.delete(Number(ex));
   }
 
   /** Forgets every subscriber. */
