@@ -149,7 +149,7 @@ test('the purity rules catch violations', () => {
  */
 const SERVER_SDK_GATEWAY = 'packages/server/src/market/sources/live/upstream.ts';
 
-test('server never imports the SDK, except the live source\'s upstream module', () => {
+test("server never imports the SDK, except the live source's upstream module", () => {
   const bad: string[] = [];
   let gateway = 0;
   for (const f of sourceFiles(join(root, 'packages/server/src'))) {
