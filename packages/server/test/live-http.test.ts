@@ -151,16 +151,31 @@ describe('live source over HTTP and WebSocket, mirroring a second paper broker',
       seen.add(want);
       await eventually(async () => assert.equal(await ltp(local.handle, local.jwt), want), {
         message: 'the mirrored LTP follows the upstream',
+        timeout: 20_000,
       });
       const [up] = await quoteFull(upstream, upJwt, ['2885']);
       await eventually(
         async () => assert.deepEqual((await quoteFull(local.handle, local.jwt, ['2885']))[0], up),
         {
           message: 'the mirrored full quote follows the upstream',
+          timeout: 20_000,
         },
       );
     }
     assert.ok(seen.size > 1, 'the upstream price moved while the test drove its clock');
+  });
+
+  test('an instrument the upstream does not list is refused locally and never subscribed', async () => {
+    const r = await venue(local.handle, local.jwt, 'getLtpData', {
+      exchange: 'NSE',
+      tradingsymbol: 'NOPE-EQ',
+      symboltoken: '99999991',
+    });
+    assert.equal(r.body?.status, false, r.text);
+    assert.equal(local.market.isWatched('NSE', '99999991'), false);
+    const o = await venue(local.handle, local.jwt, 'placeOrder', sbinOrder({ symboltoken: '99999991' }));
+    assert.equal(o.body?.status, false, o.text);
+    assert.deepEqual(await orderBook(upstream, upJwt), []);
   });
 
   test('feed ticks flow through the local /smart-stream', async () => {
@@ -201,12 +216,14 @@ describe('live source over HTTP and WebSocket, mirroring a second paper broker',
       let want = await upLtp();
       await eventually(() => assert.ok(ticks.some((t) => t.token === '1594' && ltpOf(t) === want)), {
         message: 'a tick with the upstream LTP',
+        timeout: 20_000,
       });
       for (let i = 0; i < 3; i++) {
         await upstream.admin('POST', 'clock', { advanceBy: 120 });
         want = await upLtp();
         await eventually(() => assert.equal(ltpOf(ticks.filter((t) => t.token === '1594').at(-1)), want), {
           message: `tick ${i} follows the upstream`,
+          timeout: 20_000,
         });
       }
     } finally {
@@ -225,7 +242,7 @@ describe('live source over HTTP and WebSocket, mirroring a second paper broker',
         assert.equal(row?.orderstatus, 'complete', JSON.stringify(row));
         assert.equal(Number(row.averageprice), q.depth.sell[0].price);
       },
-      { message: 'the MARKET buy fills at the mirrored best ask' },
+      { message: 'the MARKET buy fills at the mirrored best ask', timeout: 20_000 },
     );
     // a limit order rests locally: nothing of it reaches the upstream either
     const lim = await venue(
