@@ -10,7 +10,7 @@ import { SCRIP_MASTER_PATH } from '@smartapi-ts/protocol';
 import type { FastifyInstance } from 'fastify';
 import { registerAdminApi } from './admin/routes.js';
 import { Broker } from './broker/broker.js';
-import { createDefaultMarket } from './broker/market.js';
+import { createDefaultMarket, withMarketWarmup } from './broker/market.js';
 import { executionSettings, type PaperConfig, type PaperConfigInput, resolveConfig } from './config.js';
 import { registerFaultHook } from './faults/http-hook.js';
 import { FaultRegistry } from './faults/registry.js';
@@ -110,7 +110,10 @@ export async function buildServer(
       docs: deps.docs ?? true,
     });
     registerFaultHook(app, { faults, store, sessions, now: () => mk.now(), wallNow: config.wallClock });
-    const handlers: Handlers = { ...broker.handlers(), ...sessionHandlers(sessions) };
+    const handlers: Handlers = {
+      ...withMarketWarmup(market, broker.handlers()),
+      ...sessionHandlers(sessions),
+    };
     registerApi(app, {
       sessions,
       handlers,

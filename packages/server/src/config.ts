@@ -15,7 +15,7 @@ import type { IntradayConfig } from './engine/rules/intraday.js';
 export type ClockMode = 'sim' | 'real' | 'manual';
 
 /** Where market data comes from. */
-export type MarketMode = 'synthetic' | 'replay';
+export type MarketMode = 'synthetic' | 'replay' | 'live';
 
 /** Log verbosity (fastify/pino levels). */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -57,10 +57,20 @@ export interface PaperConfig {
   instruments?: string;
   /**
    * Source of market data: `synthetic` (the seeded simulator), `replay` (recorded bars and ticks from
-   * `data`, docs/paper-broker-data.md).
+   * `data`, docs/paper-broker-data.md), `live` (mirrored from the `upstream` root; real clock).
    * @default 'synthetic'
    */
   market: MarketMode;
+  /**
+   * Live: REST root of the upstream SmartAPI (the venue or another paper broker) whose market data this
+   * broker mirrors; orders are never sent there (docs/paper-broker-data.md#live).
+   */
+  upstream?: string;
+  /**
+   * Live: JSON file with the upstream account's `{clientCode, pin, totpSecret, apiKey}`. Without it the
+   * `SMARTAPI_UPSTREAM_CLIENT`, `_PIN`, `_TOTP_SECRET` and `_API_KEY` environment variables are read.
+   */
+  upstreamCredentials?: string;
   /** Replay: directory of data files (`<EXCHANGE>-<symboltoken>.json|.csv`). */
   data?: string;
   /** Replay: first day to replay, `YYYY-MM-DD` (the clock starts at its first bar). @default the first day with data */
@@ -212,8 +222,40 @@ export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
     throw new TypeError(`fills must be ideal, realistic or harsh, got ${String(cfg.fills)}`);
   }
   executionSettings(cfg);
-  if (cfg.market !== 'synthetic' && cfg.market !== 'replay') {
-    throw new TypeError(`market must be synthetic or replay, got ${String(cfg.market)}`);
+  if (cfg.market !== 'synthetic' && cfg.market !== 'replay' && cfg.market !== 'live') {
+    throw new TypeError(`market must be synthetic, replay or live, got ${String(cfg.market)}`);
+  }
+  if (cfg.market === 'live') {
+    if (!cfg.upstream) throw new TypeError('--market live needs --upstream <url> (the REST root to mirror)');
+    let u: URL | undefined;
+    try {
+      u = new URL(cfg.upstream);
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+      throw new TypeError(
+        `--upstream must be an http(s) URL such as http://127.0.0.1:8081, got ${cfg.upstream}`,
+      );
+    if (u.username || u.password || u.search || u.hash)
+      throw new TypeError('--upstream must be a plain root URL (no user, password, query or fragment)');
+    if (input.clock !== undefined && input.clock !== 'real')
+      throw new TypeError(
+        `--market live runs on the real clock: --clock ${String(input.clock)} is not available (omit --clock)`,
+      );
+    cfg.clock = 'real';
+    for (const [k, flag] of [
+      ['instruments', '--instruments'],
+      ['data', '--data'],
+      ['from', '--from'],
+      ['to', '--to'],
+    ] as const)
+      if (cfg[k] !== undefined)
+        throw new TypeError(
+          `${flag} does not apply to --market live (instruments and data come from the upstream)`,
+        );
+  } else if (cfg.upstream !== undefined || cfg.upstreamCredentials !== undefined) {
+    throw new TypeError('--upstream and --upstream-credentials need --market live');
   }
   if (cfg.fillMissing !== 'none' && cfg.fillMissing !== 'synthetic') {
     throw new TypeError(`fillMissing must be none or synthetic, got ${String(cfg.fillMissing)}`);

@@ -5,7 +5,7 @@
  *   [--rms-rejections error|book] [--fills ideal|realistic|harsh] [--fill-seed N] [--latency SPEC]
  *   [--cancel-latency SPEC] [--queue none|fifo|probabilistic] [--impact on|off] [--depth-factor F] [--refill-half-life-ms MS]
  *   [--slip-ticks N] [--hidden-levels N] [--demo] [--market synthetic|replay --data DIR [--from D] [--to D]
- *   [--fill-missing none|synthetic]]`
+ *   [--fill-missing none|synthetic]] [--market live --upstream URL [--upstream-credentials FILE]]`
  *   prints exactly one JSON line `{"event":"listening","url":"http://HOST:PORT"}` as the first stdout
  *   line; everything for humans goes to stderr.
  * - `accounts create --db FILE [--funds RUPEES] [--json]` prints the new credentials (with `--json`:
@@ -81,11 +81,13 @@ interface ServeOptions {
   port: number;
   db: string;
   seed: number;
-  clock: 'sim' | 'real' | 'manual';
+  clock?: 'sim' | 'real' | 'manual';
   speed: number;
   adminToken?: string;
   instruments?: string;
-  market: 'synthetic' | 'replay';
+  market: 'synthetic' | 'replay' | 'live';
+  upstream?: string;
+  upstreamCredentials?: string;
   data?: string;
   from?: string;
   to?: string;
@@ -170,7 +172,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     port: o.port,
     db: o.db,
     seed: o.seed,
-    clock: o.clock,
+    ...(o.clock !== undefined ? { clock: o.clock } : {}),
     speed: o.speed,
     rateLimits: o.rateLimits,
     rmsRejections: o.rmsRejections as PaperConfigInput['rmsRejections'] & string,
@@ -179,6 +181,8 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     adminToken: o.adminToken ?? process.env.PAPER_ADMIN_TOKEN ?? '',
     ...(o.instruments !== undefined ? { instruments: o.instruments } : {}),
     market: o.market,
+    ...(o.upstream !== undefined ? { upstream: o.upstream } : {}),
+    ...(o.upstreamCredentials !== undefined ? { upstreamCredentials: o.upstreamCredentials } : {}),
     fillMissing: o.fillMissing,
     ...(o.data !== undefined ? { data: o.data } : {}),
     ...(o.from !== undefined ? { from: o.from } : {}),
@@ -206,7 +210,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
       `  dashboard:        ${url}/dashboard/`,
       `  scrip master:     ${url}/OpenAPI_File/files/OpenAPIScripMaster.json`,
       `  database:         ${server.store.file}`,
-      `  market:           ${config.market}${config.market === 'replay' ? ` from ${config.data} (instruments without data: ${config.fillMissing})` : ''}`,
+      `  market:           ${config.market}${config.market === 'replay' ? ` from ${config.data} (instruments without data: ${config.fillMissing})` : ''}${config.market === 'live' ? ` mirrored from ${config.upstream} (market data only; orders stay here)` : ''}`,
       `  clock:            ${config.clock}${config.clock === 'sim' ? ` (speed ${config.speed}×)` : ''}, seed ${config.seed}`,
       `  rate limits:      ${config.rateLimits ? 'on' : 'off'}`,
       `  fills:            ${server.scenario.executionView().preset} (GET/PUT /paper/v1/execution)`,
@@ -265,24 +269,30 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .addOption(
       new Option(
         '--clock <mode>',
-        'sim: a simulated day open now; real: wall clock and exchange calendar; manual: moves only through the admin API',
-      )
-        .choices(['sim', 'real', 'manual'])
-        .default('sim'),
+        'sim: a simulated day open now; real: wall clock and exchange calendar; manual: moves only through the admin API (default: sim; --market live: real)',
+      ).choices(['sim', 'real', 'manual']),
     )
     .option('--speed <x>', 'speed of the simulated clock', parsePositive, DEFAULT_CONFIG.speed)
     .option('--instruments <file>', 'load this scrip-master JSON instead of the built-in universe')
     .addOption(
       new Option(
         '--market <source>',
-        'market data: synthetic (seeded simulator) or replay (recorded data, --data)',
+        'market data: synthetic (seeded simulator), replay (recorded data, --data) or live (mirrored from --upstream)',
       )
-        .choices(['synthetic', 'replay'])
+        .choices(['synthetic', 'replay', 'live'])
         .default('synthetic'),
     )
     .option(
       '--data <dir>',
       'replay: directory of <EXCHANGE>-<symboltoken>.json|.csv files (docs/paper-broker-data.md)',
+    )
+    .option(
+      '--upstream <url>',
+      'live: REST root whose market data to mirror (the venue or another paper broker); orders are never sent there',
+    )
+    .option(
+      '--upstream-credentials <file>',
+      'live: JSON {clientCode, pin, totpSecret, apiKey} of the upstream account (default: $SMARTAPI_UPSTREAM_CLIENT, _PIN, _TOTP_SECRET, _API_KEY)',
     )
     .option('--from <YYYY-MM-DD>', 'replay: first day to replay (default: the first day with data)')
     .option('--to <YYYY-MM-DD>', 'replay: last day to replay (default: the last day with data)')

@@ -2,11 +2,19 @@
  * Builds the market a server runs on, from the config: the seeded simulated market of `market/`, on a
  * simulated clock (`sim`: a trading day open now, at `speed`×; `manual`: moves only when advanced) or
  * the wall clock (`real`), with the built-in universe or a scrip-master file (`instruments`); or the
- * replay of recorded data (`market: 'replay'`, docs/paper-broker-data.md).
+ * replay of recorded data (`market: 'replay'`, docs/paper-broker-data.md); or the mirror of an upstream's
+ * market data (`market: 'live'`, docs/paper-broker-data.md#live).
  */
 import type { PaperConfig } from '../config.js';
+import type { Handler, Handlers } from '../http/api.js';
 import { type Clock, SimClock, SystemClock } from '../market/clock.js';
 import { loadScripMaster } from '../market/scrip-master.js';
+import {
+  createLiveMarket,
+  isLiveMarket,
+  type LiveRoute,
+  readUpstreamCredentials,
+} from '../market/sources/live/index.js';
 import { createReplayMarket } from '../market/sources/replay/index.js';
 import { createSimulatedMarket } from '../market/sources/synthetic/simulator.js';
 import type { Market } from '../market/types.js';
@@ -24,6 +32,12 @@ export function createClock(config: Pick<PaperConfig, 'clock' | 'speed'>): Clock
 /** The market for a config. */
 export async function createDefaultMarket(config: PaperConfig): Promise<Market> {
   if (config.market === 'replay') return replayMarket(config);
+  if (config.market === 'live')
+    return createLiveMarket({
+      upstream: config.upstream ?? '',
+      credentials: readUpstreamCredentials(config.upstreamCredentials),
+      seed: config.seed,
+    });
   const clock = createClock(config);
   const universe = config.instruments ? loadScripMaster(config.instruments, config.seed) : undefined;
   return createSimulatedMarket({
@@ -63,4 +77,38 @@ function replayMarket(config: PaperConfig): Market {
         }
       : {}),
   });
+}
+
+/** The routes whose answer needs an instrument's quote (live: wait for its first mirrored tick). */
+const QUOTE_ROUTES = [
+  'getLtpData',
+  'quote',
+  'placeOrder',
+  'modifyOrder',
+  'gttCreateRule',
+  'gttModifyRule',
+  'optionGreek',
+] as const;
+
+/**
+ * With the live market, lets the handlers that read an instrument's quote or candles wait (bounded) until
+ * the mirror has them: the first request for an instrument subscribes it upstream. Other markets: the
+ * handlers unchanged.
+ */
+export function withMarketWarmup(market: Market, handlers: Handlers): Handlers {
+  if (!isLiveMarket(market)) return handlers;
+  const out: Handlers = { ...handlers };
+  const wrap = (name: keyof Handlers, route: LiveRoute) => {
+    const h = handlers[name];
+    if (!h) return;
+    const warmed: Handler = async (ctx) => {
+      await market.prepare(route, ctx.body);
+      return h(ctx);
+    };
+    out[name] = warmed;
+  };
+  for (const r of QUOTE_ROUTES) wrap(r, 'quote');
+  wrap('getCandleData', 'candles');
+  wrap('getOIData', 'candles');
+  return out;
 }

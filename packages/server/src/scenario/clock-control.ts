@@ -189,6 +189,7 @@ export class ClockControl {
 
   /** The clock's mode. */
   mode(): ClockModeView {
+    if ((this.market as { realClock?: boolean }).realClock === true) return 'real';
     if (this.clock) return this.clock.manual ? 'manual' : 'sim';
     if (this.sim) return 'real';
     return 'manual';
@@ -218,6 +219,10 @@ export class ClockControl {
     const clock = this.clock;
     const moves = change.advanceTo !== undefined || change.advanceBy !== undefined;
     if (mode === 'real' && (moves || change.speed !== undefined || change.paused !== undefined)) {
+      if ((this.market as { realClock?: boolean }).realClock === true)
+        throw conflict(
+          'the live market runs on the real clock (its data arrives from the upstream as it happens): it cannot be advanced, paused or sped up',
+        );
       throw conflict(
         'the real clock follows the wall clock; start with --clock sim or --clock manual to control it',
       );
