@@ -110,7 +110,7 @@ function engineRun(preset: PresetName, resting: number, commands: number): Run {
   const engine = new Engine({ fillModel: fm, feeModel: new NoFeeModel() });
   const ids = new Ids();
   const ctx = (): EngineContext => ({ now, ids, market });
-  engine.openAccount('A1', Number.MAX_SAFE_INTEGER / 4, ctx());
+  engine.openAccount('A1', Math.floor(Number.MAX_SAFE_INTEGER / 4), ctx());
   const base = {
     variety: 'NORMAL',
     tradingsymbol: 'SBIN-EQ',

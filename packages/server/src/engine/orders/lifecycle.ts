@@ -136,6 +136,7 @@ export function release(run: Run, acc: AccountState, o: OrderRecord, quote: Quot
   o.updatedat = ctx.now;
   o.status = isStop(o.ordertype) ? 'trigger pending' : 'open';
   protect(o, quote, ctx.now, run.core.marketProtection);
+  indexOrder(run.core.state, o);
   em.order(o, isStop(o.ordertype) ? 'AB10' : 'AB01');
   work(run, acc, o, quote, true);
 }
