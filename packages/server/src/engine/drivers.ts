@@ -54,12 +54,12 @@ export function onQuote(run: Run, quote: Quote): void {
     // Accounts whose trading day ended settle first (their day orders expire before any fill).
     const book = state.books.get(key);
     if (book) {
-      let late: AccountState[] | undefined;
+      const late: AccountState[] = [];
       for (const owner of book.owners.keys()) {
         const a = state.accounts.get(owner);
-        if (a && a.funds.tradingday < day) (late ??= []).push(a);
+        if (a && a.funds.tradingday < day) late.push(a);
       }
-      for (const a of late ?? []) ensureDay(run, a);
+      for (const a of late) ensureDay(run, a);
     }
     const visit =
       fm && book
