@@ -34,9 +34,20 @@ export function snapshotOf(inst: Instrument): InstrumentSnapshot {
   };
 }
 
+// The last key built by instrumentKey: commands and quotes come in runs on one instrument, and handing
+// back the same string saves the concatenation and the hashing of a new string in every Map look-up.
+let lastExchange = '';
+let lastToken = '';
+let lastKey = ':';
+
 /** `exchange:token` — the key of the per-instrument indexes. */
 export function instrumentKey(exchange: Exchange | string, token: string): string {
-  return `${exchange}:${token}`;
+  if (exchange !== lastExchange || token !== lastToken) {
+    lastExchange = exchange;
+    lastToken = token;
+    lastKey = `${exchange}:${token}`;
+  }
+  return lastKey;
 }
 
 /** Primary key of a position row: `clientcode|exchange|token|producttype`. */

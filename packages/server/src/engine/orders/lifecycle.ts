@@ -9,7 +9,7 @@ import type { Quote } from '../ports.js';
 import { intradayCutoff } from '../positions/cutoff.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
-import { cloneOrder, indexOrder, setBlocked, snapshotOf } from '../state.js';
+import { indexOrder, setBlocked, snapshotOf } from '../state.js';
 import type { AccountState, OrderRecord } from '../types.js';
 import { averagePrice } from '../views.js';
 import { preOpenEntry } from './auction.js';
@@ -33,7 +33,7 @@ export function submit(
   const { core, ctx, em } = run;
   const snap = snapshotOf(spec.inst);
   // One explicit literal (no spread) so every order record shares one hidden class (hot in onQuote).
-  const o: OrderRecord = cloneOrder({
+  const o: OrderRecord = {
     exchange: snap.exchange,
     symboltoken: snap.symboltoken,
     tradingsymbol: snap.tradingsymbol,
@@ -77,7 +77,7 @@ export function submit(
     updatedat: ctx.now,
     gttruleid,
     execution: core.fillModel.stamp?.() ?? '',
-  });
+  };
   acc.orders.set(o.orderid, o);
   const open = ctx.market.session(o.exchange, ctx.now) === 'open';
   let text =
