@@ -104,9 +104,11 @@ export function onQuote(run: Run, quote: Quote): void {
       if (o.status === 'open' && o.filledshares === 0 && o.updatedat >= day) auctionIfDue(run, acc, o);
       if (isWorking(o)) work(run, acc, o, quote, false);
     }
-    if (book) {
-      // Fresh resting limits had their visit; the queue models keep those not yet at the exchange.
-      for (const id of [...book.fresh]) if (!queued || !fm?.unarrived(id)) book.fresh.delete(id);
+    if (book && queued) {
+      // Fresh resting limits had their visit; those not yet at the exchange stay fresh. Without a queue
+      // model nothing is pruned: a switch to one (admin API) then visits every limit that rested meanwhile,
+      // unknown to the queue model, once — as a loop over every working order would.
+      for (const id of [...book.fresh]) if (!fm?.unarrived(id)) book.fresh.delete(id);
     }
   }
   const rules = state.gttByInstrument.get(key);
