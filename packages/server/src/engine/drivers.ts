@@ -129,8 +129,8 @@ export function onQuote(run: Run, quote: Quote): void {
 /**
  * The working orders of an instrument a quote must visit, in the order they started working: every order
  * that is not a resting limit, the resting buy limits priced at or above `buyFrom` and sell limits at or
- * below `sellTo` (the levels the quote can reach), the fresh resting limits (`queued`: also those not yet
- * at the exchange) and those with a due delayed cancel. The quote loop skips the other resting limits
+ * below `sellTo` (the levels the quote can reach), under a queue model (`queued`) the fresh resting
+ * limits (not seen at the exchange yet), and those with a due delayed cancel. The quote loop skips the other resting limits
  * anyway, so visiting only these changes nothing but the cost: O(orders visited), not O(resting orders).
  */
 function reachable(

@@ -378,7 +378,10 @@ export interface InstrumentBook {
   sellPrices: number[];
   buy: Map<number, Set<string>>;
   sell: Map<number, Set<string>>;
-  /** Resting limits (re)indexed since the last quote: visited once whatever their price (arrival). */
+  /**
+   * Resting limits (re)filed and not yet seen at the exchange by a queue model: a quote under a queue model
+   * visits them whatever their price (their arrival), then keeps only those still unarrived.
+   */
   fresh: Set<string>;
   others: Set<string>;
   /** clientcode → number of its working orders on the instrument. */
