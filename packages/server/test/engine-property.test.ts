@@ -10,6 +10,7 @@ import {
   Engine,
   isRejection,
   isWorking,
+  pendingKey,
   positionFigures,
   positionKey,
   restoreState,
@@ -283,7 +284,26 @@ function checkInvariants(h: Harness, withTradeConservation: boolean): void {
     assert.equal(filledByOrder.get(o.orderid) ?? 0, o.filledshares, `fills of ${o.orderid}`);
     assert.equal(h.engine.state.workingOwner.has(o.orderid), isWorking(o), `index of ${o.orderid}`);
     assert.equal(acc.working.has(o.orderid), isWorking(o), `account index of ${o.orderid}`);
+    // The quote loop's book: a resting limit at its price level, any other working order in `others`.
+    const book = h.engine.state.books.get(`${o.exchange}:${o.symboltoken}`);
+    const resting = isWorking(o) && o.status === 'open' && o.ordertype === 'LIMIT' && !o.amo;
+    const level = (o.transactiontype === 'BUY' ? book?.buy : book?.sell)?.get(o.price);
+    assert.equal(level?.has(o.orderid) ?? false, resting, `price level of ${o.orderid}`);
+    assert.equal(book?.others.has(o.orderid) ?? false, isWorking(o) && !resting, `others of ${o.orderid}`);
   }
+  // The running pending-quantity totals equal a scan of the working orders.
+  const scanned = new Map<string, number>();
+  for (const o of acc.orders.values()) {
+    const rest = o.quantity - o.filledshares - o.cancelsize;
+    if (!isWorking(o) || o.parentorderid || rest <= 0) continue;
+    const k = pendingKey('A1', o, o.transactiontype);
+    scanned.set(k, (scanned.get(k) ?? 0) + rest);
+  }
+  assert.deepEqual(
+    [...h.engine.state.pendingTotals].sort(),
+    [...scanned].sort(),
+    'pending totals = scan of working orders',
+  );
   const f = h.engine.funds('A1', h.market);
   assert.ok(f);
   assert.equal(f.ordersMargin, blocked);

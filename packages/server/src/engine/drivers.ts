@@ -14,8 +14,8 @@ import { work } from './orders/matching.js';
 import type { Quote } from './ports.js';
 import { ensureDay } from './positions/day-roll.js';
 import { autoSquareOff } from './positions/square-off.js';
-import { instrumentKey, isWorking } from './state.js';
-import type { AccountState } from './types.js';
+import { instrumentKey, isWorking, lowerBound } from './state.js';
+import type { AccountState, EngineState, InstrumentBook } from './types.js';
 
 /** One quote of one instrument. O(working orders + armed rules on that instrument). */
 export function onQuote(run: Run, quote: Quote): void {
@@ -51,8 +51,30 @@ export function onQuote(run: Run, quote: Quote): void {
     }
     const buyQuiet = Math.min(buyReach, quote.ltp > 0 ? quote.ltp : Number.POSITIVE_INFINITY, lowBid);
     const sellQuiet = Math.max(sellReach, quote.ltp, highAsk);
+    // Accounts whose trading day ended settle first (their day orders expire before any fill).
+    const book = state.books.get(key);
+    if (book) {
+      const late: AccountState[] = [];
+      for (const owner of book.owners.keys()) {
+        const a = state.accounts.get(owner);
+        if (a && a.funds.tradingday < day) late.push(a);
+      }
+      for (const a of late) ensureDay(run, a);
+    }
+    const visit =
+      fm && book
+        ? reachable(
+            state,
+            working,
+            book,
+            fast ? buyReach : buyQuiet,
+            fast ? sellReach : sellQuiet,
+            queued,
+            fm.dueCancels(ctx.now),
+          )
+        : [...working];
     let acc: AccountState | undefined;
-    for (const orderid of [...working]) {
+    for (const orderid of visit) {
       const owner = state.workingOwner.get(orderid);
       if (owner === undefined) continue;
       if (acc?.clientcode !== owner) {
@@ -82,6 +104,12 @@ export function onQuote(run: Run, quote: Quote): void {
       if (o.status === 'open' && o.filledshares === 0 && o.updatedat >= day) auctionIfDue(run, acc, o);
       if (isWorking(o)) work(run, acc, o, quote, false);
     }
+    if (book && queued) {
+      // Fresh resting limits had their visit; those not yet at the exchange stay fresh. Without a queue
+      // model nothing is pruned: a switch to one (admin API) then visits every limit that rested meanwhile,
+      // unknown to the queue model, once — as a loop over every working order would.
+      for (const id of [...book.fresh]) if (!fm?.unarrived(id)) book.fresh.delete(id);
+    }
   }
   const rules = state.gttByInstrument.get(key);
   if (open && rules && rules.size > 0 && quote.ltp > 0) {
@@ -96,6 +124,44 @@ export function onQuote(run: Run, quote: Quote): void {
       if (hit) fireGtt(run, acc, rule);
     }
   }
+}
+
+/**
+ * The working orders of an instrument a quote must visit, in the order they started working: every order
+ * that is not a resting limit, the resting buy limits priced at or above `buyFrom` and sell limits at or
+ * below `sellTo` (the levels the quote can reach), under a queue model (`queued`) the fresh resting
+ * limits (not seen at the exchange yet), and those with a due delayed cancel. The quote loop skips the other resting limits
+ * anyway, so visiting only these changes nothing but the cost: O(orders visited), not O(resting orders).
+ */
+function reachable(
+  state: EngineState,
+  working: ReadonlySet<string>,
+  book: InstrumentBook,
+  buyFrom: number,
+  sellTo: number,
+  queued: boolean,
+  dueCancels: readonly string[],
+): string[] {
+  const out: string[] = [...book.others];
+  const { buyPrices, sellPrices } = book;
+  for (let i = lowerBound(buyPrices, buyFrom); i < buyPrices.length; i++)
+    for (const id of book.buy.get(buyPrices[i] as number) ?? []) out.push(id);
+  for (let i = 0; i < sellPrices.length && (sellPrices[i] as number) <= sellTo; i++)
+    for (const id of book.sell.get(sellPrices[i] as number) ?? []) out.push(id);
+  if ((queued && book.fresh.size > 0) || dueCancels.length > 0) {
+    const seen = new Set(out);
+    const add = (id: string) => {
+      if (!seen.has(id) && working.has(id)) {
+        seen.add(id);
+        out.push(id);
+      }
+    };
+    if (queued) for (const id of book.fresh) add(id);
+    for (const id of dueCancels) add(id);
+  }
+  const rank = state.workingRank;
+  if (out.length > 1) out.sort((x, y) => (rank.get(x) ?? 0) - (rank.get(y) ?? 0));
+  return out;
 }
 
 /**

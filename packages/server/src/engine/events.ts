@@ -3,6 +3,7 @@
  * changes an emitted event).
  */
 import type { OrderUpdateCode } from '@smartapi-ts/protocol';
+import { cloneOrder } from './state.js';
 import type {
   EngineEvent,
   FundsRecord,
@@ -19,7 +20,8 @@ export class Emitter {
 
   /** An order row, with the order-update code to push (AB01–AB11) when the feed should hear of it. */
   order(o: OrderRecord, update?: OrderUpdateCode): void {
-    const e: EngineEvent = { type: 'order', clientcode: o.clientcode, order: { ...o } };
+    // cloneOrder: a fixed-shape copy (cheaper than a spread of 43 fields, one hidden class).
+    const e: EngineEvent = { type: 'order', clientcode: o.clientcode, order: cloneOrder(o) };
     if (update) e.update = update;
     this.events.push(e);
   }

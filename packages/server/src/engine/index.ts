@@ -64,6 +64,7 @@ export {
   holdingKey,
   instrumentKey,
   isWorking,
+  pendingKey,
   positionKey,
   restoreState,
   snapshotOf,

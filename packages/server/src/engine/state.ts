@@ -11,6 +11,7 @@ import type {
   FundsRecord,
   GttRuleRecord,
   HoldingRecord,
+  InstrumentBook,
   InstrumentSnapshot,
   OrderRecord,
   PositionRecord,
@@ -33,9 +34,20 @@ export function snapshotOf(inst: Instrument): InstrumentSnapshot {
   };
 }
 
+// The last key built by instrumentKey: commands and quotes come in runs on one instrument, and handing
+// back the same string saves the concatenation and the hashing of a new string in every Map look-up.
+let lastExchange = '';
+let lastToken = '';
+let lastKey = ':';
+
 /** `exchange:token` — the key of the per-instrument indexes. */
 export function instrumentKey(exchange: Exchange | string, token: string): string {
-  return `${exchange}:${token}`;
+  if (exchange !== lastExchange || token !== lastToken) {
+    lastExchange = exchange;
+    lastToken = token;
+    lastKey = `${exchange}:${token}`;
+  }
+  return lastKey;
 }
 
 /** Primary key of a position row: `clientcode|exchange|token|producttype`. */
@@ -110,6 +122,12 @@ export function emptyState(): EngineState {
     workingOwner: new Map(),
     gttByInstrument: new Map(),
     gttOwner: new Map(),
+    pendingTotals: new Map(),
+    pendingOf: new Map(),
+    books: new Map(),
+    restingOf: new Map(),
+    workingRank: new Map(),
+    nextRank: 0,
   };
 }
 
@@ -139,16 +157,127 @@ export function isWorking(o: OrderRecord): boolean {
   );
 }
 
-/** Adds or removes `o` in the working-order index according to its status. */
+/** Key of the pending-quantity totals: `clientcode|exchange:token|product|side`. */
+export function pendingKey(
+  clientcode: string,
+  o: Pick<OrderRecord, 'exchange' | 'symboltoken' | 'producttype'>,
+  side: string,
+): string {
+  return `${clientcode}|${o.exchange}:${o.symboltoken}|${o.producttype}|${side}`;
+}
+
+/** Replaces the order's part of the pending-quantity totals with its current unfilled quantity. */
+function indexPending(state: EngineState, o: OrderRecord, working: boolean): void {
+  const { pendingTotals, pendingOf } = state;
+  const prev = pendingOf.get(o.orderid);
+  if (prev) {
+    const left = (pendingTotals.get(prev.key) ?? 0) - prev.qty;
+    if (left === 0) pendingTotals.delete(prev.key);
+    else pendingTotals.set(prev.key, left);
+  }
+  const qty = o.quantity - o.filledshares - o.cancelsize;
+  if (!working || o.parentorderid || qty <= 0) {
+    if (prev) pendingOf.delete(o.orderid);
+    return;
+  }
+  const key = prev?.key ?? pendingKey(o.clientcode, o, o.transactiontype);
+  pendingTotals.set(key, (pendingTotals.get(key) ?? 0) + qty);
+  if (prev) prev.qty = qty;
+  else pendingOf.set(o.orderid, { key, qty });
+}
+
+function bookOf(state: EngineState, key: string): InstrumentBook {
+  let b = state.books.get(key);
+  if (!b) {
+    b = {
+      buyPrices: [],
+      sellPrices: [],
+      buy: new Map(),
+      sell: new Map(),
+      fresh: new Set(),
+      others: new Set(),
+      owners: new Map(),
+    };
+    state.books.set(key, b);
+  }
+  return b;
+}
+
+/** Index of the first element of ascending `xs` that is ≥ `x`. */
+export function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((xs[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Puts the order in its book: a resting limit at its price level, any other working order in `others`. */
+function indexBook(state: EngineState, key: string, o: OrderRecord, working: boolean): void {
+  const id = o.orderid;
+  const prev = state.restingOf.get(id);
+  const resting = working && o.status === 'open' && o.ordertype === 'LIMIT' && !o.amo;
+  const buy = o.transactiontype === 'BUY';
+  if (prev && resting && prev.price === o.price && prev.buy === buy) return;
+  const b = state.books.get(key) ?? (working ? bookOf(state, key) : undefined);
+  if (!b) return;
+  if (prev) {
+    const levels = prev.buy ? b.buy : b.sell;
+    const set = levels.get(prev.price);
+    if (set) {
+      set.delete(id);
+      if (set.size === 0) {
+        levels.delete(prev.price);
+        const prices = prev.buy ? b.buyPrices : b.sellPrices;
+        const i = lowerBound(prices, prev.price);
+        if (prices[i] === prev.price) prices.splice(i, 1);
+      }
+    }
+    b.fresh.delete(id);
+    state.restingOf.delete(id);
+  }
+  if (resting) {
+    b.others.delete(id);
+    const levels = buy ? b.buy : b.sell;
+    let set = levels.get(o.price);
+    if (!set) {
+      set = new Set();
+      levels.set(o.price, set);
+      const prices = buy ? b.buyPrices : b.sellPrices;
+      prices.splice(lowerBound(prices, o.price), 0, o.price);
+    }
+    set.add(id);
+    b.fresh.add(id);
+    state.restingOf.set(id, { price: o.price, buy });
+  } else if (working) b.others.add(id);
+  else b.others.delete(id);
+}
+
+/**
+ * Adds or removes `o` in the working-order indexes according to its status, and brings its part of the
+ * pending-quantity totals and its place in the instrument's book up to date. Call it after every change
+ * of a working order's status, type, price or quantities (fills, cancels, modifies).
+ */
 export function indexOrder(state: EngineState, o: OrderRecord): void {
   const key = instrumentKey(o.exchange, o.symboltoken);
-  if (isWorking(o)) {
+  const working = isWorking(o);
+  indexPending(state, o, working);
+  indexBook(state, key, o, working);
+  if (working) {
     let set = state.workingByInstrument.get(key);
     if (!set) {
       set = new Set();
       state.workingByInstrument.set(key, set);
     }
-    set.add(o.orderid);
+    if (!set.has(o.orderid)) {
+      set.add(o.orderid);
+      state.workingRank.set(o.orderid, state.nextRank++);
+      const owners = bookOf(state, key).owners;
+      owners.set(o.clientcode, (owners.get(o.clientcode) ?? 0) + 1);
+    }
     state.workingOwner.set(o.orderid, o.clientcode);
     const acc = state.accounts.get(o.clientcode);
     if (acc && !acc.working.has(o.orderid)) {
@@ -157,8 +286,15 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
     }
   } else {
     const set = state.workingByInstrument.get(key);
-    if (set) {
-      set.delete(o.orderid);
+    if (set?.delete(o.orderid)) {
+      state.workingRank.delete(o.orderid);
+      const b = state.books.get(key);
+      if (b) {
+        const n = (b.owners.get(o.clientcode) ?? 0) - 1;
+        if (n > 0) b.owners.set(o.clientcode, n);
+        else b.owners.delete(o.clientcode);
+        if (set.size === 0) state.books.delete(key);
+      }
       if (set.size === 0) state.workingByInstrument.delete(key);
     }
     state.workingOwner.delete(o.orderid);

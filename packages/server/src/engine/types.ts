@@ -349,6 +349,55 @@ export interface EngineState {
   gttByInstrument: Map<string, Set<string>>;
   /** GTT rule id → clientcode of every armed rule. */
   gttOwner: Map<string, string>;
+  /**
+   * `clientcode|exchange:token|product|side` → unfilled quantity of the working orders there that are not
+   * ROBO legs (running total, kept by `indexOrder`; read by `pendingQty` in O(1)).
+   */
+  pendingTotals: Map<string, number>;
+  /** orderid → its part of {@link EngineState.pendingTotals} (key and unfilled quantity when last indexed). */
+  pendingOf: Map<string, PendingPart>;
+  /** `exchange:token` → its working orders split for the quote loop (resting limits by price level). */
+  books: Map<string, InstrumentBook>;
+  /** orderid → price and side of a resting limit in its {@link InstrumentBook} levels. */
+  restingOf: Map<string, RestingPart>;
+  /** orderid → rank of a working order by when it started working (the quote loop's visiting order). */
+  workingRank: Map<string, number>;
+  /** Next {@link EngineState.workingRank}. */
+  nextRank: number;
+}
+
+/**
+ * The working orders of one instrument as the quote loop needs them: resting limits (`open`, `LIMIT`, not
+ * an AMO) by price level and side, so a quote visits only the levels it can reach; every other working
+ * order (stops, AMOs, market orders with a protection limit...) in `others`, visited on every quote.
+ */
+export interface InstrumentBook {
+  /** Distinct prices of resting buy limits, ascending. */
+  buyPrices: number[];
+  /** Distinct prices of resting sell limits, ascending. */
+  sellPrices: number[];
+  buy: Map<number, Set<string>>;
+  sell: Map<number, Set<string>>;
+  /**
+   * Resting limits (re)filed and not yet seen at the exchange by a queue model: a quote under a queue model
+   * visits them whatever their price (their arrival), then keeps only those still unarrived.
+   */
+  fresh: Set<string>;
+  others: Set<string>;
+  /** clientcode → number of its working orders on the instrument. */
+  owners: Map<string, number>;
+}
+
+/** Where a resting limit sits in its {@link InstrumentBook}. */
+export interface RestingPart {
+  price: number;
+  buy: boolean;
+}
+
+/** One working order's part of the pending-quantity totals. */
+export interface PendingPart {
+  key: string;
+  qty: number;
 }
 
 // ───────────────────────────── pluggable models ─────────────────────────────

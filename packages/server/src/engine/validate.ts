@@ -42,7 +42,9 @@ export class Fields {
   raw(key: string): unknown {
     const v = this.obj[key];
     if (v === null || v === undefined) return undefined;
-    if (typeof v === 'string' && v.trim() === '') return undefined;
+    // Blank test without allocating a trimmed copy (the common value has no blank at either end).
+    if (typeof v === 'string' && (v.length === 0 || (v.charCodeAt(0) <= 32 && v.trim() === '')))
+      return undefined;
     return v;
   }
 

@@ -9,7 +9,7 @@ import type { Quote } from '../ports.js';
 import { intradayCutoff } from '../positions/cutoff.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
-import { cloneOrder, indexOrder, setBlocked, snapshotOf } from '../state.js';
+import { indexOrder, setBlocked, snapshotOf } from '../state.js';
 import type { AccountState, OrderRecord } from '../types.js';
 import { averagePrice } from '../views.js';
 import { preOpenEntry } from './auction.js';
@@ -33,7 +33,7 @@ export function submit(
   const { core, ctx, em } = run;
   const snap = snapshotOf(spec.inst);
   // One explicit literal (no spread) so every order record shares one hidden class (hot in onQuote).
-  const o: OrderRecord = cloneOrder({
+  const o: OrderRecord = {
     exchange: snap.exchange,
     symboltoken: snap.symboltoken,
     tradingsymbol: snap.tradingsymbol,
@@ -77,7 +77,7 @@ export function submit(
     updatedat: ctx.now,
     gttruleid,
     execution: core.fillModel.stamp?.() ?? '',
-  });
+  };
   acc.orders.set(o.orderid, o);
   const open = ctx.market.session(o.exchange, ctx.now) === 'open';
   let text =
@@ -136,6 +136,7 @@ export function release(run: Run, acc: AccountState, o: OrderRecord, quote: Quot
   o.updatedat = ctx.now;
   o.status = isStop(o.ordertype) ? 'trigger pending' : 'open';
   protect(o, quote, ctx.now, run.core.marketProtection);
+  indexOrder(run.core.state, o);
   em.order(o, isStop(o.ordertype) ? 'AB10' : 'AB01');
   work(run, acc, o, quote, true);
 }

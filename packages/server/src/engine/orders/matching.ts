@@ -30,6 +30,7 @@ export function work(run: Run, acc: AccountState, o: OrderRecord, quote: Quote, 
     o.status = 'open';
     o.updatedat = ctx.now;
     protect(o, quote, ctx.now, core.marketProtection);
+    indexOrder(core.state, o);
     em.order(o, 'AB01');
     aggressive = true;
   }
@@ -175,13 +176,9 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
     em.funds(acc.funds);
   }
   const done = o.filledshares + o.cancelsize >= o.quantity;
-  if (done) {
-    o.status = 'complete';
-    indexOrder(core.state, o);
-    em.order(o, 'AB05');
-  } else {
-    em.order(o, 'AB01');
-  }
+  if (done) o.status = 'complete';
+  indexOrder(core.state, o);
+  em.order(o, done ? 'AB05' : 'AB01');
   // ROBO: one leg's fill cancels as much of its sibling; a complete entry places the legs.
   if (o.variety === 'ROBO' && o.parentorderid) {
     for (const sib of legsOf(acc, o.parentorderid)) {
@@ -194,6 +191,7 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
         indexOrder(core.state, sib);
         em.order(sib, 'AB02');
       } else {
+        indexOrder(core.state, sib);
         em.order(sib);
       }
     }

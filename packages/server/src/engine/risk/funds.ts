@@ -5,7 +5,7 @@
 import type { TransactionType } from '@smartapi-ts/protocol';
 import type { MarketView } from '../ports.js';
 import { positionFigures, unrealisedPnl } from '../positions/portfolio.js';
-import { instrumentKey, positionKey } from '../state.js';
+import { instrumentKey, pendingKey, positionKey } from '../state.js';
 import type { AccountState, EngineState, MarginRates, OrderRecord, PositionRecord } from '../types.js';
 import { isDeliveryProduct, isOption, marginFor } from './margin.js';
 import { isEquityDerivative, type MarginLeg, portfolioMargin, positionLegs } from './portfolio-margin.js';
@@ -97,7 +97,7 @@ export function availableFunds(
 
 /**
  * Unfilled quantity of the account's other working orders (not `exclude`, not ROBO legs) on the same
- * instrument, product and side.
+ * instrument, product and side: O(1) from the running totals `indexOrder` keeps (`state.ts`).
  */
 export function pendingQty(
   state: EngineState,
@@ -106,16 +106,11 @@ export function pendingQty(
   side: TransactionType,
   exclude: string,
 ): number {
-  const ids = state.workingByInstrument.get(instrumentKey(o.exchange, o.symboltoken));
-  if (!ids) return 0;
-  let sum = 0;
-  for (const id of ids) {
-    if (id === exclude) continue;
-    const w = acc.orders.get(id);
-    if (!w || w.transactiontype !== side || w.producttype !== o.producttype || w.parentorderid) continue;
-    sum += w.quantity - w.filledshares - w.cancelsize;
-  }
-  return sum;
+  const key = pendingKey(acc.clientcode, o, side);
+  const sum = state.pendingTotals.get(key) ?? 0;
+  if (sum === 0) return 0;
+  const own = state.pendingOf.get(exclude);
+  return own?.key === key ? sum - own.qty : sum;
 }
 
 /** The price an order's margin is judged at: limit, trigger (SL-M), else the best opposite price / LTP. */

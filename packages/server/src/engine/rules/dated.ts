@@ -4,7 +4,7 @@
  * or a circular number), so that a change of rule is a new row, not new code. Docs:
  * docs/paper-broker-rules.md.
  */
-import { istParts } from '@smartapi-ts/protocol';
+import { istDayStart, istParts } from '@smartapi-ts/protocol';
 
 /** One row of a rule table. */
 export interface DatedRow<T> {
@@ -18,10 +18,18 @@ export interface DatedRow<T> {
 /** A rule table: rows in ascending `from` order. */
 export type RuleTable<T> = readonly DatedRow<T>[];
 
-/** `YYYY-MM-DD` of the IST day of `ms`. */
+// The last IST day formatted by istDate (rule look-ups run several times per command, on one day).
+let lastDay = Number.NaN;
+let lastDate = '';
+
+/** `YYYY-MM-DD` of the IST day of `ms` (the last day's text is reused: a pure function, memoised). */
 export function istDate(ms: number): string {
+  const day = istDayStart(ms);
+  if (day === lastDay) return lastDate;
   const p = istParts(ms);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  lastDate = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  lastDay = day;
+  return lastDate;
 }
 
 /** The row in force on `date` (`YYYY-MM-DD`); throws when the table starts later (a gap is a bug). */
