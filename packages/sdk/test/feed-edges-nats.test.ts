@@ -23,7 +23,10 @@ class Balancer {
   constructor() {
     this.server = createServer((client) => {
       const up = this.live[0];
-      if (!up) return client.destroy();
+      if (!up) {
+        client.destroy();
+        return;
+      }
       this.routed.push(up.id);
       const upstream = tcpConnect(up.port, '127.0.0.1');
       const set = this.pipes.get(up.id) ?? new Set<Socket>();
