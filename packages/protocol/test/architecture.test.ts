@@ -186,6 +186,8 @@ const ALLOWED_DEPENDENCIES: Record<string, Record<string, string>> = {
     ws: 'WebSocket server of the market and order feeds',
     otpauth: 'TOTP verification at login',
     commander: 'the smartapi-paper CLI',
+    '@nats-io/transport-node':
+      'the market bus to feed edges (serve --nats, feed-edge): maintained Node client of the NATS project',
   },
   'packages/dashboard': {
     '@smartapi-ts/protocol': 'feed codec, request rules and routes, bundled into the page',
