@@ -172,6 +172,13 @@ describe('market bus over NATS', () => {
     );
   });
 
+  it('an edge with no core on its bus fails to start and says why', async () => {
+    await assert.rejects(
+      startFeedEdge({ nats: nats.url, prefix: 'nobody-home', helloTimeoutMs: 300 }),
+      /no paper broker core answered on nobody-home\.edge\.hello within 300 ms/,
+    );
+  });
+
   it('an order update reaches the right account’s sockets on every edge and never another’s', async () => {
     const a = broker.account;
     const b = await broker.createAccount();

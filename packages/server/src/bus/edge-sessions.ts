@@ -7,9 +7,12 @@
  */
 import { FeedAuthMessage, stripBearer } from '@smartapi-ts/protocol';
 import { type TokenType, verifyJwt } from '../identity/jwt.js';
-import { normaliseClientCode } from '../identity/normalise.js';
+import { normaliseClientCode, plausibleClientCode } from '../identity/normalise.js';
 import type { FeedAuthResult, FeedCredentials } from '../identity/sessions.js';
 import type { OrderFeedAuth } from '../ws/order-feed.js';
+
+/** Most client codes whose existence an edge remembers (oldest forgotten first). */
+const MAX_KNOWN_CLIENTS = 10_000;
 
 /** What an edge still has to ask the core before it can answer an upgrade. */
 export interface SessionQuestions {
@@ -38,14 +41,21 @@ export class EdgeSessions {
       if (sid !== undefined && !this.live.has(sid)) out.sids.push(sid);
     }
     const cc = normaliseClientCode(clientCode);
-    if (cc !== '' && !this.clients.has(cc)) out.clientcodes.push(cc);
+    if (plausibleClientCode(cc) && !this.clients.has(cc)) out.clientcodes.push(cc);
     return out;
   }
 
   /** Records the core's answer about a session and a client code. */
   learn(sid: string | undefined, live: boolean | undefined, clientcode?: string, exists?: boolean): void {
     if (sid !== undefined && live !== undefined) this.live.set(sid, live && this.live.get(sid) !== false);
-    if (clientcode !== undefined && exists !== undefined) this.clients.set(clientcode, exists);
+    if (clientcode !== undefined && exists !== undefined) {
+      this.clients.delete(clientcode);
+      this.clients.set(clientcode, exists);
+      if (this.clients.size > MAX_KNOWN_CLIENTS) {
+        const oldest = this.clients.keys().next().value;
+        if (oldest !== undefined) this.clients.delete(oldest);
+      }
+    }
   }
 
   /** A session logged out. */
@@ -79,7 +89,7 @@ export class EdgeSessions {
       if (clientCode === '') clientCode = s.username;
       else if (s.username !== clientCode) return { ok: false, message: FeedAuthMessage.INVALID_CLIENT_CODE };
     }
-    if (clientCode === '' || this.clients.get(clientCode) === false) {
+    if (!plausibleClientCode(clientCode) || this.clients.get(clientCode) === false) {
       return { ok: false, message: FeedAuthMessage.INVALID_CLIENT_CODE };
     }
     const feed = stripBearer(c.feedToken);
