@@ -6,6 +6,7 @@
  * run behind a TCP load balancer; one that dies loses only its own connections.
  */
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -177,13 +178,12 @@ export async function startFeedEdge(opts: FeedEdgeOptions): Promise<FeedEdge> {
       res.end(JSON.stringify({ status: false, message: 'a feed edge serves only the WebSocket feeds' }));
     });
     const srv = server;
-    const feeds = routeUpgrades(srv, { marketFeed, orderFeed });
-    const routeUpgrade = srv.listeners('upgrade').at(-1) as (
-      req: IncomingMessage,
-      s: Duplex,
-      h: Buffer,
-    ) => void;
-    srv.removeAllListeners('upgrade');
+    // The core's upgrade router (paths, 404s), driven once the session questions are answered.
+    const router = new EventEmitter();
+    const feeds = routeUpgrades(router as Server, { marketFeed, orderFeed });
+    const routeUpgrade = (req: IncomingMessage, s: Duplex, h: Buffer): void => {
+      router.emit('upgrade', req, s, h);
+    };
     srv.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => socket.destroy());
       const input = feedAuthInput(req);
@@ -194,7 +194,10 @@ export async function startFeedEdge(opts: FeedEdgeOptions): Promise<FeedEdge> {
         [input.authorization, input.feedToken, jwtQuery ?? undefined],
         input.clientCode,
       );
-      if (q.sids.length === 0 && q.clientcodes.length === 0) return routeUpgrade(req, socket, head);
+      if (q.sids.length === 0 && q.clientcodes.length === 0) {
+        routeUpgrade(req, socket, head);
+        return;
+      }
       socket.pause();
       const asks = [
         ...q.sids.map((sid): { sid?: string; clientcode?: string } => ({ sid })),
