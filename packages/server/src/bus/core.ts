@@ -24,7 +24,7 @@ import type { Market, Quote } from '../market/types.js';
 import type { Store } from '../storage/types.js';
 import { quoteToTick } from '../ws/market-feed/index.js';
 import type { OrderFeed } from '../ws/order-feed.js';
-import { encodeSnapshots, type HelloReply, SnapshotStatus, Subjects } from './subjects.js';
+import { encodeSnapshots, type HelloReply, natsConnectError, SnapshotStatus, Subjects } from './subjects.js';
 
 /** How often edges re-announce their interest, ms. */
 export const INTEREST_EVERY_MS = 2000;
@@ -79,7 +79,11 @@ function json(data: Uint8Array): Record<string, unknown> {
 
 /** Connects to NATS and starts publishing (see module comment). */
 export async function startCoreBus(opts: CoreBusOptions): Promise<CoreBus> {
-  const nc: NatsConnection = await connect({ servers: opts.url, name: 'smartapi-paper-core' });
+  const nc: NatsConnection = await connect({ servers: opts.url, name: 'smartapi-paper-core' }).catch(
+    (err: unknown) => {
+      throw natsConnectError(opts.url, err);
+    },
+  );
   const subjects = new Subjects(opts.prefix);
   const now = opts.now ?? Date.now;
   const stats = { packetsPublished: 0, orderUpdatesPublished: 0 };

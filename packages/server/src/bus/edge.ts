@@ -17,7 +17,7 @@ import { OrderFeed, refuseUpgrade } from '../ws/order-feed.js';
 import { routeUpgrades } from '../ws/upgrade.js';
 import { EdgeMarketFeed } from './edge-market-feed.js';
 import { EdgeSessions } from './edge-sessions.js';
-import { decodeSnapshots, type HelloReply, Subjects } from './subjects.js';
+import { decodeSnapshots, type HelloReply, natsConnectError, Subjects } from './subjects.js';
 
 /** Options of {@link startFeedEdge}. */
 export interface FeedEdgeOptions {
@@ -76,7 +76,13 @@ async function hello(
 export async function startFeedEdge(opts: FeedEdgeOptions): Promise<FeedEdge> {
   const id = `edge-${randomBytes(6).toString('hex')}`;
   const subjects = new Subjects(opts.prefix);
-  const nc = await connect({ servers: opts.nats, name: `smartapi-paper-${id}`, maxReconnectAttempts: -1 });
+  const nc = await connect({
+    servers: opts.nats,
+    name: `smartapi-paper-${id}`,
+    maxReconnectAttempts: -1,
+  }).catch((err: unknown) => {
+    throw natsConnectError(opts.nats, err);
+  });
   let server: Server | undefined;
   try {
     const h = await hello(nc, subjects, id, opts.helloTimeoutMs ?? 30_000);

@@ -100,3 +100,8 @@ export function decodeSnapshots(data: Uint8Array): (Uint8Array | undefined)[] {
   }
   return out;
 }
+
+/** Wraps a failed NATS connect into an error that names the server. */
+export function natsConnectError(url: string, err: unknown): Error {
+  return new Error(`cannot connect to NATS at ${url}: ${err instanceof Error ? err.message : String(err)}`);
+}
