@@ -204,6 +204,8 @@ const ALLOWED_DEPENDENCIES: Record<string, Record<string, string>> = {
     otpauth: 'TOTP verification at login',
     commander: 'the smartapi-paper CLI',
     'smartapi-ts': 'the live market source reaches its upstream through the SDK (one fenced module)',
+    '@nats-io/transport-node':
+      'the market bus to feed edges (serve --nats, feed-edge): maintained Node client of the NATS project',
   },
   'packages/dashboard': {
     '@smartapi-ts/protocol': 'feed codec, request rules and routes, bundled into the page',

@@ -13,6 +13,14 @@
 export { type BuildDependencies, buildServer, type MarketFeedHandle, type PaperServer } from './app.js';
 export { createClock, createDefaultMarket } from './broker/market.js';
 export {
+  type CoreBus,
+  type CoreBusOptions,
+  type FeedEdge,
+  type FeedEdgeOptions,
+  startCoreBus,
+  startFeedEdge,
+} from './bus/index.js';
+export {
   type ClockMode,
   DEFAULT_CONFIG,
   type LogLevel,

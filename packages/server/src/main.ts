@@ -5,9 +5,12 @@
  *   [--rms-rejections error|book] [--fills ideal|realistic|harsh] [--fill-seed N] [--latency SPEC]
  *   [--cancel-latency SPEC] [--queue none|fifo|probabilistic] [--impact on|off] [--depth-factor F] [--refill-half-life-ms MS]
  *   [--slip-ticks N] [--hidden-levels N] [--demo] [--market synthetic|replay --data DIR [--from D] [--to D]
- *   [--fill-missing none|synthetic]] [--market live --upstream URL [--upstream-credentials FILE]]`
+ *   [--fill-missing none|synthetic]] [--market live --upstream URL [--upstream-credentials FILE]] [--nats URL]`
  *   prints exactly one JSON line `{"event":"listening","url":"http://HOST:PORT"}` as the first stdout
  *   line; everything for humans goes to stderr.
+ * - `feed-edge --nats URL [--host] [--port] [--prefix]` serves both WebSocket feeds from a core
+ *   started with `serve --nats URL` (docs/scaling.md); prints one JSON line
+ *   `{"event":"listening","url","role":"feed-edge","id"}` first.
  * - `accounts create --db FILE [--funds RUPEES] [--json]` prints the new credentials (with `--json`:
  *   exactly one JSON object `{"clientcode","password","totpSecret","apiKey"}` and nothing else).
  * - `accounts list --db FILE [--json]`, `accounts reset <clientcode> --db FILE`.
@@ -18,6 +21,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildServer } from './app.js';
 import { resetAccountOffline } from './broker/reset.js';
+import { type CoreBus, DEFAULT_BUS_PREFIX, startCoreBus, startFeedEdge } from './bus/index.js';
 import { AdminCliError, adminCall, registerAdminCommands, remoteOptions } from './cli/admin-commands.js';
 import { DEFAULT_CONFIG, type PaperConfigInput, resolveConfig } from './config.js';
 import { AccountError, createAccount, ensureDemoAccount, listAccounts } from './identity/accounts.js';
@@ -109,6 +113,7 @@ interface ServeOptions {
   slipTicks?: number;
   hiddenLevels?: number;
   marketProtection?: number;
+  nats?: string;
 }
 
 /** `fixed:MS`, `uniform:MIN:MAX` or `lognormal:MEDIAN:SIGMA:MAX` → a latency distribution. */
@@ -196,7 +201,19 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   const config = resolveConfig(input);
   const server = await buildServer(config);
   let url: string;
+  let bus: CoreBus | undefined;
   try {
+    if (o.nats !== undefined) {
+      bus = await startCoreBus({
+        url: o.nats,
+        market: server.market,
+        orderFeed: server.orderFeed,
+        sessions: server.sessions,
+        store: server.store,
+        now: config.wallClock,
+        logger: { warn: (m, e) => io.err(`${m}${e ? `: ${String(e)}` : ''}\n`) },
+      });
+    }
     const demo = o.demo ? await ensureDemoAccount(server.store, config.defaultFunds) : undefined;
     url = await server.listen();
     io.out(`${JSON.stringify({ event: 'listening', url })}\n`);
@@ -216,6 +233,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
       `  fills:            ${server.scenario.executionView().preset} (GET/PUT /paper/v1/execution)`,
       `  market protection: ${config.marketProtection !== undefined ? `${config.marketProtection} % on every MARKET order` : 'dated table per instrument class'}`,
       `  admin API:        ${url}/paper/v1 (Authorization: Bearer <admin token>)`,
+      `  market bus:       ${o.nats !== undefined ? `NATS ${o.nats} (feed edges: smartapi-paper feed-edge --nats ${o.nats})` : 'off (--nats <url>)'}`,
       config.adminToken
         ? '  admin token:      (given by --admin-token / PAPER_ADMIN_TOKEN)'
         : `  admin token:      ${server.adminToken}  (generated; set --admin-token or PAPER_ADMIN_TOKEN to fix it)`,
@@ -239,12 +257,44 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     if (holidays) lines.push('', `warning: ${holidays}`);
     io.err(`${lines.join('\n')}\n`);
   } catch (err) {
+    await bus?.close();
     await server.close();
     throw err;
   }
   const sig = await waitForSignal();
   io.err(`received ${sig}, shutting down\n`);
+  await bus?.close();
   await server.close();
+  return 0;
+}
+
+interface FeedEdgeCliOptions {
+  nats: string;
+  host: string;
+  port: number;
+  prefix: string;
+  helloTimeoutMs: number;
+}
+
+async function feedEdge(o: FeedEdgeCliOptions, io: CliIo): Promise<number> {
+  const edge = await startFeedEdge({
+    nats: o.nats,
+    host: o.host,
+    port: o.port,
+    prefix: o.prefix,
+    helloTimeoutMs: o.helloTimeoutMs,
+    logger: { warn: (m, e) => io.err(`${m}${e ? `: ${String(e)}` : ''}\n`) },
+  });
+  io.out(`${JSON.stringify({ event: 'listening', url: edge.url, role: 'feed-edge', id: edge.id })}\n`);
+  const wsUrl = edge.url.replace(/^http/, 'ws');
+  io.err(
+    `smartapi-paper feed edge ${edge.id} on ${edge.url} (NATS ${o.nats})\n` +
+      `  market feed:      ${wsUrl}/smart-stream\n` +
+      `  order updates:    ${wsUrl}/smart-order-update\n`,
+  );
+  const sig = await waitForSignal();
+  io.err(`received ${sig}, shutting down\n`);
+  await edge.close();
   return 0;
 }
 
@@ -369,8 +419,24 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default(DEFAULT_CONFIG.logLevel),
     )
+    .option(
+      '--nats <url>',
+      'publish market data and order updates to this NATS server for feed edges (docs/scaling.md)',
+    )
     .action((opts: ServeOptions) => {
       result.promise = serve(opts, io);
+    });
+
+  program
+    .command('feed-edge')
+    .description('serve /smart-stream and /smart-order-update from a core broker over NATS (docs/scaling.md)')
+    .requiredOption('--nats <url>', 'NATS server of the core (serve --nats)')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 = any free port)', parsePort, 0)
+    .option('--prefix <prefix>', 'subject prefix of the bus', DEFAULT_BUS_PREFIX)
+    .option('--hello-timeout-ms <ms>', 'how long to wait for the core at start', parseInteger, 30_000)
+    .action((opts: FeedEdgeCliOptions) => {
+      result.promise = feedEdge(opts, io);
     });
 
   const accounts = program.command('accounts').description('manage paper trading accounts');

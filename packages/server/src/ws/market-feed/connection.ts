@@ -35,14 +35,14 @@ export class Packet {
   /**
    * @param pk - the pair key (`mode|exchangeType|token`)
    * @param version - order of creation over the feed (coalesced packets are flushed in this order)
-   * @param quote - the quote it carries
+   * @param quote - the quote it carries (undefined for a packet that arrives already encoded: feed edges)
    * @param mode - the feed mode
-   * @param frame - the frame when encoded at once (depth 20: the book of that moment)
+   * @param frame - the frame when encoded at once (depth 20: the book of that moment; a feed edge's packet)
    */
   constructor(
     readonly pk: string,
     readonly version: number,
-    readonly quote: Quote,
+    readonly quote: Quote | undefined,
     readonly mode: FeedMode,
     frame?: Buffer | null,
   ) {
@@ -55,7 +55,7 @@ export type PacketEncoder = (quote: Quote, mode: FeedMode) => Buffer | null;
 
 /** The packet's frame, encoding it on first use; undefined when it cannot be encoded. */
 export function packetFrame(p: Packet, encode: PacketEncoder): Buffer | undefined {
-  if (p.frame === undefined) p.frame = encode(p.quote, p.mode);
+  if (p.frame === undefined) p.frame = p.quote ? encode(p.quote, p.mode) : null;
   return p.frame ?? undefined;
 }
 /** A client message as UTF-8 text. */
