@@ -9,7 +9,7 @@
  * Writes benchmarks/.work/orderbook.json.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROUTES } from '@smartapi-ts/protocol';
 import {
@@ -67,6 +67,7 @@ async function perCpuSecond(
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
+  const loadAtStart = loadavg()[0] ?? 0;
   const profDir = join(ROOT, 'benchmarks', '.work', 'orderbook-profile');
   if (PROFILE) {
     rmSync(profDir, { recursive: true, force: true });
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
     notes.push(
       `Closed loop: ${CONNECTIONS} keep-alive node:http connections from the benchmark process; ${WARMUP_MS / 1000} s warm-up then ${DURATION_MS / 1000} s measured per target; the broker (CLI, file DB, --clock manual, rate limits off) and the bare route run one after the other, each in its own process; the load generator shares the same 2 cores. An answer counts only with status:true and exactly ${ORDERS} orders. Failures: broker ${brokerRes.failed}, bare ${bareRes.failed}.`,
       "Per CPU-second: the server process's user + system CPU time (from /proc/<pid>/stat) over the whole load run (warm-up included, answers scaled to it): how many answers one core of the broker gives, independent of how much of the shared machine it got. The broker runs with --clock manual (the market does not move during the run), so its CPU is the request path's.",
-      'The broker answers from a pre-serialised view of the book per account (broker/read-cache.ts), dropped whenever the ledger queues an event of that account or rebuilds the state from the database, and keyed by the IST trading day; it still authenticates every request (JWT, API key, session) and goes through fastify.',
+      'The broker answers from a pre-serialised view of the book per account (broker/read-cache.ts), dropped whenever the ledger queues an event of that account or rebuilds the state from the database, and keyed by the IST trading day; it still authenticates every request (api key, JWT, session, account) and goes through fastify, but from memory: verified tokens, accounts and sessions are kept in maps kept coherent with the store (docs/paper-broker.md#request-path), so no request reads SQLite or recomputes an HMAC.',
     );
   } finally {
     await broker.stop().catch(() => {});
@@ -210,6 +211,9 @@ async function main(): Promise<void> {
     console.log('--profile: figures not written');
     return;
   }
+  notes.push(
+    `Machine load: 1-minute load average ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end, on ${cpus().length} cores (other jobs share the machine: read the ratios to the same-run baseline).`,
+  );
   writeSuite('orderbook', rows, notes);
 }
 

@@ -232,6 +232,7 @@ export interface LoadResult {
   /** Latency percentiles of successful responses, ms. */
   p50: number;
   p99: number;
+  p999: number;
   /** The first failure seen, for the report. */
   firstFailure?: string;
   /** Measured window, seconds. */
@@ -328,6 +329,7 @@ export async function runLoad(opts: {
     perSec: ok / seconds,
     p50: pct(0.5),
     p99: pct(0.99),
+    p999: pct(0.999),
     seconds,
     ...(firstFailure !== undefined ? { firstFailure } : {}),
   };

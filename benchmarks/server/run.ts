@@ -9,8 +9,19 @@
  * self-time functions are printed and the .cpuprofile is kept under benchmarks/.work/).
  * Writes benchmarks/.work/server.json.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  closeSync,
+  copyFileSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROUTES } from '@smartapi-ts/protocol';
 import Database from 'better-sqlite3';
@@ -68,6 +79,67 @@ function sqliteCommitFloor(ms: number): number {
   }
 }
 
+/** p50 / p99 of a list of durations, ms. */
+function pcts(ms: number[]): { p50: number; p99: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.floor(p * (s.length - 1))] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/**
+ * How long a group commit of `rows` order rows blocks the event loop (better-sqlite3 is synchronous):
+ * the transaction as the broker runs it (WAL, synchronous=FULL: COMMIT fsyncs the WAL on the loop),
+ * and, for comparison, the same transaction under synchronous=NORMAL (no fsync in COMMIT) followed by
+ * an fsync of the WAL file (what a design that syncs the WAL off the loop would wait for instead).
+ */
+function commitBlocking(
+  rows: number,
+  commits: number,
+): {
+  full: { p50: number; p99: number };
+  normal: { p50: number; p99: number };
+  walFsync: { p50: number; p99: number };
+} {
+  const run = (mode: 'FULL' | 'NORMAL') => {
+    const dir = mkdtempSync(join(tmpdir(), 'smartapi-bench-commit-'));
+    try {
+      const db = new Database(join(dir, 'commit.db'));
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${mode}`);
+      db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, body TEXT NOT NULL)');
+      const up = db.prepare(
+        'INSERT INTO t (k, body) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET body = excluded.body',
+      );
+      const body = JSON.stringify({ orderid: '250125000000001', status: 'open', price: 2900.5, qty: 1 });
+      const tx = db.transaction((base: number) => {
+        for (let i = 0; i < rows; i++) up.run(String(base + i), body);
+      });
+      const block: number[] = [];
+      const sync: number[] = [];
+      let fd: number | undefined;
+      for (let j = 0; j < commits; j++) {
+        const t0 = performance.now();
+        tx.immediate(j * rows);
+        block.push(performance.now() - t0);
+        if (mode === 'NORMAL') {
+          fd ??= openSync(join(dir, 'commit.db-wal'), 'r');
+          const t1 = performance.now();
+          fsyncSync(fd);
+          sync.push(performance.now() - t1);
+        }
+      }
+      if (fd !== undefined) closeSync(fd);
+      db.close();
+      return { block: pcts(block), sync: pcts(sync) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const full = run('FULL');
+  const normal = run('NORMAL');
+  return { full: full.block, normal: normal.block, walFsync: normal.sync };
+}
+
 async function main(): Promise<void> {
   const profDir = join(ROOT, 'benchmarks', '.work', 'server-profile');
   if (PROFILE) {
@@ -76,6 +148,7 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [];
   const notes: string[] = [];
+  const loadAtStart = loadavg()[0] ?? 0;
   const common = {
     method: 'POST' as const,
     path: ROUTES.placeOrder.path,
@@ -165,6 +238,7 @@ async function main(): Promise<void> {
     const resting = book.data?.filter((o) => o.orderstatus === 'open').length ?? 0;
 
     const floor = sqliteCommitFloor(QUICK ? 1000 : 2000);
+    const blocking = commitBlocking(CONNECTIONS, QUICK ? 100 : 300);
     const ratio = brokerRes.perSec / bareRes.perSec;
     rows.push(
       {
@@ -189,16 +263,39 @@ async function main(): Promise<void> {
         pass: brokerRes.p99 < 25,
       },
       {
+        name: 'placeOrder latency p99.9, paper broker',
+        value: round(brokerRes.p999),
+        unit: 'ms',
+      },
+      {
         name: `bare fastify route (constant envelope), ${CONNECTIONS} connections`,
         value: Math.round(bareRes.perSec),
         unit: 'req/s',
       },
       { name: 'bare fastify route latency p50', value: round(bareRes.p50), unit: 'ms' },
       { name: 'bare fastify route latency p99', value: round(bareRes.p99), unit: 'ms' },
+      { name: 'bare fastify route latency p99.9', value: round(bareRes.p999), unit: 'ms' },
       {
         name: 'disk floor: one-row SQLite commits/s (WAL, synchronous=FULL), one thread, no HTTP',
         value: Math.round(floor),
         unit: 'commits/s',
+      },
+    );
+    rows.push(
+      {
+        name: `event-loop block per group commit of ${CONNECTIONS} order rows (WAL, synchronous=FULL), p50`,
+        value: round(blocking.full.p50),
+        unit: `ms (p99 ${round(blocking.full.p99)} ms)`,
+      },
+      {
+        name: `same commit under synchronous=NORMAL (no fsync in COMMIT), p50`,
+        value: round(blocking.normal.p50),
+        unit: `ms (p99 ${round(blocking.normal.p99)} ms)`,
+      },
+      {
+        name: 'fsync of the WAL file after that commit (could run off the loop), p50',
+        value: round(blocking.walFsync.p50),
+        unit: `ms (p99 ${round(blocking.walFsync.p99)} ms)`,
       },
     );
     notes.push(
@@ -225,7 +322,12 @@ async function main(): Promise<void> {
     }
   }
   if (PROFILE) console.log('--profile: figures not written (profiling slows the broker)');
-  else writeSuite('server', rows, notes);
+  else {
+    notes.push(
+      `Machine load: 1-minute load average ${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? 0).toFixed(2)} at end, on ${cpus().length} cores (other jobs share the machine: read the ratios to the same-run baseline).`,
+    );
+    writeSuite('server', rows, notes);
+  }
 }
 
 await main();

@@ -181,6 +181,51 @@ describe('SessionService', () => {
     store.close();
   });
 
+  it('remembers verified tokens, yet logout, a cleared cache and expiry apply at once', async () => {
+    const { sessions, credentials, body, c, store } = await setup();
+    const r = await sessions.login(body(), credentials.apiKey);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    const cc = credentials.clientcode;
+    // Verified once, then from memory: the same principal every time.
+    for (let i = 0; i < 3; i++) assert.equal(sessions.checkAccessToken(r.data.jwtToken).ok, true);
+    assert.equal(sessions.authenticateFeed({ clientCode: cc, feedToken: r.data.feedToken }).ok, true);
+    // A remembered token is still an access token only, and a changed byte is a different token.
+    assert.equal(sessions.checkAccessToken(r.data.feedToken).ok, false);
+    const tampered = `${r.data.jwtToken.slice(0, -2)}${r.data.jwtToken.endsWith('A') ? 'BB' : 'AA'}`;
+    assert.equal(sessions.checkAccessToken(tampered).ok, false);
+    // A session ended outside logout (the sessionExpired fault) counts once the cache is cleared.
+    const second = await sessions.login(body(), credentials.apiKey);
+    assert.ok(second.ok);
+    if (!second.ok) return;
+    assert.equal(sessions.checkAccessToken(second.data.jwtToken).ok, true);
+    store.sessions.revokeAll(cc, c.now());
+    sessions.clearCache();
+    const revoked = sessions.checkAccessToken(second.data.jwtToken);
+    assert.equal(!revoked.ok && revoked.code, 'AG8001');
+    assert.equal(sessions.authenticateFeed({ clientCode: cc, feedToken: second.data.feedToken }).ok, false);
+    // Logout: every remembered token of the session is refused on the next check.
+    const third = await sessions.login(body(), credentials.apiKey);
+    assert.ok(third.ok);
+    if (!third.ok) return;
+    const chk = sessions.checkAccessToken(third.data.jwtToken);
+    assert.ok(chk.ok);
+    if (!chk.ok) return;
+    sessions.logout(chk.principal);
+    assert.equal(sessions.checkAccessToken(third.data.jwtToken).ok, false);
+    assert.equal(sessions.authenticateFeed({ clientCode: cc, feedToken: third.data.feedToken }).ok, false);
+    assert.equal(sessions.generateTokens({ refreshToken: third.data.refreshToken }).ok, false);
+    // Expiry is checked on every hit.
+    const fourth = await sessions.login(body(), credentials.apiKey);
+    assert.ok(fourth.ok);
+    if (!fourth.ok) return;
+    assert.equal(sessions.checkAccessToken(fourth.data.jwtToken).ok, true);
+    c.set(nextIstMidnight(morning));
+    const expired = sessions.checkAccessToken(fourth.data.jwtToken);
+    assert.equal(!expired.ok && expired.code, 'AG8002');
+    store.close();
+  });
+
   it('authenticates the market feed by client code + feed token', async () => {
     const { sessions, credentials, body, store } = await setup();
     const r = await sessions.login(body(), credentials.apiKey);

@@ -93,6 +93,38 @@ describe('sqlite store', () => {
     s.close();
   });
 
+  it('serves accounts from memory, coherent with every write and with rolled-back transactions', async () => {
+    const file = join(dir, 'account-cache.db');
+    const s = openSqliteStore(file);
+    const { account } = await createAccount(s, { pin: '1234' });
+    const a = s.accounts.byApiKey(account.apiKey);
+    assert.equal(a?.clientcode, account.clientcode);
+    assert.equal(s.accounts.get(account.clientcode), a, 'the same record: served from memory');
+    assert.ok(Object.isFrozen(a), 'a shared record cannot be changed by a caller');
+    s.accounts.setBlocked(account.clientcode, true);
+    assert.equal(s.accounts.get(account.clientcode)?.blocked, true);
+    assert.equal(s.accounts.byApiKey(account.apiKey)?.blocked, true);
+    s.accounts.setLastLogin(account.clientcode, 42);
+    assert.equal(s.accounts.byApiKey(account.apiKey)?.lastLoginAt, 42);
+    // An account read inside a transaction that rolls back does not survive in memory.
+    const ghost = { ...account, clientcode: 'G999999', apiKey: 'ghost-key' };
+    assert.throws(() =>
+      s.transaction(() => {
+        s.accounts.insert(ghost);
+        assert.equal(s.accounts.byApiKey('ghost-key')?.clientcode, 'G999999');
+        throw new Error('boom');
+      }),
+    );
+    assert.equal(s.accounts.byApiKey('ghost-key'), undefined);
+    assert.equal(s.accounts.get('G999999'), undefined);
+    // An account created by another connection (`accounts create` next to a server) is found.
+    const cli = openSqliteStore(file, { lock: false });
+    const { account: other } = await createAccount(cli, { pin: '1234' });
+    cli.close();
+    assert.equal(s.accounts.byApiKey(other.apiKey)?.clientcode, other.clientcode);
+    s.close();
+  });
+
   it('refuses a second server on the same file and frees the lock on close', () => {
     const file = join(dir, 'locked.db');
     const s = openSqliteStore(file);

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, Header, matchRoute } from '@smartapi-ts/protocol';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendFailure, sendRateLimited } from '../http/reply.js';
 import type { SessionService } from '../identity/sessions.js';
 import type { Store } from '../storage/types.js';
@@ -49,9 +49,22 @@ function clientOf(req: FastifyRequest): string | undefined {
 /** Registers the hook (call before the venue routes are registered). */
 export function registerFaultHook(app: FastifyInstance, opts: FaultHookOptions): void {
   const { faults } = opts;
-  app.addHook('preHandler', async (req, reply) => {
-    if (!faults.has(HTTP_FAULT_KINDS)) return;
-    if (req.url.startsWith('/paper/')) return;
+  // A callback hook: with no armed HTTP fault (the usual case) a request costs one check, no promise.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (!faults.has(HTTP_FAULT_KINDS) || req.url.startsWith('/paper/')) {
+      done();
+      return;
+    }
+    fire(req, reply).then(
+      (answered) => {
+        if (answered === undefined) done();
+      },
+      (err: Error) => done(err),
+    );
+  });
+
+  /** Fires the fault armed for the request, if any; returns the reply when it answered (or hijacked) it. */
+  async function fire(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const m = matchRoute(req.url);
     if (!m) return;
     const clientcode = clientOf(req);
@@ -82,5 +95,5 @@ export function registerFaultHook(app: FastifyInstance, opts: FaultHookOptions):
       default:
         return;
     }
-  });
+  }
 }

@@ -17,7 +17,7 @@ import {
   stripBearer,
 } from '@smartapi-ts/protocol';
 import type { AccountRecord, SessionRecord, Store } from '../storage/types.js';
-import { signJwt, type TokenClaims, type TokenType, verifyJwt } from './jwt.js';
+import { type JwtVerification, signJwt, type TokenClaims, type TokenType, verifyJwt } from './jwt.js';
 import { LoginGuard } from './login-guard.js';
 import { normaliseClientCode, plausibleClientCode } from './normalise.js';
 import { hashPin, verifyPin } from './pin-hash.js';
@@ -61,6 +61,9 @@ export type FeedAuthResult =
 
 const META_SECRET = 'jwt_secret';
 
+/** Bound on the verified tokens {@link SessionService} remembers. */
+export const VERIFIED_TOKENS_MAX = 10_000;
+
 /** Options of {@link SessionService}. */
 export interface SessionServiceOptions {
   /** Wall clock (epoch ms) for expiry and TOTP. @default Date.now */
@@ -79,6 +82,8 @@ export class SessionService {
   private readonly now: () => number;
   private readonly secret: Buffer;
   private readonly cache = new Map<string, SessionRecord>();
+  /** Tokens whose signature verified, with their claims (see {@link verify}). */
+  private readonly verified = new Map<string, TokenClaims>();
   private readonly guard: LoginGuard;
   private readonly revokeListeners: Array<(sid: string) => void> = [];
 
@@ -159,7 +164,7 @@ export class SessionService {
     const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const token = stripBearer(str(o.refreshToken));
     if (token === '') return undefined;
-    const v = verifyJwt(token, this.secret, this.now());
+    const v = this.verify(token, this.now());
     if (!v.ok && v.reason !== 'expired') return undefined;
     const claims = v.claims;
     return claims?.typ === 'refresh' ? claims.username : undefined;
@@ -170,7 +175,7 @@ export class SessionService {
     const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const token = stripBearer(str(o.refreshToken));
     if (token === '') return fail(ErrorCode.INVALID_REFRESH_TOKEN);
-    const v = verifyJwt(token, this.secret, this.now());
+    const v = this.verify(token, this.now());
     if (!v.ok) {
       if (v.reason === 'expired' && v.claims?.typ === 'refresh') return fail(ErrorCode.REFRESH_TOKEN_EXPIRED);
       return fail(ErrorCode.INVALID_REFRESH_TOKEN);
@@ -247,7 +252,7 @@ export class SessionService {
     if (!account) return { ok: false, message: FeedAuthMessage.INVALID_CLIENT_CODE };
     const feed = stripBearer(c.feedToken);
     if (feed === '') return { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
-    const v = verifyJwt(feed, this.secret, now);
+    const v = this.verify(feed, now);
     if (!v.ok || v.claims.typ !== 'feed' || v.claims.username !== clientCode) {
       return { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
     }
@@ -266,13 +271,37 @@ export class SessionService {
   /** Drops cached sessions (after an account reset). */
   clearCache(): void {
     this.cache.clear();
+    this.verified.clear();
+  }
+
+  /**
+   * {@link verifyJwt} with a memory of the tokens whose signature already verified, keyed by the whole
+   * token string (so only that exact signed text hits): a hit skips the HMAC and the JSON parse, never
+   * the expiry check, and whatever the token's session became (logout, reset) is checked by the caller
+   * as for a fresh verification. At most {@link VERIFIED_TOKENS_MAX} tokens are kept (oldest dropped
+   * first); only tokens this server signed can enter it.
+   */
+  private verify(token: string, now: number): JwtVerification {
+    let claims = this.verified.get(token);
+    if (claims === undefined) {
+      const v = verifyJwt(token, this.secret, now);
+      if (!v.ok) return v;
+      claims = v.claims;
+      if (this.verified.size >= VERIFIED_TOKENS_MAX) {
+        const oldest = this.verified.keys().next().value as string;
+        this.verified.delete(oldest);
+      }
+      this.verified.set(token, claims);
+    }
+    if (claims.exp * 1000 <= now) return { ok: false, reason: 'expired', claims };
+    return { ok: true, claims };
   }
 
   private check(token: string, typ: TokenType): TokenCheck {
     const invalid = { ok: false as const, code: ErrorCode.INVALID_TOKEN, message: 'Invalid Token' };
     if (token === '') return invalid;
     const now = this.now();
-    const v = verifyJwt(token, this.secret, now);
+    const v = this.verify(token, now);
     if (!v.ok) {
       if (v.reason === 'expired' && v.claims?.typ === typ) {
         return { ok: false, code: ErrorCode.TOKEN_EXPIRED, message: 'Token Expired' };

@@ -165,23 +165,32 @@ class SqliteStore implements Store {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly lock: DatabaseLock | undefined;
+  private readonly accountCache: AccountCache;
   private closed = false;
 
   constructor(db: Database.Database, file: string, lock: DatabaseLock | undefined, box: SecretBox) {
     this.db = db;
     this.file = file;
     this.lock = lock;
-    this.accounts = accountRepo(db, box);
+    this.accountCache = new AccountCache();
+    this.accounts = accountRepo(db, box, this.accountCache);
     this.sessions = sessionRepo(db);
     this.rows = rowRepo(db);
     this.counters = counterRepo(db);
     this.meta = metaRepo(db, box);
-    this.snapshots = snapshotRepo(db);
+    this.snapshots = snapshotRepo(db, this.accountCache);
   }
 
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      // Rolled back: an account read inside the transaction may have been cached from rows that no
+      // longer exist.
+      this.accountCache.clear();
+      throw err;
+    }
   }
 
   close(): void {
@@ -199,7 +208,31 @@ class SqliteStore implements Store {
   }
 }
 
-function accountRepo(db: Database.Database, box: SecretBox): AccountRepository {
+/**
+ * The accounts read so far, by client code and by api key, so the request path (every authenticated
+ * request looks up its api key and its client) never reads SQLite. Entries are frozen records as SQLite
+ * held them; every write of this process to the accounts table (insert, last login, blocked, a snapshot
+ * restore) and every rolled-back transaction forgets them all, and a miss reads SQLite, so an account
+ * that another process created (`accounts create` next to a server) is found.
+ */
+class AccountCache {
+  readonly byCode = new Map<string, AccountRecord>();
+  readonly byKey = new Map<string, AccountRecord>();
+
+  put(a: AccountRecord): AccountRecord {
+    const frozen = Object.freeze(a);
+    this.byCode.set(a.clientcode, frozen);
+    this.byKey.set(a.apiKey, frozen);
+    return frozen;
+  }
+
+  clear(): void {
+    this.byCode.clear();
+    this.byKey.clear();
+  }
+}
+
+function accountRepo(db: Database.Database, box: SecretBox, cache: AccountCache): AccountRepository {
   const insert = db.prepare(
     `INSERT INTO accounts (clientcode, name, email, mobileno, pin_hash, totp_secret, api_key, starting_funds,
        blocked, created_at, last_login_at)
@@ -213,23 +246,30 @@ function accountRepo(db: Database.Database, box: SecretBox): AccountRepository {
   const setBlocked = db.prepare('UPDATE accounts SET blocked = ? WHERE clientcode = ?');
   return {
     insert(a) {
+      cache.clear();
       insert.run({ ...a, totpSecret: box.seal(a.totpSecret), blocked: a.blocked ? 1 : 0 });
     },
     get(clientcode) {
+      const hit = cache.byCode.get(clientcode);
+      if (hit) return hit;
       const r = get.get(clientcode);
-      return r ? toAccount(r, box) : undefined;
+      return r ? cache.put(toAccount(r, box)) : undefined;
     },
     byApiKey(apiKey) {
+      const hit = cache.byKey.get(apiKey);
+      if (hit) return hit;
       const r = byKey.get(apiKey);
-      return r ? toAccount(r, box) : undefined;
+      return r ? cache.put(toAccount(r, box)) : undefined;
     },
     list() {
       return list.all().map((r) => toAccount(r, box));
     },
     setLastLogin(clientcode, at) {
+      cache.clear();
       setLogin.run(at, clientcode);
     },
     setBlocked(clientcode, blocked) {
+      cache.clear();
       setBlocked.run(blocked ? 1 : 0, clientcode);
     },
   };
@@ -364,7 +404,7 @@ const SNAPSHOT_TABLES = [
   'gtt_rules',
 ] as const;
 
-function snapshotRepo(db: Database.Database): SnapshotRepository {
+function snapshotRepo(db: Database.Database, accountCache: AccountCache): SnapshotRepository {
   const insert = db.prepare(
     'INSERT INTO snapshots (id, created_at, market_time, label, data) VALUES (?, ?, ?, ?, ?)',
   );
@@ -406,6 +446,7 @@ function snapshotRepo(db: Database.Database): SnapshotRepository {
       return out;
     },
     load(dump) {
+      accountCache.clear();
       for (const t of SNAPSHOT_TABLES) {
         const rows = dump[t];
         if (!Array.isArray(rows)) throw new Error(`snapshot has no table ${t}`);
