@@ -42,7 +42,11 @@ describe('serve options → market (--clock, --speed, --seed, --instruments)', (
         .sort(),
       ['NSE:3045:SBIN-EQ', 'NSE:99999:FOO-EQ'],
     );
+    // a file-loaded market is lazy: nothing is simulated until used
+    const lazy = market as unknown as { activeCount: number };
+    assert.equal(lazy.activeCount, 0);
     assert.ok(market.quote('NSE', '99999'));
+    assert.equal(lazy.activeCount, 1);
     const builtIn = await createDefaultMarket(resolveConfig({ clock: 'manual' }));
     assert.ok(builtIn.instruments().length > 1000);
   });

@@ -47,7 +47,8 @@ export async function createDefaultMarket(config: PaperConfig): Promise<Market> 
     // steps instead of replaying every step at once: replaying would make the next tick later still and
     // starve the sockets. A manual clock may jump far and keeps the finer default.
     ...(config.clock === 'manual' ? {} : { maxStepsPerAdvance: REALTIME_MAX_STEPS }),
-    ...(universe ? { universe } : {}),
+    // A scrip-master file (up to the venue's ~160 000 rows): simulate only what is used.
+    ...(universe ? { universe, lazy: true } : {}),
   });
 }
 
@@ -72,6 +73,7 @@ function replayMarket(config: PaperConfig): Market {
               seed: config.seed,
               universe,
               calendar,
+              lazy: file !== undefined,
               ...(config.clock === 'manual' ? {} : { maxStepsPerAdvance: REALTIME_MAX_STEPS }),
             }),
         }

@@ -4,6 +4,7 @@
  * the model reads (seed, step size, calendar, back-history, universe).
  */
 import type { TradingCalendar } from '../../calendar.js';
+import type { Rng } from '../../rng.js';
 import type { BookLevel, Candle, Instrument, Quote } from '../../types.js';
 import type { DriverSpec, Universe } from '../../universe.js';
 import type { HistoryModel } from './history.js';
@@ -38,6 +39,8 @@ export interface DriverRt {
   gapVol: number;
   /** Years of trading time per ms of session. */
   yearsPerMs: number;
+  /** Own random stream (lazy markets; eager ones share the market's stream). */
+  rng?: Rng;
 }
 
 /** An instrument's state: day statistics, circuits, OI, its latest quote and its recorded bars. */
@@ -84,6 +87,8 @@ export interface InstState {
   rec: Map<number, number[]>;
   /** Daily bars of completed simulated days. */
   recDaily: Map<number, Candle>;
+  /** Own random stream (lazy markets; eager ones share the market's stream). */
+  rng?: Rng;
 }
 
 /** Best five levels per side. */

@@ -20,6 +20,7 @@ import { sessionTimesOn } from '../../calendar.js';
 import { hashString, mixSeed, Rng } from '../../rng.js';
 import { DAY_MS, type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
 import { circuitsOf, priceAt } from './price-model.js';
+import type { FutureRef } from './walk.js';
 
 /** The overnight gap factor of a driver on the IST day `day` (00:00 IST epoch ms). */
 export function gapFactor(ctx: SynthContext, d: DriverRt, day: number): number {
@@ -62,7 +63,7 @@ export function hasAuction(
   ctx: SynthContext,
   st: InstState,
   t: number,
-  futures: (st: InstState) => readonly InstState[],
+  futures: (st: InstState) => readonly FutureRef[],
 ): boolean {
   const ex = st.inst.exchange;
   const times = sessionTimesOn(ex, t);
@@ -71,7 +72,7 @@ export function hasAuction(
   if ((ex !== 'NFO' && ex !== 'BFO') || st.kind !== 'future') return false;
   const day = istDayStart(t);
   const live = futures(st).filter((f) => f.expiryClose >= day + times.open * MIN_MS);
-  const i = live.indexOf(st);
+  const i = live.findIndex((f) => f.key === st.key);
   if (i === 0) return true;
   if (i !== 1 || live[0] === undefined) return false;
   // The next month's future joins in the last five trading days before the current one expires.
@@ -83,7 +84,7 @@ export function auctionOf(
   ctx: SynthContext,
   st: InstState,
   t: number,
-  futures: (st: InstState) => readonly InstState[],
+  futures: (st: InstState) => readonly FutureRef[],
 ): CallAuction | undefined {
   if (!hasAuction(ctx, st, t, futures)) return undefined;
   const day = istDayStart(t);

@@ -6,8 +6,8 @@
 import { istDayStart } from '@smartapi-ts/protocol';
 import { sessionTimesOn } from '../../calendar.js';
 import { hashString, mixSeed, Rng } from '../../rng.js';
-import type { Quote } from '../../types.js';
-import { instrumentKey } from '../../universe.js';
+import type { Instrument, Quote } from '../../types.js';
+import { type DriverSpec, instrumentKey } from '../../universe.js';
 import { bookLevels, buildQuote } from './depth.js';
 import { baseDailyVolume, sessionMinutes, TRADING_DAYS_PER_YEAR } from './history.js';
 import { type DriverRt, type InstState, type Kind, MIN_MS, type SynthContext } from './model.js';
@@ -17,9 +17,8 @@ import { priceAt, setCircuits, theo } from './price-model.js';
 /** Driver OHLCV aggregates of a day's history prefix, per `driver|day` (null: none). */
 export type DriverDayCache = Map<string, { open: number; high: number; low: number; volume: number } | null>;
 
-/** The price drivers at the start time, by driver key. */
-export function initDrivers(ctx: SynthContext): Map<string, DriverRt> {
-  const drivers = new Map<string, DriverRt>();
+/** The circuit band of each equity driver (the tightest of its listings' bands). */
+export function driverBands(ctx: SynthContext): Map<string, number> {
   const bands = new Map<string, number>();
   for (const inst of ctx.universe.instruments) {
     if (inst.segment !== 'EQ') continue;
@@ -27,23 +26,45 @@ export function initDrivers(ctx: SynthContext): Map<string, DriverRt> {
     const b = ctx.universe.bands.get(instrumentKey(inst.exchange, inst.token));
     if (key && b !== undefined) bands.set(key, Math.min(bands.get(key) ?? 1, b));
   }
-  for (const spec of ctx.universe.drivers) {
-    const a = ctx.history.anchor(spec.key);
-    const sessionMs = sessionMinutes(spec) * MIN_MS;
-    const prevClose = ctx.history.previousClose(spec.key);
-    drivers.set(spec.key, {
-      spec,
-      price: spec.basePrice,
-      prevClose,
-      day: a.day,
-      lastT: ctx.startTime,
-      atmVol: spec.vol * 1.1,
-      band: bands.get(spec.key) ?? 0,
-      gapVol: ctx.history.gapVol(spec),
-      yearsPerMs: 1 / (TRADING_DAYS_PER_YEAR * sessionMs),
-    });
-  }
+  return bands;
+}
+
+/** The price drivers at the start time, by driver key. */
+export function initDrivers(ctx: SynthContext): Map<string, DriverRt> {
+  const drivers = new Map<string, DriverRt>();
+  const bands = driverBands(ctx);
+  for (const spec of ctx.universe.drivers) drivers.set(spec.key, initDriver(ctx, spec, bands));
   return drivers;
+}
+
+/** One price driver at the start time. */
+export function initDriver(ctx: SynthContext, spec: DriverSpec, bands: Map<string, number>): DriverRt {
+  const a = ctx.history.anchor(spec.key);
+  const sessionMs = sessionMinutes(spec) * MIN_MS;
+  const prevClose = ctx.history.previousClose(spec.key);
+  return {
+    spec,
+    price: spec.basePrice,
+    prevClose,
+    day: a.day,
+    lastT: ctx.startTime,
+    atmVol: spec.vol * 1.1,
+    band: bands.get(spec.key) ?? 0,
+    gapVol: ctx.history.gapVol(spec),
+    yearsPerMs: 1 / (TRADING_DAYS_PER_YEAR * sessionMs),
+  };
+}
+
+/** The nearest live expiry per `name|instrumentType` at the start (the most liquid series). */
+export function nearestExpiries(ctx: SynthContext): Map<string, number> {
+  const nearest = new Map<string, number>();
+  const today = istDayStart(ctx.startTime);
+  for (const inst of ctx.universe.instruments) {
+    if (inst.expiry === undefined || inst.expiry < today) continue;
+    const k = `${inst.name}|${inst.instrumentType}`;
+    nearest.set(k, Math.min(nearest.get(k) ?? Number.POSITIVE_INFINITY, inst.expiry));
+  }
+  return nearest;
 }
 
 /** The state of every instrument that has a driver, in universe order, each with its first quote. */
@@ -53,17 +74,27 @@ export function initInstruments(
   dayCache: DriverDayCache,
 ): InstState[] {
   const states: InstState[] = [];
-  const nearest = new Map<string, number>();
-  for (const inst of ctx.universe.instruments) {
-    if (inst.expiry === undefined || inst.expiry < istDayStart(ctx.startTime)) continue;
-    const k = `${inst.name}|${inst.instrumentType}`;
-    nearest.set(k, Math.min(nearest.get(k) ?? Number.POSITIVE_INFINITY, inst.expiry));
-  }
+  const nearest = nearestExpiries(ctx);
   for (const inst of ctx.universe.instruments) {
     const key = instrumentKey(inst.exchange, inst.token);
     const dkey = ctx.universe.driverOf.get(key);
     const driver = dkey ? drivers.get(dkey) : undefined;
     if (!driver) continue;
+    states.push(initInstrument(ctx, inst, driver, nearest, dayCache));
+  }
+  return states;
+}
+
+/** The state of one instrument at the start time, with its first quote. */
+export function initInstrument(
+  ctx: SynthContext,
+  inst: Instrument,
+  driver: DriverRt,
+  nearest: Map<string, number>,
+  dayCache: DriverDayCache,
+): InstState {
+  const key = instrumentKey(inst.exchange, inst.token);
+  {
     const kind: Kind =
       inst.segment === 'IDX'
         ? 'index'
@@ -134,9 +165,8 @@ export function initInstruments(
       recDaily: new Map(),
     };
     initDay(ctx, st, dayCache);
-    states.push(st);
+    return st;
   }
-  return states;
 }
 
 /** Sets the start-day statistics of an instrument from the history model. */

@@ -20,6 +20,16 @@ import { buildUniverse, instrumentKey, type Universe } from '../../universe.js';
 import { candlesOf } from './candles.js';
 import { buildQuote, deepBook } from './depth.js';
 import { HistoryModel } from './history.js';
+import {
+  activate,
+  checkLazy,
+  exportLazy,
+  type LazyParts,
+  lazyParts,
+  logStep,
+  rebuildLazy,
+  restoreLazyRngs,
+} from './lazy.js';
 import type { Book, DriverRt, InstState, SynthContext } from './model.js';
 import { auctionOf } from './opening.js';
 import { type DriverDayCache, initDrivers, initInstruments } from './setup.js';
@@ -30,7 +40,7 @@ import {
   type SimulatedMarketState,
   type SynthRuntime,
 } from './state.js';
-import { stepAt, type WalkRuntime } from './walk.js';
+import { type FutureRef, stepAt, type WalkRuntime } from './walk.js';
 
 export type { SimulatedMarketState } from './state.js';
 
@@ -69,6 +79,16 @@ export interface SimulatedMarketOptions {
    * @default 5
    */
   recordDays?: number;
+  /**
+   * Simulate an instrument only from its first use (quote, depth, candles, order, subscription…), so
+   * that a large universe (a real 160 000-row scrip master) costs nothing until used. Each price driver
+   * and instrument then draws from its own seeded stream and is replayed over the logged steps when it
+   * activates, so its path does not depend on when (or whether) anything was activated
+   * (docs/paper-broker-market.md#lazy-activation). The eager mode shares one stream (the built-in
+   * universe's historical behaviour).
+   * @default false
+   */
+  lazy?: boolean;
 }
 
 /**
@@ -88,14 +108,17 @@ export class SimulatedMarket implements Market {
   private readonly drivers: Map<string, DriverRt>;
   private readonly states: InstState[];
   private readonly byKey = new Map<string, InstState>();
-  private readonly bySymbol = new Map<string, InstState>();
   private readonly listeners = new Set<(q: Quote) => void>();
   private readonly unsubscribeClock: () => void;
   private readonly runtime: SynthRuntime;
   private readonly walk: WalkRuntime;
   private simTime: number;
   private readonly driverDayAgg: DriverDayCache = new Map();
-  private readonly futuresOf: (st: InstState) => readonly InstState[];
+  private readonly futuresOf: (st: InstState) => readonly FutureRef[];
+  private readonly instByKey = new Map<string, Instrument>();
+  private readonly instBySymbol = new Map<string, Instrument>();
+  /** Lazy mode: what activation needs (undefined in eager mode). */
+  private readonly lazy: LazyParts | undefined;
 
   /** @param options - clock, seed, universe, step size */
   constructor(options: SimulatedMarketOptions) {
@@ -123,28 +146,48 @@ export class SimulatedMarket implements Market {
       history,
       universe: this.universe,
     };
-    this.drivers = initDrivers(this.ctx);
-    this.states = initInstruments(this.ctx, this.drivers, this.driverDayAgg);
-    for (const st of this.states) {
-      const inst = st.inst;
-      this.byKey.set(st.key, st);
-      this.bySymbol.set(`${inst.exchange}:${inst.symbol}`, st);
-      if (!this.bySymbol.has(`${inst.exchange}:${inst.symbol.toUpperCase()}`)) {
-        this.bySymbol.set(`${inst.exchange}:${inst.symbol.toUpperCase()}`, st);
+    if (options.lazy) {
+      this.drivers = new Map();
+      this.states = [];
+      this.lazy = lazyParts(this.ctx);
+      for (const inst of this.universe.instruments) {
+        const key = instrumentKey(inst.exchange, inst.token);
+        if (!this.universe.driverOf.has(key)) continue;
+        this.instByKey.set(key, inst);
+        this.instBySymbol.set(`${inst.exchange}:${inst.symbol}`, inst);
+        const upper = `${inst.exchange}:${inst.symbol.toUpperCase()}`;
+        if (!this.instBySymbol.has(upper)) this.instBySymbol.set(upper, inst);
       }
+      const refs = this.lazy.futures;
+      this.futuresOf = (st) =>
+        refs.get(`${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`) ?? [];
+    } else {
+      this.drivers = initDrivers(this.ctx);
+      this.states = initInstruments(this.ctx, this.drivers, this.driverDayAgg);
+      const bySymbol = new Map<string, InstState>();
+      for (const st of this.states) {
+        const inst = st.inst;
+        this.byKey.set(st.key, st);
+        this.instByKey.set(st.key, inst);
+        bySymbol.set(`${inst.exchange}:${inst.symbol}`, st);
+        if (!bySymbol.has(`${inst.exchange}:${inst.symbol.toUpperCase()}`)) {
+          bySymbol.set(`${inst.exchange}:${inst.symbol.toUpperCase()}`, st);
+        }
+      }
+      for (const [k, st] of bySymbol) this.instBySymbol.set(k, st.inst);
+      const futures = new Map<string, InstState[]>();
+      for (const st of this.states) {
+        if (st.kind !== 'future') continue;
+        const k = `${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`;
+        const list = futures.get(k) ?? [];
+        list.push(st);
+        futures.set(k, list);
+      }
+      for (const list of futures.values()) list.sort((a, b) => a.expiryClose - b.expiryClose);
+      this.futuresOf = (st) =>
+        futures.get(`${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`) ?? [];
     }
     this.runtime = { drivers: this.drivers, states: this.states, rng: this.rng };
-    const futures = new Map<string, InstState[]>();
-    for (const st of this.states) {
-      if (st.kind !== 'future') continue;
-      const k = `${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`;
-      const list = futures.get(k) ?? [];
-      list.push(st);
-      futures.set(k, list);
-    }
-    for (const list of futures.values()) list.sort((a, b) => a.expiryClose - b.expiryClose);
-    this.futuresOf = (st) =>
-      futures.get(`${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`) ?? [];
     this.walk = {
       ...this.runtime,
       recordDays: options.recordDays ?? 5,
@@ -168,14 +211,14 @@ export class SimulatedMarket implements Market {
 
   /** Instrument by exchange and token. */
   instrument(exchange: Exchange, token: string): Instrument | undefined {
-    return this.byKey.get(instrumentKey(exchange, token))?.inst;
+    return this.instByKey.get(instrumentKey(exchange, token));
   }
 
   /** Instrument by exchange and trading symbol (exact, then case-insensitive). */
   instrumentBySymbol(exchange: Exchange, symbol: string): Instrument | undefined {
     return (
-      this.bySymbol.get(`${exchange}:${symbol}`)?.inst ??
-      this.bySymbol.get(`${exchange}:${symbol.toUpperCase()}`)?.inst
+      this.instBySymbol.get(`${exchange}:${symbol}`) ??
+      this.instBySymbol.get(`${exchange}:${symbol.toUpperCase()}`)
     );
   }
 
@@ -186,7 +229,7 @@ export class SimulatedMarket implements Market {
 
   /** Latest quote snapshot (immutable; replaced on every change). */
   quote(exchange: Exchange, token: string): Quote | undefined {
-    return this.byKey.get(instrumentKey(exchange, token))?.quote;
+    return this.stateOf(exchange, token)?.quote;
   }
 
   /** Session state of an exchange. */
@@ -209,7 +252,7 @@ export class SimulatedMarket implements Market {
    * futures from 8 Dec 2025), or undefined (docs/paper-broker-market.md#opening-gaps-and-the-pre-open-call-auction).
    */
   callAuction(exchange: Exchange, token: string, at: number): CallAuction | undefined {
-    const st = this.byKey.get(instrumentKey(exchange, token));
+    const st = this.stateOf(exchange, token);
     return st ? auctionOf(this.ctx, st, at, this.futuresOf) : undefined;
   }
 
@@ -218,7 +261,7 @@ export class SimulatedMarket implements Market {
    * publishes the quote; OI never falls below one lot. No-op for other instruments.
    */
   adjustOpenInterest(exchange: Exchange, token: string, delta: number): void {
-    const st = this.byKey.get(instrumentKey(exchange, token));
+    const st = this.stateOf(exchange, token);
     if (!st || (st.kind !== 'future' && st.kind !== 'option') || !Number.isFinite(delta) || delta === 0)
       return;
     const lot = Math.max(1, st.inst.lotSize);
@@ -276,17 +319,27 @@ export class SimulatedMarket implements Market {
    * state only restores into a market built from the same configuration.
    */
   exportState(): SimulatedMarketState {
-    return exportSynthState(this.runtime, this.simTime);
+    const state = exportSynthState(this.runtime, this.simTime);
+    if (this.lazy) state.lazy = exportLazy(this.lazy, this.runtime);
+    return state;
   }
 
   /** Throws when a state taken by {@link SimulatedMarket.exportState} does not fit this market. */
   checkState(state: SimulatedMarketState): void {
-    checkSynthState(this.runtime, state);
+    if (this.lazy) checkLazy(this.ctx, this.instByKey, state);
+    else checkSynthState(this.runtime, state);
   }
 
   /** Restores a state taken by {@link SimulatedMarket.exportState} (same configuration). */
   importState(state: SimulatedMarketState): void {
+    if (this.lazy) {
+      this.checkState(state);
+      this.byKey.clear();
+      rebuildLazy(this.ctx, this.lazy, this.runtime, this.instByKey, state, this.driverDayAgg);
+      for (const st of this.states) this.byKey.set(st.key, st);
+    }
     importSynthState(this.runtime, state);
+    if (this.lazy) restoreLazyRngs(this.lazy, this.runtime, state);
     this.simTime = state.simTime;
     this.driverDayAgg.clear();
   }
@@ -304,7 +357,7 @@ export class SimulatedMarket implements Market {
     token: string,
     levels: number,
   ): { bids: BookLevel[]; asks: BookLevel[] } | undefined {
-    const st = this.byKey.get(instrumentKey(exchange, token));
+    const st = this.stateOf(exchange, token);
     if (!st) return undefined;
     return deepBook(st, this.ctx.seed, levels);
   }
@@ -314,7 +367,7 @@ export class SimulatedMarket implements Market {
    * session open) with `from <= time <= to`. Intraday bars exist only for minutes with trades.
    */
   candles(exchange: Exchange, token: string, intervalMinutes: number, from: number, to: number): Candle[] {
-    const st = this.byKey.get(instrumentKey(exchange, token));
+    const st = this.stateOf(exchange, token);
     if (!st || !(intervalMinutes >= 1) || !Number.isFinite(from) || !Number.isFinite(to) || from > to)
       return [];
     return candlesOf(this.ctx, st, intervalMinutes, from, to, this.now());
@@ -350,12 +403,12 @@ export class SimulatedMarket implements Market {
 
   /** The driver (underlying random walk) spot price of an instrument, paise (float). */
   underlyingPrice(exchange: Exchange, token: string): number | undefined {
-    return this.byKey.get(instrumentKey(exchange, token))?.driver.price;
+    return this.stateOf(exchange, token)?.driver.price;
   }
 
   /** The model's implied volatility of an option (smile at the current spot), else undefined. */
   impliedVol(exchange: Exchange, token: string, at = this.now()): number | undefined {
-    const st = this.byKey.get(instrumentKey(exchange, token));
+    const st = this.stateOf(exchange, token);
     if (st?.kind !== 'option' || st.inst.strike === undefined) return undefined;
     const years = Math.max(0, yearsBetween(at, st.expiryClose));
     return smileVol(st.driver.atmVol, st.driver.price, st.inst.strike, years);
@@ -376,7 +429,7 @@ export class SimulatedMarket implements Market {
     const count = (last - first) / step + 1;
     if (count <= this.maxSteps) {
       for (let t = first; t <= last; t += step) {
-        stepAt(this.ctx, this.walk, t);
+        this.stepTo(t);
         this.simTime = t;
       }
       return;
@@ -385,9 +438,33 @@ export class SimulatedMarket implements Market {
     const n = this.maxSteps;
     for (let i = 1; i <= n; i++) {
       const t = i === n ? last : base + Math.round(((last - base) * i) / n);
-      stepAt(this.ctx, this.walk, t);
+      this.stepTo(t);
       this.simTime = t;
     }
+  }
+
+  /** An instrument's state; in lazy mode activates it on first use (see {@link SimulatedMarketOptions.lazy}). */
+  private stateOf(exchange: Exchange, token: string): InstState | undefined {
+    const key = instrumentKey(exchange, token);
+    const st = this.byKey.get(key);
+    if (st || !this.lazy) return st;
+    const inst = this.instByKey.get(key);
+    if (!inst) return undefined;
+    const activated = activate(this.ctx, this.lazy, this.walk, inst, this.driverDayAgg);
+    this.states.push(activated);
+    this.byKey.set(key, activated);
+    return activated;
+  }
+
+  /** Number of instruments being simulated (all of them in eager mode; the used ones in lazy mode). */
+  get activeCount(): number {
+    return this.states.length;
+  }
+
+  /** One step; lazy mode logs it (time, market shock) first so that activations replay it. */
+  private stepTo(t: number): void {
+    if (this.lazy) this.walk.z = logStep(this.lazy, t);
+    stepAt(this.ctx, this.walk, t);
   }
 
   /** Publishes an instrument's new quote to the listeners. */

@@ -13,6 +13,22 @@ export interface SimulatedMarketState {
   rng: RngState;
   drivers: [string, unknown][];
   states: unknown[];
+  /** Lazy markets: which drivers and instruments are active, their streams and the step log. */
+  lazy?: LazyState;
+}
+
+/** The lazy part of a {@link SimulatedMarketState} (see lazy.ts). */
+export interface LazyState {
+  /** `EXCHANGE:token` of each saved instrument state, in the order of `states`. */
+  keys: string[];
+  /** Each saved driver's stream, in the order of `drivers`. */
+  driverRngs: RngState[];
+  /** Each saved instrument's stream, in the order of `states`. */
+  stateRngs: RngState[];
+  marketRng: RngState;
+  /** The step log: times and market shocks. */
+  times: Float64Array;
+  z: Float64Array;
 }
 
 /** The mutable parts of a synthetic market that a state covers. */
@@ -26,11 +42,11 @@ export interface SynthRuntime {
 export function exportSynthState(rt: SynthRuntime, simTime: number): SimulatedMarketState {
   const drivers: [string, unknown][] = [];
   for (const [k, d] of rt.drivers) {
-    const { spec: _spec, ...rest } = d;
+    const { spec: _spec, rng: _rng, ...rest } = d;
     drivers.push([k, structuredClone(rest)]);
   }
   const states: unknown[] = rt.states.map((st) => {
-    const { inst: _inst, driver: _driver, key: _key, ...rest } = st;
+    const { inst: _inst, driver: _driver, key: _key, rng: _rng, ...rest } = st;
     return structuredClone(rest);
   });
   return { version: 1, simTime, rng: rt.rng.snapshot(), drivers, states };
@@ -51,12 +67,12 @@ export function importSynthState(rt: SynthRuntime, state: SimulatedMarketState):
   checkSynthState(rt, state);
   for (const [k, saved] of state.drivers) {
     const d = rt.drivers.get(k) as DriverRt;
-    dropMissing(d, saved, ['spec']);
+    dropMissing(d, saved, ['spec', 'rng']);
     Object.assign(d, structuredClone(saved));
   }
   state.states.forEach((saved, i) => {
     const st = rt.states[i] as InstState;
-    dropMissing(st, saved, ['inst', 'driver', 'key']);
+    dropMissing(st, saved, ['inst', 'driver', 'key', 'rng']);
     Object.assign(st, structuredClone(saved));
     st.quote = Object.freeze(st.quote) as Quote;
   });

@@ -27,7 +27,18 @@ export interface WalkRuntime {
   /** Publishes an instrument's new book (and quote) at `t`. */
   emit: (st: InstState, t: number, book: Book) => void;
   /** The futures of the same underlying, exchange and type as `st`, nearest expiry first. */
-  futures: (st: InstState) => readonly InstState[];
+  futures: (st: InstState) => readonly FutureRef[];
+  /**
+   * The market factor's shock of this step; drawn from `rng` when undefined (the lazy market draws it
+   * from its own stream and logs it, so that replays use the same value).
+   */
+  z?: number | undefined;
+}
+
+/** A future as the call auction's eligibility needs it (an {@link InstState} is one). */
+export interface FutureRef {
+  readonly key: string;
+  readonly expiryClose: number;
 }
 
 /** Runs the step at `t` (see module comment). */
@@ -43,7 +54,7 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
   };
   const today = istDayStart(t);
   // 1. drivers (a new day opens at the seeded gap, already in the pre-open)
-  const zm = rt.rng.normal();
+  const zm = rt.z ?? rt.rng.normal();
   for (const d of rt.drivers.values()) {
     const home = homeExchange(d.spec);
     const session = sessionOf(home);
@@ -61,7 +72,7 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
     d.lastT = t;
     if (dtYears <= 0) continue;
     const c = d.spec.marketCorr;
-    const z = c * zm + Math.sqrt(Math.max(0, 1 - c * c)) * rt.rng.normal();
+    const z = c * zm + Math.sqrt(Math.max(0, 1 - c * c)) * (d.rng ?? rt.rng).normal();
     const v = d.spec.vol;
     d.price *= Math.exp(-0.5 * v * v * dtYears + v * Math.sqrt(dtYears) * z);
     if (d.band > 0) {
@@ -71,7 +82,10 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
     }
   }
   // 2. instruments
-  for (const st of rt.states) {
+  // (instruments a listener activates during this step are already brought up to `t` by their replay)
+  const n = rt.states.length;
+  for (let i = 0; i < n; i++) {
+    const st = rt.states[i]!;
     if (t > st.expiryClose) continue;
     const session = sessionOf(st.inst.exchange);
     if (session === 'preopen') {
@@ -95,7 +109,7 @@ function preOpenStep(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: numbe
   if (!index && !auctionOf(ctx, st, t, rt.futures)) return;
   if (st.day !== today) {
     rollover(ctx, st, today, rt.recordDays);
-    rt.emit(st, t, bookLevels(st, st.ltp, rt.rng));
+    rt.emit(st, t, bookLevels(st, st.ltp, st.rng ?? rt.rng));
   }
   if (!index && st.auctionDay !== today) auctionTrade(ctx, rt, st, t, today, true);
 }
@@ -121,7 +135,7 @@ function auctionTrade(
   st.auctionDay = today;
   trade(st, a.open, a.price, a.volume);
   st.lastTradeTime = a.entryClose;
-  if (emit) rt.emit(st, t, bookLevels(st, a.price, rt.rng));
+  if (emit) rt.emit(st, t, bookLevels(st, a.price, st.rng ?? rt.rng));
 }
 
 /**
@@ -158,7 +172,7 @@ function rollover(ctx: SynthContext, st: InstState, today: number, recordDays: n
 }
 
 function stepInstrument(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: number): void {
-  const r = rt.rng;
+  const r = st.rng ?? rt.rng;
   if (st.kind === 'index') {
     const p = Math.max(1, Math.round(st.driver.price));
     if (p === st.ltp) return;
