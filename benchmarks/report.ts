@@ -59,6 +59,8 @@ for (const m of previous.matchAll(/<!-- suite:([\w-]+) -->[\s\S]*?<!-- \/suite:\
 if (existsSync(work)) {
   for (const f of readdirSync(work).filter((n) => n.endsWith('.json'))) {
     const s = JSON.parse(readFileSync(join(work, f), 'utf8')) as Suite;
+    // benchmarks/.work also holds generated inputs (e.g. the scale suite's scrip master): only suite results count.
+    if (typeof s?.suite !== 'string' || !Array.isArray(s.rows)) continue;
     s.machine ??= `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`;
     sections.set(s.suite, section(s));
   }
