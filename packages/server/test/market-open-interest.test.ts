@@ -68,7 +68,7 @@ describe('simulated OI follows the market', () => {
     const snap = () => {
       const byName = new Map<string, { ce: number; pe: number; close: number; fut: number; futOi: number }>();
       for (const i of market.instruments()) {
-        if (i.exchange !== 'NFO') continue;
+        if (i.exchange !== 'NFO' && i.exchange !== 'BFO') continue; // SENSEX options are on BFO
         const q = market.quote(i.exchange, i.token);
         if (!q) continue;
         const s = byName.get(i.name) ?? { ce: 0, pe: 0, close: 0, fut: 0, futOi: 0 };

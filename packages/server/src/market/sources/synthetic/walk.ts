@@ -180,7 +180,18 @@ function stepInstrument(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: nu
     rt.emit(st, t, bookLevels(st, p, r));
     return;
   }
-  if (!r.chance(st.liquidity)) return;
+  if (!r.chance(st.liquidity)) {
+    // No trade this step, but the market makers still re-quote: a book that has drifted two ticks or more
+    // from the model price (the underlying moved) is refreshed, so quotes stay consistent with the spot.
+    const q = st.quote;
+    const bid = q.bids[0]?.price ?? 0;
+    const ask = q.asks[0]?.price ?? 0;
+    if (bid > 0 && ask > 0) {
+      const value = theo(st, st.driver.price, t);
+      if (Math.abs((bid + ask) / 2 - value) >= 2 * st.tick) rt.emit(st, t, bookLevels(st, value, r));
+    }
+    return;
+  }
   const value = theo(st, st.driver.price, t);
   const book = bookLevels(st, value, r);
   const best = r.chance(0.5) ? book.bids[0]! : book.asks[0]!;
