@@ -28,7 +28,7 @@ const { api } = await connect(settings());
 const dir = mkdtempSync(join(tmpdir(), 'replay-day-'));
 let firstBar = '';
 try {
-  // 1. Backfill: the given day, else the most recent weekday before today that has bars.
+  // 1. Backfill: the given day, else the most recent weekday before today with a whole session of bars.
   const candidates: string[] = [];
   if (dayArg > 0 && process.argv[dayArg + 1]) candidates.push(process.argv[dayArg + 1] as string);
   else
@@ -47,7 +47,10 @@ try {
       from: `${c} 09:15`,
       to: `${c} 15:30`,
     });
-    if (bars.length > 0) {
+    // A whole session only: the broker's "today" may still be trading (a paper broker's simulated clock
+    // can run on a day the calendar has already left, e.g. Friday's session replayed on a Saturday).
+    const last = bars.at(-1);
+    if (last && new Date(last.time.getTime() + IST).toISOString().slice(11, 16) >= '15:00') {
       day = c;
       break;
     }

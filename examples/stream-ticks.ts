@@ -21,11 +21,12 @@ feed.on('stateChange', ({ from, to }) => console.log(`feed ${from} → ${to}`));
 feed.subscribe('snapQuote', ['nse_cm|3045', 'nse_cm|2885']);
 feed.subscribe('ltp', [{ exchange: 'NSE', token: '99926000' }]);
 
-// Stop iterating after `seconds`: the loop ends cleanly when the signal aborts.
-const signal = AbortSignal.timeout(seconds * 1000);
 let count = 0;
 try {
   await feed.connect();
+  // Stop iterating `seconds` after the feed is open (login and connect can take a while on a busy
+  // machine): the loop ends cleanly when the signal aborts.
+  const signal = AbortSignal.timeout(seconds * 1000);
   for await (const tick of feed.ticks({ signal })) {
     count++;
     if (tick.mode === 3) {
