@@ -53,6 +53,16 @@ function segmentOf(exchange: Exchange, itype: string): Segment {
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
+/** 1 to 20 ASCII digits (a symbol token). */
+function isDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 20) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /**
  * Converts parsed scrip-master JSON (an array of row objects) into a {@link Universe}. Rows that are
  * not objects, lack `token`/`symbol`/`exch_seg`, have an unknown exchange, a non-numeric lot/tick/strike,
@@ -62,7 +72,11 @@ export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
   if (!Array.isArray(rows)) throw new TypeError('scrip master: expected a JSON array of rows');
   const instruments: Instrument[] = [];
   const scripMaster: ScripMasterRow[] = [];
+  /** `EXCHANGE:token` of each kept instrument, in order (built once, reused by the driver maps). */
+  const keys: string[] = [];
   const seen = new Set<string>();
+  /** A real file has a few hundred distinct expiry texts over ~160,000 rows: parse each once. */
+  const expiries = new Map<string, number | undefined>();
   let skipped = 0;
   for (const raw of rows as unknown[]) {
     if (typeof raw !== 'object' || raw === null) {
@@ -73,7 +87,7 @@ export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
     const exchange = isStr(r.exch_seg) ? KNOWN_EXCHANGES[r.exch_seg.toUpperCase()] : undefined;
     const token = isStr(r.token) ? r.token.trim() : typeof r.token === 'number' ? String(r.token) : '';
     const symbol = isStr(r.symbol) ? r.symbol.trim() : '';
-    if (!exchange || !/^\d{1,20}$/.test(token) || symbol === '') {
+    if (!exchange || !isDigits(token) || symbol === '') {
       skipped++;
       continue;
     }
@@ -82,7 +96,14 @@ export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
     const tick = Number(r.tick_size ?? 0);
     const strikeRaw = Number(r.strike ?? -1);
     const expiryText = isStr(r.expiry) ? r.expiry.trim() : '';
-    const expiry = expiryText === '' ? undefined : parseExpiry(expiryText);
+    let expiry: number | undefined;
+    if (expiryText !== '') {
+      if (expiries.has(expiryText)) expiry = expiries.get(expiryText);
+      else {
+        expiry = parseExpiry(expiryText);
+        expiries.set(expiryText, expiry);
+      }
+    }
     if (
       !Number.isFinite(lot) ||
       lot <= 0 ||
@@ -103,11 +124,12 @@ export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
       continue;
     }
     seen.add(key);
-    const name =
-      isStr(r.name) && r.name.trim() !== '' ? r.name.trim() : symbol.replace(/-[A-Z0-9]{1,3}$/, '');
+    const trimmedName = isStr(r.name) ? r.name.trim() : '';
+    const name = trimmedName !== '' ? trimmedName : symbol.replace(/-[A-Z0-9]{1,3}$/, '');
     const segment = segmentOf(exchange, itype);
     const isOption =
-      itype.startsWith('OPT') || (/(CE|PE)$/.test(symbol) && expiry !== undefined && strikeRaw > 0);
+      itype.startsWith('OPT') ||
+      ((symbol.endsWith('CE') || symbol.endsWith('PE')) && expiry !== undefined && strikeRaw > 0);
     const lotSize = Math.round(lot);
     const limit = INDEX_FREEZE_LIMITS[name];
     const inst: Instrument = {
@@ -134,6 +156,7 @@ export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
       inst.optionType = symbol.endsWith('PE') ? 'PE' : 'CE';
     }
     instruments.push(inst);
+    keys.push(key);
     scripMaster.push({
       token,
       symbol,
@@ -147,7 +170,7 @@ export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
     });
   }
   linkUnderlyings(instruments);
-  const { drivers, driverOf, bands } = deriveDrivers(instruments, seed);
+  const { drivers, driverOf, bands } = deriveDrivers(instruments, keys, seed);
   return { instruments, scripMaster, drivers, driverOf, bands, skipped };
 }
 
@@ -157,21 +180,32 @@ export function universeFromScripMaster(rows: unknown, seed = 1): Universe {
  * settlement price needs (docs/paper-broker-rules.md#expiry). Derivatives without one are left as they are.
  */
 function linkUnderlyings(instruments: Instrument[]): void {
-  const cash = new Map<string, string>();
+  // Cash listings by name, one map per exchange and kind (no composite keys to build per row).
+  const cash = {
+    NSE: { IDX: new Map<string, string>(), EQ: new Map<string, string>() },
+    BSE: { IDX: new Map<string, string>(), EQ: new Map<string, string>() },
+  };
   for (const i of instruments) {
     if (i.exchange !== 'NSE' && i.exchange !== 'BSE') continue;
-    if (i.segment === 'IDX') cash.set(`${i.exchange}:IDX:${i.name}`, i.token);
-    else if (i.segment === 'EQ' && (i.symbol === `${i.name}-EQ` || i.symbol === i.name))
-      if (!cash.has(`${i.exchange}:EQ:${i.name}`)) cash.set(`${i.exchange}:EQ:${i.name}`, i.token);
+    const maps = cash[i.exchange];
+    if (i.segment === 'IDX') maps.IDX.set(i.name, i.token);
+    else if (i.segment === 'EQ' && isCashListingOf(i.symbol, i.name) && !maps.EQ.has(i.name))
+      maps.EQ.set(i.name, i.token);
   }
   for (const i of instruments) {
     if (i.segment !== 'FO' || i.underlyingToken !== undefined) continue;
-    const ex = i.exchange === 'BFO' ? 'BSE' : 'NSE';
+    const maps = i.exchange === 'BFO' ? cash.BSE : cash.NSE;
     const token = i.instrumentType.endsWith('IDX')
-      ? cash.get(`${ex}:IDX:${i.name}`)
-      : (cash.get(`${ex}:EQ:${i.name}`) ?? cash.get(`${ex}:IDX:${i.name}`));
+      ? maps.IDX.get(i.name)
+      : (maps.EQ.get(i.name) ?? maps.IDX.get(i.name));
     if (token !== undefined) i.underlyingToken = token;
   }
+}
+
+/** `symbol` is `<name>-EQ` or `<name>` itself. */
+function isCashListingOf(symbol: string, name: string): boolean {
+  if (symbol === name) return true;
+  return symbol.length === name.length + 3 && symbol.endsWith('-EQ') && symbol.startsWith(name);
 }
 
 /**
@@ -191,6 +225,7 @@ export function loadScripMaster(file: string, seed = 1): Universe {
  */
 function deriveDrivers(
   instruments: Instrument[],
+  keys: readonly string[],
   seed: number,
 ): Pick<Universe, 'drivers' | 'driverOf' | 'bands'> {
   const known = new Map<string, { price: number; vol: number; corr: number; cls: DriverClass }>();
@@ -212,7 +247,10 @@ function deriveDrivers(
   const drivers = new Map<string, DriverSpec>();
   const driverOf = new Map<string, string>();
   const bands = new Map<string, number>();
-  for (const i of instruments) {
+  /** Driver key per class prefix and name, built once per name. */
+  const keyOf = new Map<string, Map<string, string>>();
+  for (let n = 0; n < instruments.length; n++) {
+    const i = instruments[n]!;
     const cls: DriverClass =
       i.segment === 'IDX' || i.instrumentType.endsWith('IDX')
         ? 'index'
@@ -221,9 +259,20 @@ function deriveDrivers(
           : i.segment === 'CUR'
             ? 'currency'
             : 'equity';
-    const key = `${cls === 'index' ? 'IDX' : cls === 'commodity' ? 'COM' : cls === 'currency' ? 'CUR' : 'EQ'}:${i.name}`;
-    driverOf.set(instrumentKey(i.exchange, i.token), key);
-    if (i.segment === 'EQ') bands.set(instrumentKey(i.exchange, i.token), 0.2);
+    const prefix = cls === 'index' ? 'IDX' : cls === 'commodity' ? 'COM' : cls === 'currency' ? 'CUR' : 'EQ';
+    let byName = keyOf.get(prefix);
+    if (!byName) {
+      byName = new Map();
+      keyOf.set(prefix, byName);
+    }
+    let key = byName.get(i.name);
+    if (key === undefined) {
+      key = `${prefix}:${i.name}`;
+      byName.set(i.name, key);
+    }
+    const instKey = keys[n]!;
+    driverOf.set(instKey, key);
+    if (i.segment === 'EQ') bands.set(instKey, 0.2);
     if (drivers.has(key)) continue;
     const k = known.get(i.name);
     let price: number;

@@ -42,6 +42,9 @@ import {
 } from './state.js';
 import { type FutureRef, stepAt, type WalkRuntime } from './walk.js';
 
+/** A lower-case ASCII letter (symbols needing a second, upper-case lookup entry). */
+const HAS_LOWER = /[a-z]/;
+
 export type { SimulatedMarketState } from './state.js';
 
 /** Options of {@link SimulatedMarket}. */
@@ -155,8 +158,11 @@ export class SimulatedMarket implements Market {
         if (!this.universe.driverOf.has(key)) continue;
         this.instByKey.set(key, inst);
         this.instBySymbol.set(`${inst.exchange}:${inst.symbol}`, inst);
-        const upper = `${inst.exchange}:${inst.symbol.toUpperCase()}`;
-        if (!this.instBySymbol.has(upper)) this.instBySymbol.set(upper, inst);
+        // Symbols are upper case but for a few: only those need a second, upper-case entry.
+        if (HAS_LOWER.test(inst.symbol)) {
+          const upper = `${inst.exchange}:${inst.symbol.toUpperCase()}`;
+          if (!this.instBySymbol.has(upper)) this.instBySymbol.set(upper, inst);
+        }
       }
       const refs = this.lazy.futures;
       this.futuresOf = (st) =>
