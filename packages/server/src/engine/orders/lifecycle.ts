@@ -105,8 +105,7 @@ export function submit(
     o.exchangeorderid = ctx.ids.exchangeOrderId();
     o.status = 'open';
     indexOrder(core.state, o);
-    em.order(o, 'AB09');
-    em.order(o, 'AB01');
+    em.orderTwice(o, 'AB09', 'AB01');
     return o;
   }
   if (!open) {
@@ -121,8 +120,7 @@ export function submit(
   const quote = ctx.market.quote(o.exchange, o.symboltoken);
   protect(o, quote, ctx.now, core.marketProtection);
   indexOrder(core.state, o);
-  em.order(o, 'AB09');
-  em.order(o, isStop(o.ordertype) ? 'AB10' : 'AB01');
+  em.orderTwice(o, 'AB09', isStop(o.ordertype) ? 'AB10' : 'AB01');
   if (quote) work(run, acc, o, quote, true);
   else if (o.duration === 'IOC' && !core.fillModel.pending?.(o.orderid, ctx.now)) cancelRest(run, o, '');
   return o;
