@@ -51,11 +51,29 @@ export function instrumentKey(exchange: Exchange | string, token: string): strin
   return lastKey;
 }
 
+// The last position key built (as for instrumentKey: a command looks its position up several times).
+let lastPos = { clientcode: '', exchange: '', symboltoken: '', producttype: '', key: '|||' };
+
 /** Primary key of a position row: `clientcode|exchange|token|producttype`. */
 export function positionKey(
   p: Pick<PositionRecord, 'clientcode' | 'exchange' | 'symboltoken' | 'producttype'>,
 ): string {
-  return `${p.clientcode}|${p.exchange}|${p.symboltoken}|${p.producttype}`;
+  const m = lastPos;
+  if (
+    p.symboltoken !== m.symboltoken ||
+    p.clientcode !== m.clientcode ||
+    p.producttype !== m.producttype ||
+    p.exchange !== m.exchange
+  ) {
+    lastPos = {
+      clientcode: p.clientcode,
+      exchange: p.exchange,
+      symboltoken: p.symboltoken,
+      producttype: p.producttype,
+      key: `${p.clientcode}|${p.exchange}|${p.symboltoken}|${p.producttype}`,
+    };
+  }
+  return lastPos.key;
 }
 
 /** Primary key of a holding row: `clientcode|exchange|token`. */
@@ -155,13 +173,33 @@ export function isWorking(o: OrderRecord): boolean {
   );
 }
 
+// The last pending key built (memoised like positionKey).
+let lastPending = { clientcode: '', exchange: '', symboltoken: '', producttype: '', side: '', key: '' };
+
 /** Key of the pending-quantity totals: `clientcode|exchange:token|product|side`. */
 export function pendingKey(
   clientcode: string,
   o: Pick<OrderRecord, 'exchange' | 'symboltoken' | 'producttype'>,
   side: string,
 ): string {
-  return `${clientcode}|${o.exchange}:${o.symboltoken}|${o.producttype}|${side}`;
+  const m = lastPending;
+  if (
+    o.symboltoken !== m.symboltoken ||
+    side !== m.side ||
+    clientcode !== m.clientcode ||
+    o.producttype !== m.producttype ||
+    o.exchange !== m.exchange
+  ) {
+    lastPending = {
+      clientcode,
+      exchange: o.exchange,
+      symboltoken: o.symboltoken,
+      producttype: o.producttype,
+      side,
+      key: `${clientcode}|${o.exchange}:${o.symboltoken}|${o.producttype}|${side}`,
+    };
+  }
+  return lastPending.key;
 }
 
 /** Adds `delta` to a pending-quantity total (a total that reaches 0 is removed). */

@@ -59,6 +59,32 @@ export function strOf(value: unknown, code: string, message?: string): string {
   return v;
 }
 
+/**
+ * A required value of one of `values` (exact spelling, surrounding blanks ignored): {@link enumOfValue}
+ * over the enum's values listed once (cheaper than walking the enum object's keys on every call).
+ */
+export function oneOf<T extends string>(
+  value: unknown,
+  values: readonly T[],
+  code: string,
+  message?: string,
+): T {
+  const v = typeof value === 'string' ? value.trim() : value;
+  if (!values.includes(v as T)) throw new InputRejection(reject(code, message));
+  return v as T;
+}
+
+/** An optional {@link oneOf}; `undefined` when absent. */
+export function optOneOf<T extends string>(
+  value: unknown,
+  values: readonly T[],
+  code: string,
+  message?: string,
+): T | undefined {
+  if (present(value) === undefined) return undefined;
+  return oneOf(value, values, code, message);
+}
+
 /** A required enum value (exact spelling, surrounding blanks ignored). */
 export function enumOfValue<T extends Record<string, string>>(
   value: unknown,

@@ -19,16 +19,24 @@ import { isWorking } from '../state.js';
 import type { AccountState, EngineContext, OrderRecord } from '../types.js';
 import {
   bodyObject,
-  enumOfValue,
   fail,
   INVALID_INPUT,
   intOf,
-  optEnumOfValue,
+  oneOf,
   optIntOf,
+  optOneOf,
   optPaiseOf,
   optStrOf,
   strOf,
 } from '../validate.js';
+
+// The enums' values, listed once for the parsers below.
+const VARIETIES = Object.values(Variety);
+const PRODUCTS = Object.values(ProductType);
+const EXCHANGES = Object.values(Exchange);
+const SIDES = Object.values(TransactionType);
+const ORDER_TYPES = Object.values(OrderType);
+const DURATIONS = Object.values(Duration);
 
 /** A validated order request (prices in paise). */
 export interface OrderSpec {
@@ -87,17 +95,17 @@ interface OrderBody {
 /** Parses a `placeOrder` body (docs/protocol/rest.md#place-order). */
 export function parseOrder(body: unknown, ctx: EngineContext): OrderSpec {
   const b = bodyObject(body) as unknown as OrderBody;
-  const variety = enumOfValue(b.variety, Variety, ErrorCode.INVALID_VARIETY);
-  const product = enumOfValue(b.producttype, ProductType, ErrorCode.INVALID_PRODUCT_TYPE);
+  const variety = oneOf(b.variety, VARIETIES, ErrorCode.INVALID_VARIETY);
+  const product = oneOf(b.producttype, PRODUCTS, ErrorCode.INVALID_PRODUCT_TYPE);
   const ordertag = optStrOf(b.ordertag, ErrorCode.ORDERTAG_TOO_LONG) ?? '';
   if (ordertag.length > MAX_ORDERTAG_LENGTH) fail(ErrorCode.ORDERTAG_TOO_LONG);
-  const exchange = enumOfValue(b.exchange, Exchange, ErrorCode.SYMBOL_NOT_FOUND, 'Invalid Exchange');
+  const exchange = oneOf(b.exchange, EXCHANGES, ErrorCode.SYMBOL_NOT_FOUND, 'Invalid Exchange');
   const token = optStrOf(b.symboltoken, ErrorCode.SYMBOL_TOKEN_EMPTY);
   if (token === undefined) fail(ErrorCode.SYMBOL_TOKEN_EMPTY);
   const symbol = strOf(b.tradingsymbol, ErrorCode.SYMBOL_NOT_FOUND);
-  const side = enumOfValue(b.transactiontype, TransactionType, INVALID_INPUT, 'Invalid Transaction Type');
-  const ordertype = enumOfValue(b.ordertype, OrderType, INVALID_INPUT, 'Invalid Order Type');
-  const duration = enumOfValue(b.duration, Duration, INVALID_INPUT, 'Invalid Duration');
+  const side = oneOf(b.transactiontype, SIDES, INVALID_INPUT, 'Invalid Transaction Type');
+  const ordertype = oneOf(b.ordertype, ORDER_TYPES, INVALID_INPUT, 'Invalid Order Type');
+  const duration = oneOf(b.duration, DURATIONS, INVALID_INPUT, 'Invalid Duration');
   const qty = intOf(b.quantity, INVALID_INPUT, 'Invalid Quantity');
   if (qty <= 0) fail(INVALID_INPUT, 'Invalid Quantity');
   let price = optPaiseOf(b.price, INVALID_INPUT, 'Invalid Price') ?? 0;
@@ -146,7 +154,7 @@ export function parseOrder(body: unknown, ctx: EngineContext): OrderSpec {
 
 /** The working order a `modifyOrder` / `cancelOrder` body names (`AB1013` unknown, not working). */
 function workingOrder(acc: AccountState, b: OrderBody, what: 'modified' | 'cancelled'): OrderRecord {
-  enumOfValue(b.variety, Variety, ErrorCode.INVALID_VARIETY);
+  oneOf(b.variety, VARIETIES, ErrorCode.INVALID_VARIETY);
   const orderid = strOf(b.orderid, ErrorCode.ORDER_NOT_FOUND);
   const o = acc.orders.get(orderid);
   if (!o) fail(ErrorCode.ORDER_NOT_FOUND);
@@ -158,12 +166,11 @@ function workingOrder(acc: AccountState, b: OrderBody, what: 'modified' | 'cance
 export function parseModify(acc: AccountState, body: unknown): ModifySpec {
   const b = bodyObject(body) as unknown as OrderBody;
   const o = workingOrder(acc, b, 'modified');
-  const product = optEnumOfValue(b.producttype, ProductType, ErrorCode.INVALID_PRODUCT_TYPE);
+  const product = optOneOf(b.producttype, PRODUCTS, ErrorCode.INVALID_PRODUCT_TYPE);
   if (product !== undefined && product !== o.producttype)
     fail(ErrorCode.INVALID_PRODUCT_TYPE, 'Product type cannot be modified');
-  const ordertype =
-    optEnumOfValue(b.ordertype, OrderType, INVALID_INPUT, 'Invalid Order Type') ?? o.ordertype;
-  const duration = optEnumOfValue(b.duration, Duration, INVALID_INPUT, 'Invalid Duration') ?? o.duration;
+  const ordertype = optOneOf(b.ordertype, ORDER_TYPES, INVALID_INPUT, 'Invalid Order Type') ?? o.ordertype;
+  const duration = optOneOf(b.duration, DURATIONS, INVALID_INPUT, 'Invalid Duration') ?? o.duration;
   const qty = optIntOf(b.quantity, INVALID_INPUT, 'Invalid Quantity') ?? o.quantity;
   if (qty <= o.filledshares + o.cancelsize || qty <= 0) fail(INVALID_INPUT, 'Invalid Quantity');
   let price = optPaiseOf(b.price, INVALID_INPUT, 'Invalid Price') ?? o.price;
