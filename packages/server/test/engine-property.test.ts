@@ -256,7 +256,7 @@ function indexes(s: EngineState) {
   return {
     w: m(s.workingByInstrument),
     g: m(s.gttByInstrument),
-    wo: [...s.workingOwner].sort(),
+    wo: [...s.workingOrders].map(([id, e]) => [id, e.owner]).sort(),
     go: [...s.gttOwner].sort(),
   };
 }
@@ -282,7 +282,7 @@ function checkInvariants(h: Harness, withTradeConservation: boolean): void {
       if (o.status === 'rejected') assert.equal(o.filledshares, 0);
     }
     assert.equal(filledByOrder.get(o.orderid) ?? 0, o.filledshares, `fills of ${o.orderid}`);
-    assert.equal(h.engine.state.workingOwner.has(o.orderid), isWorking(o), `index of ${o.orderid}`);
+    assert.equal(h.engine.state.workingOrders.has(o.orderid), isWorking(o), `index of ${o.orderid}`);
     assert.equal(acc.working.has(o.orderid), isWorking(o), `account index of ${o.orderid}`);
     // The quote loop's book: a resting limit at its price level, any other working order in `others`.
     const book = h.engine.state.books.get(`${o.exchange}:${o.symboltoken}`);

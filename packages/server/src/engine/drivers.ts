@@ -75,7 +75,7 @@ export function onQuote(run: Run, quote: Quote): void {
         : [...working];
     let acc: AccountState | undefined;
     for (const orderid of visit) {
-      const owner = state.workingOwner.get(orderid);
+      const owner = state.workingOrders.get(orderid)?.owner;
       if (owner === undefined) continue;
       if (acc?.clientcode !== owner) {
         acc = state.accounts.get(owner);
@@ -159,8 +159,8 @@ function reachable(
     if (queued) for (const id of book.fresh) add(id);
     for (const id of dueCancels) add(id);
   }
-  const rank = state.workingRank;
-  if (out.length > 1) out.sort((x, y) => (rank.get(x) ?? 0) - (rank.get(y) ?? 0));
+  const entries = state.workingOrders;
+  if (out.length > 1) out.sort((x, y) => (entries.get(x)?.rank ?? 0) - (entries.get(y)?.rank ?? 0));
   return out;
 }
 
@@ -174,11 +174,11 @@ export function onClock(run: Run): void {
   for (const acc of state.accounts.values()) ensureDay(run, acc);
   // Delayed cancels that reached the exchange (also without a quote of their instrument).
   for (const orderid of core.fillModel.dueCancels?.(ctx.now) ?? []) {
-    const owner = state.workingOwner.get(orderid);
+    const owner = state.workingOrders.get(orderid)?.owner;
     const o = owner === undefined ? undefined : state.accounts.get(owner)?.orders.get(orderid);
     if (core.fillModel.cancelDue?.(orderid, ctx.now) && o && isWorking(o)) cancelRest(run, o, '');
   }
-  for (const [orderid, owner] of [...state.workingOwner]) {
+  for (const [orderid, { owner }] of [...state.workingOrders]) {
     const acc = state.accounts.get(owner);
     const o = acc?.orders.get(orderid);
     if (!acc || !o || !isWorking(o)) continue;

@@ -26,6 +26,18 @@ export class Emitter {
     this.events.push(e);
   }
 
+  /**
+   * Two order-update codes for one change of an order (AB09 then AB01, AB11 then AB04): two events that
+   * share one snapshot (it is never mutated, so one copy serves both).
+   */
+  orderTwice(o: OrderRecord, first: OrderUpdateCode, second: OrderUpdateCode): void {
+    const order = cloneOrder(o);
+    this.events.push(
+      { type: 'order', clientcode: o.clientcode, order, update: first },
+      { type: 'order', clientcode: o.clientcode, order, update: second },
+    );
+  }
+
   trade(t: TradeRecord): void {
     this.events.push({ type: 'trade', clientcode: t.clientcode, trade: { ...t } });
   }

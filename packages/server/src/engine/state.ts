@@ -15,6 +15,7 @@ import type {
   InstrumentSnapshot,
   OrderRecord,
   PositionRecord,
+  WorkingEntry,
 } from './types.js';
 
 /** Instrument → the facts copied into order, trade and position rows. */
@@ -50,11 +51,29 @@ export function instrumentKey(exchange: Exchange | string, token: string): strin
   return lastKey;
 }
 
+// The last position key built (as for instrumentKey: a command looks its position up several times).
+let lastPos = { clientcode: '', exchange: '', symboltoken: '', producttype: '', key: '|||' };
+
 /** Primary key of a position row: `clientcode|exchange|token|producttype`. */
 export function positionKey(
   p: Pick<PositionRecord, 'clientcode' | 'exchange' | 'symboltoken' | 'producttype'>,
 ): string {
-  return `${p.clientcode}|${p.exchange}|${p.symboltoken}|${p.producttype}`;
+  const m = lastPos;
+  if (
+    p.symboltoken !== m.symboltoken ||
+    p.clientcode !== m.clientcode ||
+    p.producttype !== m.producttype ||
+    p.exchange !== m.exchange
+  ) {
+    lastPos = {
+      clientcode: p.clientcode,
+      exchange: p.exchange,
+      symboltoken: p.symboltoken,
+      producttype: p.producttype,
+      key: `${p.clientcode}|${p.exchange}|${p.symboltoken}|${p.producttype}`,
+    };
+  }
+  return lastPos.key;
 }
 
 /** Primary key of a holding row: `clientcode|exchange|token`. */
@@ -119,14 +138,11 @@ export function emptyState(): EngineState {
   return {
     accounts: new Map(),
     workingByInstrument: new Map(),
-    workingOwner: new Map(),
+    workingOrders: new Map(),
     gttByInstrument: new Map(),
     gttOwner: new Map(),
     pendingTotals: new Map(),
-    pendingOf: new Map(),
     books: new Map(),
-    restingOf: new Map(),
-    workingRank: new Map(),
     nextRank: 0,
   };
 }
@@ -157,33 +173,56 @@ export function isWorking(o: OrderRecord): boolean {
   );
 }
 
+// The last pending key built (memoised like positionKey).
+let lastPending = { clientcode: '', exchange: '', symboltoken: '', producttype: '', side: '', key: '' };
+
 /** Key of the pending-quantity totals: `clientcode|exchange:token|product|side`. */
 export function pendingKey(
   clientcode: string,
   o: Pick<OrderRecord, 'exchange' | 'symboltoken' | 'producttype'>,
   side: string,
 ): string {
-  return `${clientcode}|${o.exchange}:${o.symboltoken}|${o.producttype}|${side}`;
+  const m = lastPending;
+  if (
+    o.symboltoken !== m.symboltoken ||
+    side !== m.side ||
+    clientcode !== m.clientcode ||
+    o.producttype !== m.producttype ||
+    o.exchange !== m.exchange
+  ) {
+    lastPending = {
+      clientcode,
+      exchange: o.exchange,
+      symboltoken: o.symboltoken,
+      producttype: o.producttype,
+      side,
+      key: `${clientcode}|${o.exchange}:${o.symboltoken}|${o.producttype}|${side}`,
+    };
+  }
+  return lastPending.key;
 }
 
-/** Replaces the order's part of the pending-quantity totals with its current unfilled quantity. */
-function indexPending(state: EngineState, o: OrderRecord, working: boolean): void {
-  const { pendingTotals, pendingOf } = state;
-  const prev = pendingOf.get(o.orderid);
-  if (prev) {
-    const left = (pendingTotals.get(prev.key) ?? 0) - prev.qty;
-    if (left === 0) pendingTotals.delete(prev.key);
-    else pendingTotals.set(prev.key, left);
-  }
+/** Adds `delta` to a pending-quantity total (a total that reaches 0 is removed). */
+function addPending(totals: Map<string, number>, key: string, delta: number): void {
+  const sum = (totals.get(key) ?? 0) + delta;
+  if (sum === 0) totals.delete(key);
+  else totals.set(key, sum);
+}
+
+/** Brings the order's part of the pending-quantity totals up to its current unfilled quantity. */
+function indexPending(state: EngineState, e: WorkingEntry, o: OrderRecord): void {
   const qty = o.quantity - o.filledshares - o.cancelsize;
-  if (!working || o.parentorderid || qty <= 0) {
-    if (prev) pendingOf.delete(o.orderid);
+  if (o.parentorderid || qty <= 0) {
+    if (e.pendingKey !== '') addPending(state.pendingTotals, e.pendingKey, -e.pendingQty);
+    e.pendingKey = '';
+    e.pendingQty = 0;
     return;
   }
-  const key = prev?.key ?? pendingKey(o.clientcode, o, o.transactiontype);
-  pendingTotals.set(key, (pendingTotals.get(key) ?? 0) + qty);
-  if (prev) prev.qty = qty;
-  else pendingOf.set(o.orderid, { key, qty });
+  if (e.pendingKey === '') {
+    e.pendingKey = pendingKey(o.clientcode, o, o.transactiontype);
+    addPending(state.pendingTotals, e.pendingKey, qty);
+  } else if (qty !== e.pendingQty) addPending(state.pendingTotals, e.pendingKey, qty - e.pendingQty);
+  e.pendingQty = qty;
 }
 
 function bookOf(state: EngineState, key: string): InstrumentBook {
@@ -215,92 +254,122 @@ export function lowerBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
-/** Puts the order in its book: a resting limit at its price level, any other working order in `others`. */
-function indexBook(state: EngineState, key: string, o: OrderRecord, working: boolean): void {
-  const id = o.orderid;
-  const prev = state.restingOf.get(id);
-  const resting = working && o.status === 'open' && o.ordertype === 'LIMIT' && !o.amo;
-  const buy = o.transactiontype === 'BUY';
-  if (prev && resting && prev.price === o.price && prev.buy === buy) return;
-  const b = state.books.get(key) ?? (working ? bookOf(state, key) : undefined);
-  if (!b) return;
-  if (prev) {
-    const levels = prev.buy ? b.buy : b.sell;
-    const set = levels.get(prev.price);
-    if (set) {
-      set.delete(id);
-      if (set.size === 0) {
-        levels.delete(prev.price);
-        const prices = prev.buy ? b.buyPrices : b.sellPrices;
-        const i = lowerBound(prices, prev.price);
-        if (prices[i] === prev.price) prices.splice(i, 1);
-      }
+/** Removes a resting limit from its price level (and from `fresh`). */
+function unrest(b: InstrumentBook, id: string, e: WorkingEntry): void {
+  const levels = e.buy ? b.buy : b.sell;
+  const set = levels.get(e.price);
+  if (set) {
+    set.delete(id);
+    if (set.size === 0) {
+      levels.delete(e.price);
+      const prices = e.buy ? b.buyPrices : b.sellPrices;
+      const i = lowerBound(prices, e.price);
+      if (prices[i] === e.price) prices.splice(i, 1);
     }
-    b.fresh.delete(id);
-    state.restingOf.delete(id);
   }
-  if (resting) {
-    b.others.delete(id);
-    const levels = buy ? b.buy : b.sell;
-    let set = levels.get(o.price);
-    if (!set) {
-      set = new Set();
-      levels.set(o.price, set);
-      const prices = buy ? b.buyPrices : b.sellPrices;
-      prices.splice(lowerBound(prices, o.price), 0, o.price);
+  b.fresh.delete(id);
+  e.resting = false;
+}
+
+/** Puts a working order in its book: a resting limit at its price level, any other in `others`. */
+function indexBook(b: InstrumentBook, o: OrderRecord, e: WorkingEntry, added: boolean): void {
+  const id = o.orderid;
+  const resting = o.status === 'open' && o.ordertype === 'LIMIT' && !o.amo;
+  const buy = o.transactiontype === 'BUY';
+  if (e.resting) {
+    if (resting && e.price === o.price && e.buy === buy) return;
+    unrest(b, id, e);
+    if (!resting) {
+      b.others.add(id);
+      return;
     }
-    set.add(id);
-    b.fresh.add(id);
-    state.restingOf.set(id, { price: o.price, buy });
-  } else if (working) b.others.add(id);
-  else b.others.delete(id);
+  } else if (!resting) {
+    if (added) b.others.add(id);
+    return;
+  } else if (!added) b.others.delete(id);
+  const levels = buy ? b.buy : b.sell;
+  let set = levels.get(o.price);
+  if (!set) {
+    set = new Set();
+    levels.set(o.price, set);
+    const prices = buy ? b.buyPrices : b.sellPrices;
+    prices.splice(lowerBound(prices, o.price), 0, o.price);
+  }
+  set.add(id);
+  b.fresh.add(id);
+  e.resting = true;
+  e.price = o.price;
+  e.buy = buy;
 }
 
 /**
  * Adds or removes `o` in the working-order indexes according to its status, and brings its part of the
  * pending-quantity totals and its place in the instrument's book up to date. Call it after every change
- * of a working order's status, type, price or quantities (fills, cancels, modifies).
+ * of a working order's status, type, price or quantities (fills, cancels, modifies). One look-up of the
+ * order's {@link WorkingEntry} when nothing else changes.
  */
 export function indexOrder(state: EngineState, o: OrderRecord): void {
+  const id = o.orderid;
+  let e = state.workingOrders.get(id);
+  if (!isWorking(o)) {
+    if (e) unindexOrder(state, o, e);
+    return;
+  }
   const key = instrumentKey(o.exchange, o.symboltoken);
-  const working = isWorking(o);
-  indexPending(state, o, working);
-  indexBook(state, key, o, working);
-  if (working) {
+  const b = bookOf(state, key);
+  const added = e === undefined;
+  if (e === undefined) {
+    e = {
+      owner: o.clientcode,
+      rank: state.nextRank++,
+      pendingKey: '',
+      pendingQty: 0,
+      resting: false,
+      price: 0,
+      buy: false,
+    };
+    state.workingOrders.set(id, e);
     let set = state.workingByInstrument.get(key);
     if (!set) {
       set = new Set();
       state.workingByInstrument.set(key, set);
     }
-    if (!set.has(o.orderid)) {
-      set.add(o.orderid);
-      state.workingRank.set(o.orderid, state.nextRank++);
-      const owners = bookOf(state, key).owners;
-      owners.set(o.clientcode, (owners.get(o.clientcode) ?? 0) + 1);
-    }
-    state.workingOwner.set(o.orderid, o.clientcode);
+    set.add(id);
+    b.owners.set(o.clientcode, (b.owners.get(o.clientcode) ?? 0) + 1);
     const acc = state.accounts.get(o.clientcode);
-    if (acc && !acc.working.has(o.orderid)) {
-      acc.working.add(o.orderid);
+    if (acc && !acc.working.has(id)) {
+      acc.working.add(id);
       acc.blocked += o.blockedmargin;
     }
-  } else {
-    const set = state.workingByInstrument.get(key);
-    if (set?.delete(o.orderid)) {
-      state.workingRank.delete(o.orderid);
-      const b = state.books.get(key);
-      if (b) {
-        const n = (b.owners.get(o.clientcode) ?? 0) - 1;
-        if (n > 0) b.owners.set(o.clientcode, n);
-        else b.owners.delete(o.clientcode);
-        if (set.size === 0) state.books.delete(key);
-      }
-      if (set.size === 0) state.workingByInstrument.delete(key);
-    }
-    state.workingOwner.delete(o.orderid);
-    const acc = state.accounts.get(o.clientcode);
-    if (acc?.working.delete(o.orderid)) acc.blocked -= o.blockedmargin;
   }
+  indexPending(state, e, o);
+  indexBook(b, o, e, added);
+}
+
+/** Takes an order that stopped working out of every index. */
+function unindexOrder(state: EngineState, o: OrderRecord, e: WorkingEntry): void {
+  const id = o.orderid;
+  const key = instrumentKey(o.exchange, o.symboltoken);
+  if (e.pendingKey !== '') addPending(state.pendingTotals, e.pendingKey, -e.pendingQty);
+  const b = state.books.get(key);
+  if (b) {
+    if (e.resting) unrest(b, id, e);
+    else b.others.delete(id);
+    const n = (b.owners.get(e.owner) ?? 0) - 1;
+    if (n > 0) b.owners.set(e.owner, n);
+    else b.owners.delete(e.owner);
+  }
+  const set = state.workingByInstrument.get(key);
+  if (set) {
+    set.delete(id);
+    if (set.size === 0) {
+      state.workingByInstrument.delete(key);
+      state.books.delete(key);
+    }
+  }
+  state.workingOrders.delete(id);
+  const acc = state.accounts.get(o.clientcode);
+  if (acc?.working.delete(id)) acc.blocked -= o.blockedmargin;
 }
 
 /**

@@ -343,8 +343,12 @@ export interface EngineState {
   accounts: Map<string, AccountState>;
   /** `exchange:token` → orderids of working (open, trigger pending or AMO) orders. */
   workingByInstrument: Map<string, Set<string>>;
-  /** orderid → clientcode of every working order. */
-  workingOwner: Map<string, string>;
+  /**
+   * orderid → what the indexes hold about a working order (owner, rank, its part of the pending totals,
+   * its place in its book): one entry per working order, so filing an order is one look-up, not one per
+   * index.
+   */
+  workingOrders: Map<string, WorkingEntry>;
   /** `exchange:token` → armed GTT rule ids. */
   gttByInstrument: Map<string, Set<string>>;
   /** GTT rule id → clientcode of every armed rule. */
@@ -354,15 +358,9 @@ export interface EngineState {
    * ROBO legs (running total, kept by `indexOrder`; read by `pendingQty` in O(1)).
    */
   pendingTotals: Map<string, number>;
-  /** orderid → its part of {@link EngineState.pendingTotals} (key and unfilled quantity when last indexed). */
-  pendingOf: Map<string, PendingPart>;
   /** `exchange:token` → its working orders split for the quote loop (resting limits by price level). */
   books: Map<string, InstrumentBook>;
-  /** orderid → price and side of a resting limit in its {@link InstrumentBook} levels. */
-  restingOf: Map<string, RestingPart>;
-  /** orderid → rank of a working order by when it started working (the quote loop's visiting order). */
-  workingRank: Map<string, number>;
-  /** Next {@link EngineState.workingRank}. */
+  /** Next {@link WorkingEntry.rank}. */
   nextRank: number;
 }
 
@@ -388,16 +386,19 @@ export interface InstrumentBook {
   owners: Map<string, number>;
 }
 
-/** Where a resting limit sits in its {@link InstrumentBook}. */
-export interface RestingPart {
+/** What the indexes hold about one working order (kept by `indexOrder` in `state.ts`). */
+export interface WorkingEntry {
+  /** clientcode of the order's account. */
+  owner: string;
+  /** When it started working: the quote loop visits orders in this order. */
+  rank: number;
+  /** Its key in {@link EngineState.pendingTotals} (`''` = it counts in none) and the quantity it added. */
+  pendingKey: string;
+  pendingQty: number;
+  /** True: a resting limit at `price` on side `buy` in its book's levels; false: in the book's `others`. */
+  resting: boolean;
   price: number;
   buy: boolean;
-}
-
-/** One working order's part of the pending-quantity totals. */
-export interface PendingPart {
-  key: string;
-  qty: number;
 }
 
 // ───────────────────────────── pluggable models ─────────────────────────────

@@ -8,8 +8,8 @@ import type { Run } from '../context.js';
 import { isRejection, type Result, reject } from '../result.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
-import { indexOrder, isWorking, setBlocked } from '../state.js';
-import type { AccountState, OrderRecord } from '../types.js';
+import { cloneOrder, indexOrder, isWorking, setBlocked } from '../state.js';
+import type { AccountState } from '../types.js';
 import { INVALID_INPUT, parseBody } from '../validate.js';
 import { cancelRest, legsOf, submit } from './lifecycle.js';
 import { work } from './matching.js';
@@ -42,15 +42,15 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
   if (isRejection(parsed)) return parsed;
   const { o } = parsed;
   const inst = ctx.market.instrument(o.exchange, o.symboltoken);
-  const candidate: OrderRecord = {
-    ...o,
-    ordertype: parsed.ordertype,
-    duration: parsed.duration,
-    quantity: parsed.qty,
-    price: parsed.price,
-    triggerprice: parsed.trigger,
-    disclosedquantity: parsed.disclosed,
-  };
+  // The order as it would be after the change, checked before anything changes (cloneOrder: one hidden
+  // class, cheaper than a spread).
+  const candidate = cloneOrder(o);
+  candidate.ordertype = parsed.ordertype;
+  candidate.duration = parsed.duration;
+  candidate.quantity = parsed.qty;
+  candidate.price = parsed.price;
+  candidate.triggerprice = parsed.trigger;
+  candidate.disclosedquantity = parsed.disclosed;
   const text = inst
     ? rmsCheck(core.state, acc, candidate, inst, ctx, o.orderid)
     : 'Symbol details not available';
@@ -58,8 +58,13 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
   const margin = orderMargin(core.state, core.rates, acc, candidate, ctx.market, o.orderid, ctx.now);
   const available = availableFunds(acc, ctx.market, core.rates, ctx.now) + o.blockedmargin;
   if (margin > available) return reject(INVALID_INPUT, insufficientFunds(available, margin));
-  const { blockedmargin: _old, ...changes } = candidate;
-  Object.assign(o, changes, { updatedat: ctx.now });
+  o.ordertype = parsed.ordertype;
+  o.duration = parsed.duration;
+  o.quantity = parsed.qty;
+  o.price = parsed.price;
+  o.triggerprice = parsed.trigger;
+  o.disclosedquantity = parsed.disclosed;
+  o.updatedat = ctx.now;
   setBlocked(acc, o, margin);
   if (o.amo) {
     em.order(o, 'AB08');
@@ -69,8 +74,7 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
     o.status = resting;
     const quote = ctx.market.quote(o.exchange, o.symboltoken);
     protect(o, quote, ctx.now, core.marketProtection);
-    em.order(o, 'AB11');
-    em.order(o, 'AB04');
+    em.orderTwice(o, 'AB11', 'AB04');
     if (quote && ctx.market.session(o.exchange, ctx.now) === 'open') work(run, acc, o, quote, true);
   }
   indexOrder(core.state, o);

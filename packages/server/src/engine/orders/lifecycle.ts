@@ -9,7 +9,7 @@ import type { Quote } from '../ports.js';
 import { intradayCutoff } from '../positions/cutoff.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
-import { indexOrder, setBlocked, snapshotOf } from '../state.js';
+import { indexOrder, setBlocked } from '../state.js';
 import type { AccountState, OrderRecord } from '../types.js';
 import { averagePrice } from '../views.js';
 import { preOpenEntry } from './auction.js';
@@ -31,20 +31,21 @@ export function submit(
   gttruleid: string,
 ): OrderRecord {
   const { core, ctx, em } = run;
-  const snap = snapshotOf(spec.inst);
-  // One explicit literal (no spread) so every order record shares one hidden class (hot in onQuote).
+  const inst = spec.inst;
+  // One explicit literal (no spread) so every order record shares one hidden class (hot in onQuote); the
+  // instrument's facts as `snapshotOf` copies them.
   const o: OrderRecord = {
-    exchange: snap.exchange,
-    symboltoken: snap.symboltoken,
-    tradingsymbol: snap.tradingsymbol,
-    name: snap.name,
-    instrumenttype: snap.instrumenttype,
-    segment: snap.segment,
-    lotsize: snap.lotsize,
-    ticksize: snap.ticksize,
-    strike: snap.strike,
-    optiontype: snap.optiontype,
-    expiry: snap.expiry,
+    exchange: inst.exchange,
+    symboltoken: inst.token,
+    tradingsymbol: inst.symbol,
+    name: inst.name,
+    instrumenttype: inst.instrumentType,
+    segment: inst.segment,
+    lotsize: inst.lotSize,
+    ticksize: inst.tickSize,
+    strike: inst.strike ?? -1,
+    optiontype: inst.optionType ?? '',
+    expiry: inst.expiry ?? 0,
     clientcode: acc.clientcode,
     orderid: ctx.ids.orderId(),
     uniqueorderid: ctx.ids.uniqueOrderId(),
@@ -90,13 +91,14 @@ export function submit(
   if (text === undefined && !parentorderid) {
     const margin = orderMargin(core.state, core.rates, acc, o, ctx.market, o.orderid, ctx.now);
     const available = availableFunds(acc, ctx.market, core.rates, ctx.now);
+    // A new order is in no index yet: indexOrder adds its blocked margin to the account's total.
     if (margin > available) text = insufficientFunds(available, margin);
-    else setBlocked(acc, o, margin);
+    else o.blockedmargin = margin;
   }
   if (text !== undefined) {
     o.status = 'rejected';
     o.text = text;
-    setBlocked(acc, o, 0);
+    o.blockedmargin = 0;
     em.order(o, 'AB03');
     return o;
   }
@@ -105,8 +107,7 @@ export function submit(
     o.exchangeorderid = ctx.ids.exchangeOrderId();
     o.status = 'open';
     indexOrder(core.state, o);
-    em.order(o, 'AB09');
-    em.order(o, 'AB01');
+    em.orderTwice(o, 'AB09', 'AB01');
     return o;
   }
   if (!open) {
@@ -121,8 +122,7 @@ export function submit(
   const quote = ctx.market.quote(o.exchange, o.symboltoken);
   protect(o, quote, ctx.now, core.marketProtection);
   indexOrder(core.state, o);
-  em.order(o, 'AB09');
-  em.order(o, isStop(o.ordertype) ? 'AB10' : 'AB01');
+  em.orderTwice(o, 'AB09', isStop(o.ordertype) ? 'AB10' : 'AB01');
   if (quote) work(run, acc, o, quote, true);
   else if (o.duration === 'IOC' && !core.fillModel.pending?.(o.orderid, ctx.now)) cancelRest(run, o, '');
   return o;

@@ -17,7 +17,26 @@ import type { Instrument } from '../ports.js';
 import { isStop } from '../risk/checks.js';
 import { isWorking } from '../state.js';
 import type { AccountState, EngineContext, OrderRecord } from '../types.js';
-import { Fields, fail, INVALID_INPUT } from '../validate.js';
+import {
+  bodyObject,
+  fail,
+  INVALID_INPUT,
+  intOf,
+  oneOf,
+  optIntOf,
+  optOneOf,
+  optPaiseOf,
+  optStrOf,
+  strOf,
+} from '../validate.js';
+
+// The enums' values, listed once for the parsers below.
+const VARIETIES = Object.values(Variety);
+const PRODUCTS = Object.values(ProductType);
+const EXCHANGES = Object.values(Exchange);
+const SIDES = Object.values(TransactionType);
+const ORDER_TYPES = Object.values(OrderType);
+const DURATIONS = Object.values(Duration);
 
 /** A validated order request (prices in paise). */
 export interface OrderSpec {
@@ -48,30 +67,55 @@ export interface ModifySpec {
   disclosed: number;
 }
 
+/**
+ * The fields of an order request the parsers read. The body is read once by name (`readOrderBody`), so
+ * every property access is a named one the JIT caches (cheaper than a look-up by a variable key).
+ */
+interface OrderBody {
+  variety: unknown;
+  producttype: unknown;
+  ordertag: unknown;
+  exchange: unknown;
+  symboltoken: unknown;
+  tradingsymbol: unknown;
+  transactiontype: unknown;
+  ordertype: unknown;
+  duration: unknown;
+  quantity: unknown;
+  price: unknown;
+  triggerprice: unknown;
+  disclosedquantity: unknown;
+  squareoff: unknown;
+  stoploss: unknown;
+  trailingStopLoss: unknown;
+  trailingstoploss: unknown;
+  orderid: unknown;
+}
+
 /** Parses a `placeOrder` body (docs/protocol/rest.md#place-order). */
 export function parseOrder(body: unknown, ctx: EngineContext): OrderSpec {
-  const f = new Fields(body);
-  const variety = f.enumOf('variety', Variety, ErrorCode.INVALID_VARIETY);
-  const product = f.enumOf('producttype', ProductType, ErrorCode.INVALID_PRODUCT_TYPE);
-  const ordertag = f.optStr('ordertag', ErrorCode.ORDERTAG_TOO_LONG) ?? '';
+  const b = bodyObject(body) as unknown as OrderBody;
+  const variety = oneOf(b.variety, VARIETIES, ErrorCode.INVALID_VARIETY);
+  const product = oneOf(b.producttype, PRODUCTS, ErrorCode.INVALID_PRODUCT_TYPE);
+  const ordertag = optStrOf(b.ordertag, ErrorCode.ORDERTAG_TOO_LONG) ?? '';
   if (ordertag.length > MAX_ORDERTAG_LENGTH) fail(ErrorCode.ORDERTAG_TOO_LONG);
-  const exchange = f.enumOf('exchange', Exchange, ErrorCode.SYMBOL_NOT_FOUND, 'Invalid Exchange');
-  const token = f.optStr('symboltoken', ErrorCode.SYMBOL_TOKEN_EMPTY);
+  const exchange = oneOf(b.exchange, EXCHANGES, ErrorCode.SYMBOL_NOT_FOUND, 'Invalid Exchange');
+  const token = optStrOf(b.symboltoken, ErrorCode.SYMBOL_TOKEN_EMPTY);
   if (token === undefined) fail(ErrorCode.SYMBOL_TOKEN_EMPTY);
-  const symbol = f.str('tradingsymbol', ErrorCode.SYMBOL_NOT_FOUND);
-  const side = f.enumOf('transactiontype', TransactionType, INVALID_INPUT, 'Invalid Transaction Type');
-  const ordertype = f.enumOf('ordertype', OrderType, INVALID_INPUT, 'Invalid Order Type');
-  const duration = f.enumOf('duration', Duration, INVALID_INPUT, 'Invalid Duration');
-  const qty = f.int('quantity', INVALID_INPUT, 'Invalid Quantity');
+  const symbol = strOf(b.tradingsymbol, ErrorCode.SYMBOL_NOT_FOUND);
+  const side = oneOf(b.transactiontype, SIDES, INVALID_INPUT, 'Invalid Transaction Type');
+  const ordertype = oneOf(b.ordertype, ORDER_TYPES, INVALID_INPUT, 'Invalid Order Type');
+  const duration = oneOf(b.duration, DURATIONS, INVALID_INPUT, 'Invalid Duration');
+  const qty = intOf(b.quantity, INVALID_INPUT, 'Invalid Quantity');
   if (qty <= 0) fail(INVALID_INPUT, 'Invalid Quantity');
-  let price = f.optPaise('price', INVALID_INPUT, 'Invalid Price') ?? 0;
-  let trigger = f.optPaise('triggerprice', INVALID_INPUT, 'Invalid Trigger Price') ?? 0;
-  const disclosed = f.optInt('disclosedquantity', INVALID_INPUT, 'Invalid Disclosed Quantity') ?? 0;
-  const squareoff = f.optPaise('squareoff', INVALID_INPUT, 'Invalid Squareoff') ?? 0;
-  const stoploss = f.optPaise('stoploss', INVALID_INPUT, 'Invalid Stoploss') ?? 0;
+  let price = optPaiseOf(b.price, INVALID_INPUT, 'Invalid Price') ?? 0;
+  let trigger = optPaiseOf(b.triggerprice, INVALID_INPUT, 'Invalid Trigger Price') ?? 0;
+  const disclosed = optIntOf(b.disclosedquantity, INVALID_INPUT, 'Invalid Disclosed Quantity') ?? 0;
+  const squareoff = optPaiseOf(b.squareoff, INVALID_INPUT, 'Invalid Squareoff') ?? 0;
+  const stoploss = optPaiseOf(b.stoploss, INVALID_INPUT, 'Invalid Stoploss') ?? 0;
   const trailing =
-    f.optPaise('trailingStopLoss', INVALID_INPUT, 'Invalid Trailing Stoploss') ??
-    f.optPaise('trailingstoploss', INVALID_INPUT, 'Invalid Trailing Stoploss') ??
+    optPaiseOf(b.trailingStopLoss, INVALID_INPUT, 'Invalid Trailing Stoploss') ??
+    optPaiseOf(b.trailingstoploss, INVALID_INPUT, 'Invalid Trailing Stoploss') ??
     0;
   if (price < 0) fail(INVALID_INPUT, 'Invalid Price');
   if (trigger < 0) fail(INVALID_INPUT, 'Invalid Trigger Price');
@@ -109,9 +153,9 @@ export function parseOrder(body: unknown, ctx: EngineContext): OrderSpec {
 }
 
 /** The working order a `modifyOrder` / `cancelOrder` body names (`AB1013` unknown, not working). */
-function workingOrder(acc: AccountState, f: Fields, what: 'modified' | 'cancelled'): OrderRecord {
-  f.enumOf('variety', Variety, ErrorCode.INVALID_VARIETY);
-  const orderid = f.str('orderid', ErrorCode.ORDER_NOT_FOUND);
+function workingOrder(acc: AccountState, b: OrderBody, what: 'modified' | 'cancelled'): OrderRecord {
+  oneOf(b.variety, VARIETIES, ErrorCode.INVALID_VARIETY);
+  const orderid = strOf(b.orderid, ErrorCode.ORDER_NOT_FOUND);
   const o = acc.orders.get(orderid);
   if (!o) fail(ErrorCode.ORDER_NOT_FOUND);
   if (!isWorking(o)) fail(INVALID_INPUT, `Order cannot be ${what}: it is ${o.status}`);
@@ -120,19 +164,19 @@ function workingOrder(acc: AccountState, f: Fields, what: 'modified' | 'cancelle
 
 /** Parses a `modifyOrder` body (docs/protocol/rest.md#modify-order): absent fields keep the order's values. */
 export function parseModify(acc: AccountState, body: unknown): ModifySpec {
-  const f = new Fields(body);
-  const o = workingOrder(acc, f, 'modified');
-  const product = f.optEnumOf('producttype', ProductType, ErrorCode.INVALID_PRODUCT_TYPE);
+  const b = bodyObject(body) as unknown as OrderBody;
+  const o = workingOrder(acc, b, 'modified');
+  const product = optOneOf(b.producttype, PRODUCTS, ErrorCode.INVALID_PRODUCT_TYPE);
   if (product !== undefined && product !== o.producttype)
     fail(ErrorCode.INVALID_PRODUCT_TYPE, 'Product type cannot be modified');
-  const ordertype = f.optEnumOf('ordertype', OrderType, INVALID_INPUT, 'Invalid Order Type') ?? o.ordertype;
-  const duration = f.optEnumOf('duration', Duration, INVALID_INPUT, 'Invalid Duration') ?? o.duration;
-  const qty = f.optInt('quantity', INVALID_INPUT, 'Invalid Quantity') ?? o.quantity;
+  const ordertype = optOneOf(b.ordertype, ORDER_TYPES, INVALID_INPUT, 'Invalid Order Type') ?? o.ordertype;
+  const duration = optOneOf(b.duration, DURATIONS, INVALID_INPUT, 'Invalid Duration') ?? o.duration;
+  const qty = optIntOf(b.quantity, INVALID_INPUT, 'Invalid Quantity') ?? o.quantity;
   if (qty <= o.filledshares + o.cancelsize || qty <= 0) fail(INVALID_INPUT, 'Invalid Quantity');
-  let price = f.optPaise('price', INVALID_INPUT, 'Invalid Price') ?? o.price;
-  let trigger = f.optPaise('triggerprice', INVALID_INPUT, 'Invalid Trigger Price') ?? o.triggerprice;
+  let price = optPaiseOf(b.price, INVALID_INPUT, 'Invalid Price') ?? o.price;
+  let trigger = optPaiseOf(b.triggerprice, INVALID_INPUT, 'Invalid Trigger Price') ?? o.triggerprice;
   const disclosed =
-    f.optInt('disclosedquantity', INVALID_INPUT, 'Invalid Disclosed Quantity') ?? o.disclosedquantity;
+    optIntOf(b.disclosedquantity, INVALID_INPUT, 'Invalid Disclosed Quantity') ?? o.disclosedquantity;
   if (ordertype === 'MARKET' || ordertype === 'STOPLOSS_MARKET') price = 0;
   if (!isStop(ordertype)) trigger = 0;
   if (price < 0 || trigger < 0 || disclosed < 0 || disclosed > qty) fail(INVALID_INPUT, 'Invalid Price');
@@ -144,5 +188,5 @@ export function parseModify(acc: AccountState, body: unknown): ModifySpec {
 
 /** Parses a `cancelOrder` body (docs/protocol/rest.md#cancel-order): the working order to cancel. */
 export function parseCancel(acc: AccountState, body: unknown): OrderRecord {
-  return workingOrder(acc, new Fields(body), 'cancelled');
+  return workingOrder(acc, bodyObject(body) as unknown as OrderBody, 'cancelled');
 }

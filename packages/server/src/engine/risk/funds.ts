@@ -109,8 +109,8 @@ export function pendingQty(
   const key = pendingKey(acc.clientcode, o, side);
   const sum = state.pendingTotals.get(key) ?? 0;
   if (sum === 0) return 0;
-  const own = state.pendingOf.get(exclude);
-  return own?.key === key ? sum - own.qty : sum;
+  const own = state.workingOrders.get(exclude);
+  return own?.pendingKey === key ? sum - own.pendingQty : sum;
 }
 
 /** The price an order's margin is judged at: limit, trigger (SL-M), else the best opposite price / LTP. */
@@ -154,7 +154,7 @@ function derivativeOrderMargin(
   for (const id of acc.working) {
     if (id === exclude) continue;
     const w = acc.orders.get(id);
-    if (!w || w.parentorderid || !isEquityDerivative(w) || !state.workingOwner.has(id)) continue;
+    if (!w || w.parentorderid || !isEquityDerivative(w) || !state.workingOrders.has(id)) continue;
     if (w.quantity - w.filledshares - w.cancelsize > 0) base.push(orderLeg(w, market, 1));
   }
   const before = portfolioMargin(base, market, now, rates).total;

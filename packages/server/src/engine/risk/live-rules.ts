@@ -31,6 +31,16 @@ export function slmRefusal(
   return undefined;
 }
 
+// The last band key built (orders come in runs on one kind of instrument).
+let lastBand = { exchange: '', instrumentType: '', key: ':' };
+
+/** `exchange:instrumentType`, the key of the LPP band table (memoised). */
+function bandKey(exchange: string, instrumentType: string): string {
+  if (exchange !== lastBand.exchange || instrumentType !== lastBand.instrumentType)
+    lastBand = { exchange, instrumentType, key: `${exchange}:${instrumentType}` };
+  return lastBand.key;
+}
+
 /**
  * The LPP band `[low, high]` (paise, on the tick grid) of an instrument around `reference`, or undefined
  * when the instrument has no band at `now`.
@@ -40,7 +50,7 @@ export function lppRange(
   reference: number,
   now: number,
 ): { low: number; high: number } | undefined {
-  const band = ruleAt(LPP_BANDS, now)[`${inst.exchange}:${inst.instrumentType}`];
+  const band = ruleAt(LPP_BANDS, now)[bandKey(inst.exchange, inst.instrumentType)];
   if (!band || reference <= 0) return undefined;
   const half = Math.max(Math.round(reference * band.pct), band.min);
   const tick = Math.max(1, inst.tickSize);

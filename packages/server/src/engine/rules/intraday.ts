@@ -125,7 +125,11 @@ export function intradayRules(config: IntradayConfig = {}): IntradayRules {
   const charge = config.charge;
   return {
     enabled: config.enabled ?? true,
-    times: (exchange, at) => ({ ...ruleAt(INTRADAY_TIMES[exchange], at), ...config.times?.[exchange] }),
+    times: (exchange, at) => {
+      const override = config.times?.[exchange];
+      const row = ruleAt(INTRADAY_TIMES[exchange], at);
+      return override ? { ...row, ...override } : row;
+    },
     charge: charge ? () => Math.round(charge.perOrder * (1 + charge.gst)) : (at) => autoSquareOffCharge(at),
   };
 }
@@ -135,10 +139,19 @@ export function isIntradayProduct(product: ProductType): boolean {
   return product === 'INTRADAY' || product === 'BO';
 }
 
+// The last IST day judged by weekday (a pure function of the day, memoised).
+let lastWeekdayStart = Number.NaN;
+let lastWeekday = false;
+
 /** Weekdays are trading days when the market does not say (a market without a calendar). */
 function weekday(at: number): boolean {
-  const wd = new Date(istDayStart(at) + 330 * 60_000).getUTCDay();
-  return wd !== 0 && wd !== 6;
+  const day = istDayStart(at);
+  if (day !== lastWeekdayStart) {
+    const wd = new Date(day + 330 * 60_000).getUTCDay();
+    lastWeekday = wd !== 0 && wd !== 6;
+    lastWeekdayStart = day;
+  }
+  return lastWeekday;
 }
 
 /** True when `at` falls on a trading day of `exchange` (the market's calendar, else Monday–Friday). */
