@@ -12,15 +12,29 @@ export interface CpuProfile {
   }[];
   samples?: number[];
   timeDeltas?: number[];
+  /** Monotonic clock of the first sample, in µs (the same clock as `process.hrtime`). */
+  startTime?: number;
 }
 
-/** Top `top` functions and files by self time. */
-export function summarizeProfile(profile: CpuProfile, top = 25): string {
+/** A time window in µs of the monotonic clock (`process.hrtime.bigint() / 1000n`, the same in every process). */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/**
+ * Top `top` functions and files by self time; with `windows`, only the samples inside one of them (e.g. a
+ * benchmark's measured load runs, without the process's start-up, warm-up and shutdown).
+ */
+export function summarizeProfile(profile: CpuProfile, top = 25, windows?: readonly ProfileWindow[]): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
+  let t = profile.startTime ?? 0;
   for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    if (windows && !windows.some((w) => t >= w.fromUs && t <= w.toUs)) continue;
     const id = samples[i] ?? 0;
     self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0));
   }

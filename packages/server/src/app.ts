@@ -13,12 +13,12 @@ import { Broker } from './broker/broker.js';
 import { createDefaultMarket, withMarketWarmup } from './broker/market.js';
 import { executionSettings, type PaperConfig, type PaperConfigInput, resolveConfig } from './config.js';
 import { registerFaultHook } from './faults/http-hook.js';
-import { FaultRegistry } from './faults/registry.js';
+import { FaultRegistry, HTTP_FAULT_KINDS } from './faults/registry.js';
 import { type Handlers, registerApi } from './http/api.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerPortfolioApi } from './http/portfolio-api.js';
 import { RateLimiter } from './http/rate-limit.js';
-import { createHttpApp } from './http/server.js';
+import { createHttpApp, frontRequests } from './http/server.js';
 import { sessionHandlers } from './http/session-routes.js';
 import { SessionService } from './identity/sessions.js';
 import type { Market } from './market/types.js';
@@ -114,10 +114,16 @@ export async function buildServer(
       ...withMarketWarmup(market, broker.handlers()),
       ...sessionHandlers(sessions),
     };
-    registerApi(app, {
+    const fastReads = registerApi(app, {
       sessions,
       handlers,
       rateLimiter: config.rateLimits ? new RateLimiter(config.wallClock) : undefined,
+    });
+    // The hot read routes skip fastify's per-request work (docs/paper-broker.md#request-path); with an
+    // HTTP fault armed, every request goes through fastify and its fault hook.
+    frontRequests(app, fastReads, {
+      logLevel: config.logLevel,
+      bypass: () => faults.has(HTTP_FAULT_KINDS),
     });
     registerPortfolioApi(app, { sessions, broker });
     let scripMaster: string | undefined;

@@ -38,7 +38,7 @@ describe('order book view cache', () => {
   });
 
   const call = async (
-    name: 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'getOrderBook',
+    name: 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'getOrderBook' | 'getTradeBook',
     body?: unknown,
   ) => {
     const res = await b.server.app.inject({
@@ -60,6 +60,15 @@ describe('order book view cache', () => {
     });
     assert.equal(await call('getOrderBook'), truth);
     assert.equal(await call('getOrderBook'), truth);
+    // the trade book's view, the same way
+    const trades = JSON.stringify({
+      status: true,
+      message: 'SUCCESS',
+      errorcode: '',
+      data: engine.tradeBook(b.creds.clientcode, { now: b.market.now() }),
+    });
+    assert.equal(await call('getTradeBook'), trades);
+    assert.equal(await call('getTradeBook'), trades);
     const data = (JSON.parse(truth) as { data: unknown[] | null }).data;
     assert.equal(data?.length ?? 0, rows);
     return (data ?? []) as { orderid: string; status: string; price: string }[];
@@ -81,6 +90,8 @@ describe('order book view cache', () => {
     await b.server.broker.ledger.enqueue([]); // the next group commit has run
     await new Promise((r) => setImmediate(r));
     assert.ok((await assertFresh(2)).some((o) => o.orderid === id && o.status === 'complete'));
+    const traded = JSON.parse(await call('getTradeBook')) as { data: { orderid: string }[] | null };
+    assert.equal(traded.data?.[0]?.orderid, id);
   });
 
   it('a refused commit leaves no trace in the cached view', async () => {

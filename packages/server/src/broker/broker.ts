@@ -314,7 +314,15 @@ export class Broker {
         );
         return { ok: true, body };
       }),
-      getTradeBook: read((cc) => e.tradeBook(cc, this.query())),
+      getTradeBook: authed((cc) => {
+        const now = this.market.now();
+        // today's trades of the account: the same invalidation as the order book, the IST day in the key
+        const day = String(istDayStart(now));
+        const body = this.views.get(cc, 'tradeBook', day, () =>
+          encodeSuccess(JSON.stringify(e.tradeBook(cc, { now }))),
+        );
+        return { ok: true, body };
+      }),
       orderDetails: read((cc, _b, params) => e.orderDetails(cc, params.uniqueorderid ?? '')),
       getHolding: read((cc) => e.holdings(cc, this.query())),
       getAllHolding: read((cc) => e.allHoldings(cc, this.query())),

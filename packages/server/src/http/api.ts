@@ -9,6 +9,7 @@
  * (HTTP 403 text) and the handler. GET routes ignore the query string and any body.
  */
 
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type {} from '@fastify/swagger';
 import {
   ErrorCode,
@@ -25,7 +26,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseClientCode, plausibleClientCode, sourceKey } from '../identity/normalise.js';
 import type { Principal, SessionService } from '../identity/sessions.js';
 import type { RateLimiter } from './rate-limit.js';
-import { type HandlerResult, sendFailure, sendRateLimited, sendResult } from './reply.js';
+import {
+  type Answer,
+  failureAnswer,
+  type HandlerResult,
+  RATE_LIMITED,
+  resultAnswer,
+  sendAnswer,
+  sendFailure,
+  sendResult,
+  writeAnswer,
+} from './reply.js';
+import { errorAnswer } from './server.js';
 import { bodySchema, violation } from './validation.js';
 
 /** What a route handler receives. */
@@ -57,8 +69,8 @@ export interface ApiOptions {
   rateLimiter: RateLimiter | undefined;
 }
 
-function header(req: FastifyRequest, name: string): string {
-  const v = req.headers[name];
+function header(headers: IncomingHttpHeaders, name: string): string {
+  const v = headers[name];
   if (Array.isArray(v)) return v[0] ?? '';
   return v ?? '';
 }
@@ -73,65 +85,105 @@ function tagOf(route: RouteDef): string {
  * Rate-limit key of loginByPassword: the normalised client code when it has the shape of one (so
  * `" P123456"` and `"p123456\t"` share P123456's budget), else the request's source.
  */
-function rateKeyForLogin(body: unknown, req: FastifyRequest): string {
+function rateKeyForLogin(body: unknown, ip: string | undefined): string {
   const cc = normaliseClientCode((body as { clientcode?: unknown } | undefined)?.clientcode);
-  return plausibleClientCode(cc) ? cc : sourceKey(req.ip);
+  return plausibleClientCode(cc) ? cc : sourceKey(ip);
 }
 
-/** Registers the SmartAPI routes (documented canonical routes plus a catch-all for the aliases). */
-export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
+/** The caller a request's gateway checks found. */
+interface Who {
+  apiKey: string;
+  principal: Principal | undefined;
+}
+
+/** The outcome of the gateway checks: the caller, or the answer refusing the request. */
+type Gate = (Who & { answer: undefined }) | { answer: Answer };
+
+/**
+ * Serves a request without fastify when it is one the fast read path answers (see
+ * {@link registerApi}); returns false, having touched nothing, when it is not (fastify serves it).
+ */
+export type FastReads = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** Path parameters of the fast read routes (none). */
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * Registers the SmartAPI routes (documented canonical routes plus a catch-all for the aliases), and
+ * returns the fast read path of the same routes: the secure GET routes without path parameters
+ * (getOrderBook, getTradeBook, getPosition, getHolding, getAllHolding, getRMS, getProfile) at their
+ * canonical path, answered on node's request and response with the same gateway checks, handler and
+ * answer as through fastify, minus fastify's per-request work. The caller decides when it may run
+ * (http/server.ts {@link frontRequests}: never while an HTTP fault is armed or the server closes).
+ */
+export function registerApi(app: FastifyInstance, opts: ApiOptions): FastReads {
   const { sessions, handlers, rateLimiter } = opts;
 
   /**
-   * The gateway checks of a route (api key, JWT, user type, rate limit). Sends the failure and returns
-   * undefined when one fails, else the caller's identity.
+   * The gateway checks of a route (api key, JWT, user type, rate limit) on the request's headers: the
+   * caller's identity, or the answer refusing the request. `body`: the parsed body of a POST (login and
+   * token refresh read their client from it); `ip`: the peer address.
    */
-  function gate(
-    route: RouteDef,
-    req: FastifyRequest,
-    reply: FastifyReply,
-  ): { apiKey: string; principal: Principal | undefined } | undefined {
-    const body = route.method === 'GET' ? undefined : req.body;
-    const apiKey = header(req, Header.PRIVATE_KEY).trim();
+  function gate(route: RouteDef, headers: IncomingHttpHeaders, body: unknown, ip: string | undefined): Gate {
+    const apiKey = header(headers, Header.PRIVATE_KEY).trim();
     if (apiKey === '' || !sessions.accountByApiKey(apiKey)) {
-      sendFailure(reply, ErrorCode.INVALID_API_KEY);
-      return undefined;
+      return { answer: failureAnswer(ErrorCode.INVALID_API_KEY) };
     }
     let principal: Principal | undefined;
     let rateClient: string;
     if (route.auth) {
-      const auth = header(req, Header.AUTHORIZATION);
+      const auth = header(headers, Header.AUTHORIZATION);
       if (auth.trim() === '' || /^bearer\s*$/i.test(auth.trim())) {
-        sendFailure(reply, ErrorCode.TOKEN_MISSING);
-        return undefined;
+        return { answer: failureAnswer(ErrorCode.TOKEN_MISSING) };
       }
       const chk = sessions.checkAccessToken(auth);
-      if (!chk.ok) {
-        sendFailure(reply, chk.code, chk.message);
-        return undefined;
-      }
+      if (!chk.ok) return { answer: failureAnswer(chk.code, chk.message) };
       principal = chk.principal;
-      if (principal.account.apiKey !== apiKey) {
-        sendFailure(reply, ErrorCode.INVALID_API_KEY);
-        return undefined;
-      }
+      if (principal.account.apiKey !== apiKey) return { answer: failureAnswer(ErrorCode.INVALID_API_KEY) };
       rateClient = principal.clientcode;
     } else if (route.name === 'loginByPassword') {
-      rateClient = rateKeyForLogin(body, req);
+      rateClient = rateKeyForLogin(body, ip);
     } else {
       // generateTokens: the owner of a refresh token whose signature verifies; a forged token names no
       // one and spends its source's budget, never another client's.
-      rateClient = sessions.refreshTokenOwner(body) ?? sourceKey(req.ip);
+      rateClient = sessions.refreshTokenOwner(body) ?? sourceKey(ip);
     }
-    if (header(req, Header.USER_TYPE).trim().toUpperCase() !== USER_TYPE) {
-      sendFailure(reply, ErrorCode.USER_TYPE_MUST_BE_USER);
+    if (header(headers, Header.USER_TYPE).trim().toUpperCase() !== USER_TYPE) {
+      return { answer: failureAnswer(ErrorCode.USER_TYPE_MUST_BE_USER) };
+    }
+    if (rateLimiter && !rateLimiter.take(rateClient, route.rateLimit)) return { answer: RATE_LIMITED };
+    return { apiKey, principal, answer: undefined };
+  }
+
+  /** The gate of a request fastify parsed: sends the refusal and returns undefined, or the identity. */
+  function gateReply(route: RouteDef, req: FastifyRequest, reply: FastifyReply): Who | undefined {
+    const g = gate(route, req.headers, route.method === 'GET' ? undefined : req.body, req.ip);
+    if (g.answer) {
+      sendAnswer(reply, g.answer);
       return undefined;
     }
-    if (rateLimiter && !rateLimiter.take(rateClient, route.rateLimit)) {
-      sendRateLimited(reply);
-      return undefined;
-    }
-    return { apiKey, principal };
+    return g;
+  }
+
+  /** The handler's answer (a missing handler answers AB1004 with the route named). */
+  function run(
+    route: RouteDef,
+    params: Readonly<Record<string, string>>,
+    body: unknown,
+    ip: string | undefined,
+    who: Who,
+  ): HandlerResult | Promise<HandlerResult> {
+    const handler = handlers[route.name];
+    if (!handler)
+      return { ok: false, errorcode: ErrorCode.INTERNAL_ERROR, message: `${route.name} is not available` };
+    return handler({
+      route,
+      params,
+      body,
+      source: sourceKey(ip),
+      apiKey: who.apiKey,
+      principal: who.principal,
+    });
   }
 
   async function handle(
@@ -139,17 +191,14 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
     params: Readonly<Record<string, string>>,
     req: FastifyRequest,
     reply: FastifyReply,
-    who: { apiKey: string; principal: Principal | undefined },
+    who: Who,
   ): Promise<FastifyReply> {
     const body = route.method === 'GET' ? undefined : req.body;
-    const handler = handlers[route.name];
-    if (!handler) return sendFailure(reply, ErrorCode.INTERNAL_ERROR, `${route.name} is not available`);
-    const result = await handler({ route, params, body, source: sourceKey(req.ip), ...who });
-    return sendResult(reply, result);
+    return sendResult(reply, await run(route, params, body, req.ip, who));
   }
 
   /** Identity found by the preValidation gate of a canonical route. */
-  const identities = new WeakMap<FastifyRequest, { apiKey: string; principal: Principal | undefined }>();
+  const identities = new WeakMap<FastifyRequest, Who>();
 
   for (const route of ROUTE_LIST) {
     const url = route.path.replace(/\{(\w+)\}/g, ':$1');
@@ -187,7 +236,7 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
       // a valid token gets AG8003/AG8001 whatever its body.
       // A callback hook, not an async one: no promise per request on the hot path.
       preValidation: (req, reply, done) => {
-        const who = gate(route, req, reply);
+        const who = gateReply(route, req, reply);
         if (!who) return; // answered: the chain stops here
         identities.set(req, who);
         done();
@@ -225,7 +274,7 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
         );
       }
       // The same gateway checks and the same protocol rules as the canonical routes.
-      const who = gate(m.route, req, reply);
+      const who = gateReply(m.route, req, reply);
       if (!who) return reply;
       if (m.route.method === 'POST') {
         const v = violation(m.route.name, req.body);
@@ -234,6 +283,54 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
       return handle(m.route, m.params, req, reply, who);
     },
   });
+
+  // ── the fast read path ──
+  const fastRoutes = new Map<string, RouteDef>();
+  for (const route of ROUTE_LIST) {
+    if (route.method === 'GET' && route.auth && !route.path.includes('{')) fastRoutes.set(route.path, route);
+  }
+  /** As fastify's error handler (http/server.ts) for an error thrown while serving a fast read. */
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
+    const { answer, unexpected } = errorAnswer(err, req.headers['content-type']);
+    if (unexpected) app.log.error({ err }, 'unhandled error');
+    if (!res.headersSent) writeAnswer(res, answer);
+  };
+  const send = (req: IncomingMessage, res: ServerResponse, r: HandlerResult): void => {
+    try {
+      writeAnswer(res, resultAnswer(r));
+    } catch (err) {
+      fail(req, res, err);
+    }
+  };
+  // no closure or promise per request on the synchronous path (all the fast routes' handlers)
+  return (req, res) => {
+    // GET only (HEAD and the other methods: fastify); a body is ignored, as fastify ignores GET bodies
+    if (req.method !== 'GET') return false;
+    // the canonical path exactly (the query string is ignored, as on every GET route); any other
+    // spelling (prefix, slashes, percent-encoding, '#') goes to fastify's router
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const route = fastRoutes.get(q < 0 ? url : url.slice(0, q));
+    if (route === undefined) return false;
+    try {
+      const ip = req.socket.remoteAddress;
+      const g = gate(route, req.headers, undefined, ip);
+      if (g.answer) {
+        writeAnswer(res, g.answer);
+        return true;
+      }
+      const result = run(route, NO_PARAMS, undefined, ip, g);
+      if (result instanceof Promise) {
+        result.then(
+          (r) => send(req, res, r),
+          (err: unknown) => fail(req, res, err),
+        );
+      } else send(req, res, result);
+    } catch (err) {
+      fail(req, res, err);
+    }
+    return true;
+  };
 }
 
 /**

@@ -13,13 +13,14 @@
  * token as one) nor bodies nor headers: see {@link redactUrl}.
  */
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ErrorCode, failureEnvelope } from '@smartapi-ts/protocol';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { LogLevel } from '../config.js';
-import { sendFailure } from './reply.js';
+import { type Answer, failureAnswer, sendAnswer, sendFailure } from './reply.js';
 import { RuleViolation, validatorCompiler } from './validation.js';
 
 /** Options of {@link createHttpApp}. */
@@ -77,6 +78,97 @@ function onFrameworkError(err: Error & { code?: string }, _req: unknown, reply: 
   sendFailure(reply as FastifyReply, ErrorCode.ERROR_NOT_SPECIFIED, message, { httpStatus: 400 });
 }
 
+/**
+ * The answer to an error thrown while serving a request (fastify's error handler, and the fast read path
+ * for a handler that throws): the venue's envelope, never a stack trace. `unexpected`: not a refusal of
+ * the request but a fault of the broker (HTTP 500), to be logged.
+ */
+export function errorAnswer(
+  err: unknown,
+  contentType: string | string[] | undefined,
+): { answer: Answer; unexpected: boolean } {
+  // A broken request rule: the venue's code and message, in the envelope and HTTP status of the
+  // protocol's error table (business codes answer HTTP 200 with status:false).
+  if (err instanceof RuleViolation)
+    return { answer: failureAnswer(err.errorcode, err.message), unexpected: false };
+  const e = (err ?? {}) as { code?: string; statusCode?: number; message?: string };
+  const refusal = (message: string, httpStatus: number) => ({
+    answer: failureAnswer(ErrorCode.ERROR_NOT_SPECIFIED, message, { httpStatus }),
+    unexpected: false,
+  });
+  switch (e.code) {
+    case 'PAPER_BAD_JSON':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return refusal(e.message ?? 'Invalid request body', 400);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return refusal('Request body is too large', 413);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return refusal(
+        `Unsupported Content-Type ${JSON.stringify(contentType ?? '')}: send application/json`,
+        415,
+      );
+    default:
+      break;
+  }
+  const status = e.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return refusal(e.message ?? 'Bad request', status);
+  }
+  return {
+    answer: failureAnswer(ErrorCode.INTERNAL_ERROR, undefined, { httpStatus: 500 }),
+    unexpected: true,
+  };
+}
+
+/** Log levels at which fastify logs every request ("incoming request", "request completed"). */
+const LOGS_REQUESTS: ReadonlySet<LogLevel> = new Set(['info', 'debug', 'trace']);
+
+/** Requests answered by the front of each app (see {@link frontServed}). */
+const served = new WeakMap<FastifyInstance, { count: number }>();
+
+/** How many requests `front` answered on this app (diagnostics and tests: which path served a request). */
+export function frontServed(app: FastifyInstance): number {
+  return served.get(app)?.count ?? 0;
+}
+
+/**
+ * Puts `front` in front of fastify on the app's HTTP server: each request goes to `front` first, and to
+ * fastify when `front` returns false (not its request) or when `bypass()` is true (e.g. an HTTP fault is
+ * armed: the fault hook lives in fastify), and always once the app is closing (fastify then answers 503
+ * and closes the connection). Call before `app.ready()` (it adds a `preClose` hook).
+ *
+ * Only requests fastify would answer without any per-request logging may be served by `front`: with a
+ * log level that logs requests (info and below), fastify serves everything.
+ */
+export function frontRequests(
+  app: FastifyInstance,
+  front: (req: IncomingMessage, res: ServerResponse) => boolean,
+  opts: { logLevel: LogLevel; bypass?: () => boolean },
+): void {
+  if (LOGS_REQUESTS.has(opts.logLevel)) return;
+  const bypass = opts.bypass ?? (() => false);
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  const server = app.server;
+  const listeners = server.listeners('request');
+  const fastify = listeners[0] as ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  if (!fastify || listeners.length !== 1) {
+    throw new Error(`frontRequests: expected fastify's request listener alone, found ${listeners.length}`);
+  }
+  const stats = { count: 0 };
+  served.set(app, stats);
+  server.removeListener('request', fastify);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!closing && !bypass() && front(req, res)) stats.count++;
+    else fastify.call(server, req, res);
+  });
+}
+
 /** Creates the fastify instance with the error handling and docs plugins registered. */
 export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -126,40 +218,9 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<FastifyInstan
   });
 
   app.setErrorHandler((err, req, reply) => {
-    // A broken request rule: the venue's code and message, in the envelope and HTTP status of the
-    // protocol's error table (business codes answer HTTP 200 with status:false).
-    if (err instanceof RuleViolation) return sendFailure(reply, err.errorcode, err.message);
-    const e = err as { code?: string; statusCode?: number; message?: string };
-    switch (e.code) {
-      case 'PAPER_BAD_JSON':
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return sendFailure(reply, ErrorCode.ERROR_NOT_SPECIFIED, e.message ?? 'Invalid request body', {
-          httpStatus: 400,
-        });
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendFailure(reply, ErrorCode.ERROR_NOT_SPECIFIED, 'Request body is too large', {
-          httpStatus: 413,
-        });
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      case 'FST_ERR_CTP_INVALID_TYPE':
-        return sendFailure(
-          reply,
-          ErrorCode.ERROR_NOT_SPECIFIED,
-          `Unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}: send application/json`,
-          { httpStatus: 415 },
-        );
-      default:
-        break;
-    }
-    const status = e.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return sendFailure(reply, ErrorCode.ERROR_NOT_SPECIFIED, e.message ?? 'Bad request', {
-        httpStatus: status,
-      });
-    }
-    req.log.error({ err }, 'unhandled error');
-    return sendFailure(reply, ErrorCode.INTERNAL_ERROR, undefined, { httpStatus: 500 });
+    const { answer, unexpected } = errorAnswer(err, req.headers['content-type']);
+    if (unexpected) req.log.error({ err }, 'unhandled error');
+    return sendAnswer(reply, answer);
   });
 
   app.setNotFoundHandler((req, reply) =>
