@@ -118,6 +118,7 @@ export class Ledger {
   private syncing = false;
   private failure: DurabilityError | undefined;
   private closed = false;
+  private blocking = false;
 
   constructor(opts: LedgerOptions) {
     this.store = opts.store;
@@ -160,7 +161,13 @@ export class Ledger {
         failure = err;
       },
     });
-    this.flushPending();
+    // flushed below, blocking: no flush on the thread pool for this batch
+    this.blocking = true;
+    try {
+      this.flushPending();
+    } finally {
+      this.blocking = false;
+    }
     if (!failed) this.syncNow();
     if (failed) throw failure;
   }
@@ -212,7 +219,7 @@ export class Ledger {
     if (this.held) this.held.push(batch);
     else if (unsynced || (wroteNothing && this.unsynced.length)) {
       this.unsynced.push(batch);
-      this.startSync();
+      if (!this.blocking) this.startSync();
     } else {
       // Durable already (or inside a transaction of the caller's): what was committed before goes first.
       try {
