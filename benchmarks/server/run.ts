@@ -1,6 +1,6 @@
 /**
  * Server benchmark: acknowledged placeOrder/s at 32 concurrent keep-alive connections against the
- * paper broker (child process, SQLite file database in WAL with synchronous=FULL, rate limits off),
+ * paper broker (child process, SQLite file database in WAL, group commits flushed by an off-loop fdatasync, rate limits off),
  * versus a bare fastify route answering a constant envelope (another child process) in the same run.
  * The load generator is this process (`node:http` keep-alive agent, closed loop).
  *
@@ -88,9 +88,9 @@ function pcts(ms: number[]): { p50: number; p99: number } {
 
 /**
  * How long a group commit of `rows` order rows blocks the event loop (better-sqlite3 is synchronous):
- * the transaction as the broker runs it (WAL, synchronous=FULL: COMMIT fsyncs the WAL on the loop),
+ * the transaction under synchronous=FULL (COMMIT fsyncs the WAL on the loop, the design before issue 16),
  * and, for comparison, the same transaction under synchronous=NORMAL (no fsync in COMMIT) followed by
- * an fsync of the WAL file (what a design that syncs the WAL off the loop would wait for instead).
+ * an fsync of the WAL file (what the broker now waits for off the loop).
  */
 function commitBlocking(
   rows: number,
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     const ratio = brokerRes.perSec / bareRes.perSec;
     rows.push(
       {
-        name: `placeOrder acknowledged, paper broker (file DB, WAL, synchronous=FULL), ${CONNECTIONS} connections`,
+        name: `placeOrder acknowledged, paper broker (file DB, WAL flushed off the event loop), ${CONNECTIONS} connections`,
         value: Math.round(brokerRes.perSec),
         unit: 'orders/s',
         baseline: 'bare fastify route, constant envelope',
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
         unit: `ms (p99 ${round(blocking.normal.p99)} ms)`,
       },
       {
-        name: 'fsync of the WAL file after that commit (could run off the loop), p50',
+        name: 'fdatasync of the WAL after that commit (the broker runs it off the event loop), p50',
         value: round(blocking.walFsync.p50),
         unit: `ms (p99 ${round(blocking.walFsync.p99)} ms)`,
       },
@@ -302,7 +302,7 @@ async function main(): Promise<void> {
       `Closed loop: ${CONNECTIONS} keep-alive node:http connections from the benchmark process, each sending the next request when the previous answer arrives; ${WARMUP_MS / 1000} s warm-up then ${DURATION_MS / 1000} s measured per target. Broker and bare route each run in their own child process, one after the other; the load generator shares the same 2 cores.`,
       `Orders: BUY LIMIT DELIVERY SBIN-EQ qty 1 at 94% of the LTP (a ladder of 100 prices, inside the circuit band), so every order is accepted and rests open; an order counts only when the answer is status:true with an orderid. ${resting.toLocaleString('en-US')} orders were open at the end (warm-up included); ${brokerRes.failed} failed in the measured window${brokerRes.firstFailure ? ` (first: ${brokerRes.firstFailure.slice(0, 160)})` : ''}.`,
       'The broker runs with --clock sim (speed 1), so its market simulator ticks during the run as it would in use.',
-      'Durability: each answer waits for the SQLite transaction holding its order (WAL, synchronous=FULL). Commands that arrive in the same event-loop turn share one transaction (group commit), so one fsync covers many orders and throughput can exceed the disk-floor row (one fsync per commit). Before group commit the broker measured 613–2,881 orders/s here, with ~75% of its busy time in COMMIT; `--profile` shows where the time goes now.',
+      "Durability: each answer waits for the SQLite transaction holding its order and for an fdatasync of the WAL covering it. Commands that arrive in the same event-loop turn share one transaction (group commit, synchronous=NORMAL: the COMMIT writes the WAL without fsync); the fdatasync runs on libuv's thread pool, one at a time, and the batches committed meanwhile share the next one, so the event loop never waits for the disk (docs/paper-broker.md#durability). Order updates are published only after that flush too. The broker runs the CLI default execution preset (realistic).",
     );
   } finally {
     await broker.stop();

@@ -43,6 +43,12 @@ export interface BuildDependencies {
   store?: Store;
   /** Serve `/docs` (OpenAPI + Swagger UI). @default true */
   docs?: boolean;
+  /**
+   * Called once when the disk did not confirm a commit: the broker refuses every write from then on, and
+   * the process should exit without closing the store (the CLI does; see docs/paper-broker.md#durability).
+   * @default logs the error
+   */
+  onFatal?: (err: Error) => void;
 }
 
 /** A built (not yet listening) paper broker. */
@@ -96,6 +102,7 @@ export async function buildServer(
       market,
       orderFeed,
       config,
+      ...(deps.onFatal ? { onFatal: deps.onFatal } : {}),
       engine: {
         fillModel,
         orderCheck: (o, now) =>

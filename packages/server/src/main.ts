@@ -199,7 +199,14 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
   const overrides = executionOverrides(o);
   if (overrides) input.execution = overrides;
   const config = resolveConfig(input);
-  const server = await buildServer(config);
+  const server = await buildServer(config, {
+    // Crash-only (docs/paper-broker.md#durability): no checkpoint, no close; the next start recovers
+    // from the WAL what reached the disk.
+    onFatal(err) {
+      io.err(`smartapi-paper: ${err.message}; exiting without a checkpoint (restart to recover)\n`);
+      process.exit(1);
+    },
+  });
   let url: string;
   let bus: CoreBus | undefined;
   try {

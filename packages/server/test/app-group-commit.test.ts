@@ -1,6 +1,7 @@
 /**
  * Group commit: placements that arrive together share one SQLite transaction, every one is answered
- * only after its transaction committed, and all of them survive a restart.
+ * only after its transaction committed and the WAL holding it was flushed to the disk (off the event
+ * loop, store.walSync), and all of them survive a restart.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,7 +13,10 @@ test('concurrent placements share transactions and every acknowledged order is d
   try {
     const { jwtToken } = await broker.login();
     const store = broker.server.broker.store;
-    const original = store.transaction.bind(store);
+    const walSync = store.walSync;
+    assert.ok(walSync, 'a file store flushes its WAL off the event loop');
+    const originalTx = walSync.transactionUnsynced.bind(walSync);
+    const originalSync = walSync.sync.bind(walSync);
     let transactions = 0;
     const N = 60;
     const ltp = broker.market.quote('NSE', '3045')?.ltp;
@@ -39,19 +43,26 @@ test('concurrent placements share transactions and every acknowledged order is d
     assert.ok(account);
     core.ensureAccount(account);
     let committed = false;
+    let synced = false;
     const grouped = Array.from({ length: N }, (_, i) =>
       core
         .run((ctx) => core.engine.placeOrder(clientcode, order(i), ctx))
         .then((r) => {
           assert.ok(committed, 'answered only after the commit');
+          assert.ok(synced, 'answered only after the WAL flush');
           return r;
         }),
     );
-    store.transaction = <T>(fn: () => T): T => {
+    walSync.transactionUnsynced = (fn) => {
       transactions++;
-      const out = original(fn);
+      const out = originalTx(fn);
       committed = true;
       return out;
+    };
+    walSync.sync = async () => {
+      const wasCommitted = committed;
+      await originalSync();
+      synced ||= wasCommitted;
     };
     const results = await Promise.all(grouped);
     assert.equal(transactions, 1, `${N} placements in one turn used ${transactions} transactions`);
@@ -70,7 +81,8 @@ test('concurrent placements share transactions and every acknowledged order is d
         }).then((r) => r.json() as Promise<{ status: boolean; data: { orderid: string } }>),
       ),
     );
-    store.transaction = original;
+    walSync.transactionUnsynced = originalTx;
+    walSync.sync = originalSync;
     assert.ok(answers.every((a) => a.status === true && /^\d{15}$/.test(a.data.orderid)));
     for (const a of answers) ids.add(a.data.orderid);
     assert.equal(ids.size, 2 * N);

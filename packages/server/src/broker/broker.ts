@@ -29,7 +29,7 @@ import type { Instrument, Market } from '../market/types.js';
 import type { AccountRecord, Store } from '../storage/types.js';
 import { createMarketFeed } from '../ws/market-feed/index.js';
 import type { OrderFeed } from '../ws/order-feed.js';
-import { commitFailureReason, Ledger } from './ledger.js';
+import { commitFailureReason, DurabilityError, Ledger } from './ledger.js';
 import { ReadCache } from './read-cache.js';
 
 /** Collaborators of a {@link Broker}. */
@@ -42,6 +42,11 @@ export interface BrokerOptions {
   log?: (message: string, err: unknown) => void;
   /** Extra engine configuration (the scenario controller's fill model and order check). */
   engine?: Pick<EngineConfig, 'fillModel' | 'orderCheck'>;
+  /**
+   * Called once when the disk did not confirm a commit (see {@link DurabilityError}); the broker has
+   * stopped its drivers and refuses every write by then. @default logs it
+   */
+  onFatal?: (err: DurabilityError) => void;
 }
 
 /** A market-data WebSocket feed as the market engineer provides it. */
@@ -70,15 +75,25 @@ export const DISK_FULL_MESSAGE =
 export const STORAGE_FAILED_MESSAGE =
   'Internal Error: the paper broker could not save this request (storage error); nothing was done, please try after sometime';
 
+/** Message of a request whose commit the disk did not confirm (its outcome is unknown). */
+export const DURABILITY_FAILED_MESSAGE =
+  'Internal Error: the paper broker could not confirm that this request was saved (its disk failed) and has stopped taking changes; check the order book after it restarts before retrying';
+
 /**
  * The venue's envelope for a request whose commit failed: `AB2001` (the venue's retryable internal
- * error, so official clients retry it) with a message that says why and that nothing happened.
+ * error, so official clients retry it) with a message that says why and that nothing happened, or, when
+ * the disk did not confirm the commit, that the outcome is unknown.
  */
 export function commitFailure(err: unknown): HandlerResult {
   return {
     ok: false,
     errorcode: ErrorCode.INTERNAL_ERROR,
-    message: commitFailureReason(err) === 'disk_full' ? DISK_FULL_MESSAGE : STORAGE_FAILED_MESSAGE,
+    message:
+      err instanceof DurabilityError
+        ? DURABILITY_FAILED_MESSAGE
+        : commitFailureReason(err) === 'disk_full'
+          ? DISK_FULL_MESSAGE
+          : STORAGE_FAILED_MESSAGE,
   };
 }
 
@@ -120,6 +135,10 @@ export class Broker {
         for (const e of events) this.views.invalidate(e.clientcode);
       },
       onRestored: () => this.views.clear(),
+      onFatal: (err) => {
+        this.stop();
+        (opts.onFatal ?? ((e) => this.log('durability failure: writes stopped', e)))(err);
+      },
     });
     this.engine = this.ledger.engine;
     for (const acc of this.engine.state.accounts.values()) {
@@ -145,6 +164,7 @@ export class Broker {
   /** Opens the engine account of a stored account the first time it is used (e.g. created by the CLI). */
   ensureAccount(account: Pick<AccountRecord, 'clientcode' | 'startingFunds'>): void {
     if (this.engine.hasAccount(account.clientcode)) return;
+    this.ledger.assertWritable();
     const { events } = this.engine.openAccount(account.clientcode, account.startingFunds, {
       now: this.market.now(),
     });
@@ -223,6 +243,7 @@ export class Broker {
    * command did not happen.
    */
   async run<T>(command: (ctx: EngineContext) => CommandResult<T>): Promise<HandlerResult> {
+    if (this.ledger.failed) return commitFailure(this.ledger.failed);
     let outcome: CommandResult<T>;
     try {
       outcome = command(this.context());
@@ -377,7 +398,7 @@ export class Broker {
   }
 
   private drive(fn: () => { events: EngineEvent[] }, what: string): void {
-    if (this.stopped) return;
+    if (this.stopped || this.ledger.failed) return;
     try {
       const { events } = fn();
       if (events.length) this.enqueue(events).catch((err: unknown) => this.log(`${what} commit failed`, err));
@@ -452,10 +473,11 @@ export class Broker {
     this.market.stop();
   }
 
-  /** Commits queued events and writes pending counters (shutdown). */
+  /** Commits queued events, waits until they are on the disk and writes pending counters (shutdown). */
   flush(): void {
+    if (this.ledger.failed) return;
     try {
-      this.flushPending();
+      this.ledger.close();
       this.ledger.flushIds();
     } catch {
       // the store may already be closed

@@ -29,6 +29,11 @@ export interface LedgerOptions {
   onChanged?: (events: readonly EngineEvent[]) => void;
   /** Called after the engine state was rebuilt from the database (read caches drop everything). */
   onRestored?: () => void;
+  /**
+   * Called once when the log could not be flushed to the disk (see {@link DurabilityError}): the process
+   * should stop without a checkpoint and recover on the next start.
+   */
+  onFatal?: (err: DurabilityError) => void;
 }
 
 /** Why a commit failed, as far as the storage error tells. */
@@ -62,9 +67,34 @@ export class CommitError extends Error {
   }
 }
 
+/**
+ * Thrown to the waiters whose commit could not be made durable (the flush of the log to the disk failed)
+ * and, from then on, to every write: the outcome of those commands is unknown (their transaction may or
+ * may not reach the disk), so they are neither acknowledged nor refused, and the ledger stops (crash-only,
+ * see docs/paper-broker.md#durability).
+ */
+export class DurabilityError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `the disk did not confirm a commit, writes stopped: ${(cause as Error)?.message ?? String(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'DurabilityError';
+  }
+}
+
 interface Waiter {
   resolve: () => void;
   reject: (err: unknown) => void;
+}
+
+/** One group commit: its events (published once durable) and the commands waiting for it. */
+interface Batch {
+  seq: number;
+  events: readonly EngineEvent[];
+  waiters: Waiter[];
 }
 
 /** The engine plus its persistence (see module comment). */
@@ -75,29 +105,50 @@ export class Ledger {
   private readonly onCommitted: ((events: readonly EngineEvent[]) => void) | undefined;
   private readonly onChanged: ((events: readonly EngineEvent[]) => void) | undefined;
   private readonly onRestored: (() => void) | undefined;
+  private readonly onFatal: ((err: DurabilityError) => void) | undefined;
   private pending: EngineEvent[] = [];
   private extras: (() => void)[] = [];
   private waiters: Waiter[] = [];
   private flushTimer: ReturnType<typeof setImmediate> | undefined;
   /** Committed batches whose publication waits for an enclosing transaction (see {@link holdPublishing}). */
-  private held: (readonly EngineEvent[])[] | undefined;
+  private held: Batch[] | undefined;
+  /** Batches committed to the log but not known to be on the disk, oldest first. */
+  private unsynced: Batch[] = [];
+  private seq = 0;
+  private syncing = false;
+  private failure: DurabilityError | undefined;
+  private closed = false;
+  private blocking = false;
 
   constructor(opts: LedgerOptions) {
     this.store = opts.store;
     this.onCommitted = opts.onCommitted;
     this.onChanged = opts.onChanged;
     this.onRestored = opts.onRestored;
+    this.onFatal = opts.onFatal;
     this.ids = new PersistentIds(opts.store, opts.now);
     this.engine = new Engine(opts.engine, restoreState(toEngineRows(opts.store.rows.loadAll())));
   }
 
+  /** Set once the log could not be flushed to the disk: every write is refused from then on. */
+  get failed(): DurabilityError | undefined {
+    return this.failure;
+  }
+
+  /** Throws the {@link DurabilityError} once writes stopped (call before changing the engine). */
+  assertWritable(): void {
+    if (this.failure) throw this.failure;
+  }
+
   /**
    * Persists events (and id counters) in one transaction right now, together with anything queued for
-   * the group commit, then publishes them. `alsoInTransaction` runs inside the same transaction (e.g.
-   * ending an account's sessions on reset). Throws a {@link CommitError} when the transaction fails; the
-   * engine state has been restored from the database then.
+   * the group commit, makes it durable (blocking) and publishes them. `alsoInTransaction` runs inside the
+   * same transaction (e.g. ending an account's sessions on reset). Throws a {@link CommitError} when the
+   * transaction fails (the engine state has been restored from the database then), a
+   * {@link DurabilityError} when the disk did not confirm it.
    */
   commit(events: readonly EngineEvent[], alsoInTransaction?: () => void): void {
+    this.assertWritable();
     let failure: unknown;
     let failed = false;
     if (events.length) this.onChanged?.(events);
@@ -110,16 +161,25 @@ export class Ledger {
         failure = err;
       },
     });
-    this.flushPending();
+    // flushed below, blocking: no flush on the thread pool for this batch
+    this.blocking = true;
+    try {
+      this.flushPending();
+    } finally {
+      this.blocking = false;
+    }
+    if (!failed) this.syncNow();
     if (failed) throw failure;
   }
 
   /**
    * Queues events for the next group commit and resolves once they are durable (rejects with a
-   * {@link CommitError} when their transaction failed). Everything is written in the order it was
-   * queued, so a market-driven fill is never overwritten by an older row of the same order.
+   * {@link CommitError} when their transaction failed, with a {@link DurabilityError} when the disk did
+   * not confirm it). Everything is written in the order it was queued, so a market-driven fill is never
+   * overwritten by an older row of the same order.
    */
   enqueue(events: readonly EngineEvent[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     if (events.length) this.onChanged?.(events);
     for (const e of events) this.pending.push(e);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
@@ -127,7 +187,11 @@ export class Ledger {
     return done;
   }
 
-  /** Commits everything queued (one transaction) and settles its waiters. */
+  /**
+   * Commits everything queued (one transaction). With a store that has {@link Store.walSync}, the batch's
+   * waiters are settled and its events published once a flush of the log covering it returned (one flush
+   * in flight at a time; batches committed meanwhile share the next one); otherwise at once.
+   */
   flushPending(): void {
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
@@ -138,35 +202,60 @@ export class Ledger {
     this.pending = [];
     this.extras = [];
     this.waiters = [];
+    if (this.failure) {
+      for (const w of waiters) w.reject(this.failure);
+      return;
+    }
+    let unsynced: boolean;
     try {
-      this.write(events, extras);
+      unsynced = this.write(events, extras);
     } catch (err) {
       const error = this.recover(err);
       for (const w of waiters) w.reject(error);
       return;
     }
-    for (const w of waiters) w.resolve();
-    if (events.length === 0) return;
-    if (this.held) this.held.push(events);
-    else this.onCommitted?.(events);
+    const batch: Batch = { seq: ++this.seq, events, waiters };
+    const wroteNothing = events.length === 0 && extras.length === 0;
+    if (this.held) this.held.push(batch);
+    else if (unsynced || (wroteNothing && this.unsynced.length)) {
+      this.unsynced.push(batch);
+      if (!this.blocking) this.startSync();
+    } else {
+      // Durable already (or inside a transaction of the caller's): what was committed before goes first.
+      try {
+        if (this.unsynced.length) this.syncNow();
+      } catch (err) {
+        for (const w of waiters) w.reject(err);
+        return;
+      }
+      this.settle(batch);
+    }
   }
 
   /**
-   * Runs `fn`, which wraps commits in a transaction of its own (an advance of the clock), and publishes the
-   * batches committed meanwhile only once `fn` returned: if `fn` throws, its transaction rolled them back
+   * Runs `fn`, which wraps commits in a transaction of its own (an advance of the clock), and settles the
+   * batches committed meanwhile (acknowledges and publishes them) only once `fn` returned and the log is
+   * on the disk: if `fn` throws, its transaction rolled them back, their waiters get a {@link CommitError}
    * and nothing of them reaches the order feed.
    */
   holdPublishing<T>(fn: () => T): T {
     if (this.held) return fn();
-    const held: (readonly EngineEvent[])[] = [];
+    const held: Batch[] = [];
     this.held = held;
     let result: T;
     try {
       result = fn();
-    } finally {
+    } catch (err) {
       this.held = undefined;
+      const error = new CommitError(err);
+      for (const b of held) for (const w of b.waiters) w.reject(error);
+      throw err;
     }
-    for (const events of held) this.onCommitted?.(events);
+    this.held = undefined;
+    if (held.length === 0) return result;
+    // fn's transaction committed after everything in `unsynced`: one flush covers them all, in order.
+    this.unsynced.push(...held);
+    this.syncNow();
     return result;
   }
 
@@ -196,14 +285,91 @@ export class Ledger {
     for (const w of waiters) w.reject(error);
   }
 
+  /**
+   * Commits what is queued and waits (blocking) until everything committed is on the disk, then settles
+   * it; later flushes are ignored (shutdown).
+   */
+  close(): void {
+    if (this.closed) return;
+    this.flushPending();
+    if (this.unsynced.length) this.syncNow();
+    this.closed = true;
+  }
+
+  /** Flushes the log (blocking) and settles every batch committed so far; a failure stops the ledger. */
+  private syncNow(): void {
+    const walSync = this.store.walSync;
+    const through = this.seq;
+    if (walSync && this.unsynced.length) {
+      try {
+        walSync.syncNow();
+      } catch (err) {
+        this.fail(err);
+        throw this.failure;
+      }
+    }
+    this.settleThrough(through);
+  }
+
+  /** Starts a flush of the log unless one is in flight (it restarts itself for what came meanwhile). */
+  private startSync(): void {
+    const walSync = this.store.walSync;
+    if (!walSync || this.syncing || this.failure || this.unsynced.length === 0) return;
+    const through = this.seq;
+    this.syncing = true;
+    walSync.sync().then(
+      () => {
+        this.syncing = false;
+        if (this.closed || this.failure) return;
+        this.settleThrough(through);
+        this.startSync();
+      },
+      (err: unknown) => {
+        this.syncing = false;
+        if (this.closed) return;
+        this.fail(err);
+      },
+    );
+  }
+
+  /** Acknowledges and publishes, in commit order, every unsynced batch up to `seq`. */
+  private settleThrough(seq: number): void {
+    while (this.unsynced.length && (this.unsynced[0] as Batch).seq <= seq) {
+      this.settle(this.unsynced.shift() as Batch);
+    }
+  }
+
+  private settle(batch: Batch): void {
+    for (const w of batch.waiters) w.resolve();
+    if (batch.events.length) this.onCommitted?.(batch.events);
+  }
+
+  /** The log could not be flushed: nothing waiting is acknowledged, and writes stop. */
+  private fail(cause: unknown): void {
+    if (this.failure) return;
+    const error = new DurabilityError(cause);
+    this.failure = error;
+    const batches = this.unsynced;
+    this.unsynced = [];
+    for (const b of batches) for (const w of b.waiters) w.reject(error);
+    this.onFatal?.(error);
+  }
+
   /** Writes the id counters that were drawn but not committed yet (shutdown). */
   flushIds(): void {
     this.store.transaction(() => this.ids.flush());
   }
 
-  private write(events: readonly EngineEvent[], extras: readonly (() => void)[]): void {
-    if (events.length === 0 && extras.length === 0) return;
-    this.store.transaction(() => {
+  /** Writes a batch; true when it committed without waiting for the disk (see {@link Store.walSync}). */
+  private write(events: readonly EngineEvent[], extras: readonly (() => void)[]): boolean {
+    if (events.length === 0 && extras.length === 0) return false;
+    const walSync = this.store.walSync;
+    const tx = (fn: () => void): boolean => {
+      if (walSync) return walSync.transactionUnsynced(fn);
+      this.store.transaction(fn);
+      return false;
+    };
+    return tx(() => {
       const rows = [];
       for (const e of events) {
         if (e.type === 'reset') {

@@ -150,8 +150,30 @@ export interface Store {
   readonly meta: MetaRepository;
   /** Runs `fn` in one transaction (nested calls join the outer one); commits before returning. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Commits whose wait for the disk runs off the event loop (optional: a store without it makes every
+   * {@link transaction} durable before it returns). The broker's ledger uses it for its group commit.
+   */
+  readonly walSync?: WalSync | undefined;
   /** File name, or `:memory:`. */
   readonly file: string;
   /** Flushes the WAL into the main file and closes; idempotent. */
   close(): void;
+}
+
+/**
+ * Durability decoupled from the commit (see {@link Store.walSync}): a transaction committed by
+ * {@link transactionUnsynced} is visible at once but reaches the disk only once a later {@link sync} or
+ * {@link syncNow} returned. A failed sync is final: every later one fails too (the caller stops).
+ */
+export interface WalSync {
+  /**
+   * Runs `fn` in one transaction whose COMMIT writes the log without flushing it to the disk. Returns
+   * false when it joined an enclosing transaction (nothing is committed until that one commits).
+   */
+  transactionUnsynced(fn: () => void): boolean;
+  /** Flushes every transaction committed so far to the disk, off the event loop. */
+  sync(): Promise<void>;
+  /** Same as {@link sync}, blocking. */
+  syncNow(): void;
 }

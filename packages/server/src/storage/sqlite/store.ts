@@ -1,8 +1,12 @@
 /**
  * The SQLite implementation of {@link Store}: better-sqlite3, WAL journal, `synchronous=FULL` (an
  * acknowledged commit survives `kill -9` and power loss), prepared statements, numbered migrations.
+ *
+ * {@link Store.walSync} (file databases): the ledger's group commits run under `synchronous=NORMAL` (the
+ * COMMIT writes the WAL, no fsync) and are made durable by an `fdatasync` of the WAL file on libuv's thread
+ * pool, so the event loop never waits for the disk on the order path (docs/paper-broker.md#durability).
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
@@ -18,6 +22,7 @@ import type {
   SnapshotRepository,
   Store,
   StoreDump,
+  WalSync,
 } from '../types.js';
 import { ENGINE_ROW_KINDS } from '../types.js';
 import { acquireDatabaseLock, type DatabaseLock, lockFileOf } from './lock.js';
@@ -43,6 +48,11 @@ export interface SqliteStoreOptions {
    * @default 5000
    */
   busyTimeout?: number;
+  /**
+   * The flush of the WAL file behind {@link Store.walSync} (tests inject a slow or failing one).
+   * @default fs.fdatasync
+   */
+  fdatasync?: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
 }
 
 const TABLE: Readonly<Record<EngineRowKind, string>> = {
@@ -152,7 +162,116 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
     lock?.release();
     throw err;
   }
-  return new SqliteStore(db, memory ? file : path, lock, box);
+  const walSync = memory ? undefined : new SqliteWalSync(db, path, opts.fdatasync ?? fdatasync);
+  return new SqliteStore(db, memory ? file : path, lock, box, walSync);
+}
+
+/**
+ * {@link WalSync} of a WAL-mode database: unsynced transactions run under `synchronous=NORMAL` (SQLite
+ * then writes the WAL at COMMIT without fsync; the connection goes back to FULL right after, so every
+ * other write stays durable at COMMIT), and {@link sync} runs `fdatasync` on the `-wal` file in libuv's
+ * thread pool. The directory is fsynced once when the WAL is first opened, so the file's entry is durable
+ * too. After a failed flush every later one fails with the same error: on Linux a failed fsync may drop
+ * the dirty pages and a retry would "succeed" without them (PostgreSQL's "fsyncgate", 2018).
+ */
+class SqliteWalSync implements WalSync {
+  private readonly normal: Database.Statement;
+  private readonly full: Database.Statement;
+  private fd: number | undefined;
+  private failure: Error | undefined;
+  private inFlight = 0;
+  private closed = false;
+  /** Called when an unsynced transaction rolled back (the store drops what it cached meanwhile). */
+  onRollback: (() => void) | undefined;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    private readonly flush: NonNullable<SqliteStoreOptions['fdatasync']>,
+  ) {
+    this.normal = db.prepare('PRAGMA synchronous = NORMAL');
+    this.full = db.prepare('PRAGMA synchronous = FULL');
+  }
+
+  transactionUnsynced(fn: () => void): boolean {
+    if (this.db.inTransaction) {
+      fn();
+      return false;
+    }
+    this.normal.run();
+    try {
+      this.db.transaction(fn).immediate();
+    } catch (err) {
+      this.onRollback?.();
+      throw err;
+    } finally {
+      this.full.run();
+    }
+    return true;
+  }
+
+  sync(): Promise<void> {
+    let fd: number;
+    try {
+      fd = this.walFd();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.inFlight++;
+    return new Promise((resolve, reject) => {
+      this.flush(fd, (err) => {
+        this.inFlight--;
+        if (this.closed && this.inFlight === 0) this.closeFd();
+        if (err) {
+          this.failure ??= err;
+          reject(err);
+        } else if (this.failure) reject(this.failure);
+        else resolve();
+      });
+    });
+  }
+
+  syncNow(): void {
+    const fd = this.walFd();
+    try {
+      fdatasyncSync(fd);
+    } catch (err) {
+      this.failure ??= err as Error;
+      throw err;
+    }
+  }
+
+  /** True once a flush failed (the store then closes without a checkpoint). */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.inFlight === 0) this.closeFd();
+  }
+
+  private walFd(): number {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new Error('store closed');
+    if (this.fd === undefined) {
+      // The WAL exists from the first commit on and stays (same inode) while this connection is open.
+      this.fd = openSync(`${this.file}-wal`, 'r');
+      const dir = openSync(dirname(this.file), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    }
+    return this.fd;
+  }
+
+  private closeFd(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
 }
 
 class SqliteStore implements Store {
@@ -167,11 +286,20 @@ class SqliteStore implements Store {
   private readonly lock: DatabaseLock | undefined;
   private readonly accountCache: AccountCache;
   private closed = false;
+  readonly walSync: SqliteWalSync | undefined;
 
-  constructor(db: Database.Database, file: string, lock: DatabaseLock | undefined, box: SecretBox) {
+  constructor(
+    db: Database.Database,
+    file: string,
+    lock: DatabaseLock | undefined,
+    box: SecretBox,
+    walSync: SqliteWalSync | undefined,
+  ) {
     this.db = db;
     this.file = file;
     this.lock = lock;
+    this.walSync = walSync;
+    if (walSync) walSync.onRollback = () => this.accountCache.clear();
     this.accountCache = new AccountCache();
     this.accounts = accountRepo(db, box, this.accountCache);
     this.sessions = sessionRepo(db);
@@ -197,7 +325,10 @@ class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.file !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.walSync?.close();
+      // After a failed flush of the WAL nothing more is written (crash-only): the next open recovers
+      // from what reached the disk.
+      if (this.file !== ':memory:' && !this.walSync?.failed) this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
       // A failed checkpoint (e.g. SQLITE_FULL on a full disk) loses nothing: every committed transaction
       // is in the WAL, which the next open replays. Closing must still release the file and the lock.
