@@ -60,8 +60,14 @@ export function storageSuite(h: StoreHarness): void {
         { kind: 'order', key: 'o2', clientcode: 'B1', data: { v: 2 } },
         { kind: 'order', key: 'o1', clientcode: 'A1', data: { v: 3 } },
         { kind: 'funds', key: 'A1', clientcode: 'A1', data: { cash: 1 } },
+        // quotes, backslashes, placeholders and separators survive every dialect's quoting
+        { kind: 'trade', key: "t'1;$1", clientcode: 'A1', data: { s: "it's \\ $1 ; -- '' \u0000 ₹" } },
       ]);
     });
+    assert.deepEqual(s.rows.loadAll().find((r) => r.kind === 'trade')?.data, {
+      s: "it's \\ $1 ; -- '' \u0000 ₹",
+    });
+    s.rows.apply([{ kind: 'trade', key: "t'1;$1", clientcode: 'A1', data: null, deleted: true }]);
     const rows = s.rows.loadAll();
     assert.deepEqual(
       rows.map((r) => [r.kind, r.key, r.data]),

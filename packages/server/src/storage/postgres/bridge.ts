@@ -73,6 +73,29 @@ function errorOf(err) {
   return { message: String(e.message || e), code: typeof e.code === 'string' ? e.code : undefined,
     detail: typeof e.detail === 'string' ? e.detail : undefined };
 }
+// One simple-protocol query of several statements (one round trip), parameters inlined as literals;
+// undefined when a parameter is not a string, a finite number, a boolean or null.
+function mergeStatements(statements) {
+  const parts = [];
+  for (const s of statements) {
+    let ok = true;
+    const text = s.sql.replace(/\\$(\\d+)/g, (_m, n) => {
+      const v = (s.params || [])[Number(n) - 1];
+      if (v === null || v === undefined) return 'NULL';
+      if (typeof v === 'string') return client.escapeLiteral(v);
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+      if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+      ok = false;
+      return '';
+    });
+    if (!ok) return undefined;
+    parts.push(text);
+  }
+  return parts.join(';\\n');
+}
+// anything unexpected still wakes the caller (with the error) instead of leaving it blocked
+process.on('uncaughtException', (err) => answer({ ok: false, error: errorOf(err), index: -1 }));
+process.on('unhandledRejection', (err) => answer({ ok: false, error: errorOf(err), index: -1 }));
 port.on('message', async (req) => {
   try {
     if (req.op === 'connect') {
@@ -91,6 +114,19 @@ port.on('message', async (req) => {
       return;
     }
     if (!client) throw new Error('the Postgres connection is closed');
+    const merged = req.merge && req.statements.length > 1 ? mergeStatements(req.statements) : undefined;
+    if (merged !== undefined) {
+      let r;
+      try {
+        r = await client.query(merged);
+      } catch (err) {
+        answer({ ok: false, error: errorOf(err), index: -1 });
+        return;
+      }
+      const list = Array.isArray(r) ? r : [r];
+      answer({ ok: true, results: list.map((x) => ({ rows: x.rows, rowCount: x.rowCount ?? 0, command: x.command })) });
+      return;
+    }
     const results = [];
     for (const s of req.statements) {
       try {
@@ -164,11 +200,16 @@ export class SyncPostgres {
     }
   }
 
-  /** Runs statements in order on the connection; returns one result per statement. */
-  run(statements: readonly Statement[]): QueryResult[] {
+  /**
+   * Runs statements in order on the connection; returns one result per statement. `merge`: send them
+   * as ONE simple-protocol query (one round trip to the server) with the parameters inlined as escaped
+   * literals (`escapeLiteral` of `pg`; strings, finite numbers, booleans and null only, else they run one
+   * by one). Only for statements that are one SQL statement each, whose `$n` are all parameters.
+   */
+  run(statements: readonly Statement[], opts: { merge?: boolean } = {}): QueryResult[] {
     if (this.closed) throw new PostgresError('the Postgres connection is closed', undefined);
     if (statements.length === 0) return [];
-    return this.call({ op: 'query', statements });
+    return this.call({ op: 'query', statements, merge: opts.merge === true });
   }
 
   /** One statement. */

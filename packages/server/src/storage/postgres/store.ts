@@ -215,7 +215,8 @@ class Connection {
       const result = fn();
       const queued = this.pending;
       this.pending = undefined;
-      const results = this.db.run([...queued, { sql: 'COMMIT' }]);
+      // the group commit: every queued write and the COMMIT in one round trip to the server
+      const results = this.db.run([...queued, { sql: 'COMMIT' }], { merge: true });
       // COMMIT of a failed transaction answers ROLLBACK instead of an error
       if (results[results.length - 1]?.command !== 'COMMIT') {
         throw new Error('the transaction was rolled back by the database');
