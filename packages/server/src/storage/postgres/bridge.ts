@@ -186,6 +186,8 @@ export class SyncPostgres {
       execArgv: [],
     });
     this.worker.unref();
+    // a dead worker must not take the process down: the blocked call times out and reports it
+    this.worker.on('error', () => {});
     try {
       this.call({
         op: 'connect',
