@@ -206,6 +206,7 @@ const ALLOWED_DEPENDENCIES: Record<string, Record<string, string>> = {
     'smartapi-ts': 'the live market source reaches its upstream through the SDK (one fenced module)',
     '@nats-io/transport-node':
       'the market bus to feed edges (serve --nats, feed-edge): maintained Node client of the NATS project',
+    pg: 'the Postgres store (--db postgres://…): pure-JS Postgres client, run in the bridge worker',
   },
   'packages/dashboard': {
     '@smartapi-ts/protocol': 'feed codec, request rules and routes, bundled into the page',

@@ -24,7 +24,7 @@ import { SessionService } from './identity/sessions.js';
 import type { Market } from './market/types.js';
 import { ScenarioController } from './scenario/controller.js';
 import { TriggerFillModel, triggerRejection } from './scenario/triggers.js';
-import { openSqliteStore } from './storage/sqlite/store.js';
+import { openStore } from './storage/open.js';
 import type { Store } from './storage/types.js';
 import { MarketFeed } from './ws/market-feed/index.js';
 import { OrderFeed, type OrderFeedAuth } from './ws/order-feed.js';
@@ -79,7 +79,7 @@ export async function buildServer(
   deps: BuildDependencies = {},
 ): Promise<PaperServer> {
   const config = resolveConfig(input);
-  const store = deps.store ?? openSqliteStore(config.db);
+  const store = deps.store ?? openStore(config.db);
   let market: Market | undefined;
   let app: FastifyInstance | undefined;
   try {

@@ -10,6 +10,7 @@ import {
   presetSettings,
 } from './engine/execution/presets.js';
 import type { IntradayConfig } from './engine/rules/intraday.js';
+import { isPostgresUrl, validatePostgresUrl } from './storage/url.js';
 
 /** How market time advances. */
 export type ClockMode = 'sim' | 'real' | 'manual';
@@ -33,7 +34,8 @@ export interface PaperConfig {
    */
   port: number;
   /**
-   * SQLite database file, or `:memory:` for a throw-away store.
+   * SQLite database file, `:memory:` for a throw-away store, or a Postgres database URL
+   * (`postgres://user:password@host:port/database`, docs/scaling.md#postgres).
    * @default './data/paper.db'
    */
   db: string;
@@ -196,7 +198,10 @@ export function resolveConfig(input: PaperConfigInput = {}): PaperConfig {
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
     throw new TypeError(`port must be an integer 0–65535, got ${String(cfg.port)}`);
   }
-  if (typeof cfg.db !== 'string' || cfg.db === '') throw new TypeError('db must be a file name or :memory:');
+  if (typeof cfg.db !== 'string' || cfg.db === '') {
+    throw new TypeError('db must be a file name, :memory: or a postgres:// URL');
+  }
+  if (isPostgresUrl(cfg.db)) validatePostgresUrl(cfg.db);
   if (cfg.rmsRejections !== 'error' && cfg.rmsRejections !== 'book') {
     throw new TypeError(`rmsRejections must be error or book, got ${String(cfg.rmsRejections)}`);
   }

@@ -55,6 +55,9 @@ export {
 } from './market/sources/synthetic/simulator.js';
 export type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from './market/types.js';
 export { buildUniverse } from './market/universe.js';
+export { openStore, type StoreOptions } from './storage/open.js';
+export { openPostgresStore, type PostgresStoreOptions } from './storage/postgres/store.js';
 export { DatabaseLockedError } from './storage/sqlite/lock.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite/store.js';
 export type { Store } from './storage/types.js';
+export { isPostgresUrl, redactDbUrl } from './storage/url.js';

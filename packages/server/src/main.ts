@@ -26,8 +26,9 @@ import { AdminCliError, adminCall, registerAdminCommands, remoteOptions } from '
 import { DEFAULT_CONFIG, type PaperConfigInput, resolveConfig } from './config.js';
 import { AccountError, createAccount, ensureDemoAccount, listAccounts } from './identity/accounts.js';
 import { holidayTableNotice } from './market/calendar.js';
-import { DatabaseLockedError, isDatabaseLocked } from './storage/sqlite/lock.js';
-import { openSqliteStore } from './storage/sqlite/store.js';
+import { isStoreLocked, openStore } from './storage/open.js';
+import { DatabaseLockedError } from './storage/sqlite/lock.js';
+import { redactDbUrl } from './storage/url.js';
 
 /** Where the CLI writes; tests may capture it. */
 export interface CliIo {
@@ -257,7 +258,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<number> {
     } else if (server.store.accounts.list().length === 0) {
       lines.push(
         '',
-        `No accounts yet: run \`smartapi-paper accounts create --db ${config.db}\` (or serve --demo).`,
+        `No accounts yet: run \`smartapi-paper accounts create --db ${redactDbUrl(config.db)}\` (or serve --demo).`,
       );
     }
     const holidays = holidayTableNotice(server.market.now());
@@ -321,7 +322,11 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .description('run the paper broker')
     .option('--host <host>', 'interface to listen on', DEFAULT_CONFIG.host)
     .option('--port <port>', 'TCP port (0 = any free port)', parsePort, DEFAULT_CONFIG.port)
-    .option('--db <file>', 'SQLite database file, or :memory:', DEFAULT_CONFIG.db)
+    .option(
+      '--db <file|url>',
+      'SQLite database file, :memory:, or postgres://user:pass@host/db',
+      DEFAULT_CONFIG.db,
+    )
     .option('--seed <n>', 'seed of the simulated market', parseInteger, DEFAULT_CONFIG.seed)
     .addOption(
       new Option(
@@ -471,7 +476,7 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
   const createCmd = accounts
     .command('create')
     .description('create an account and print its credentials')
-    .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
+    .option('--db <file|url>', 'SQLite database file, or postgres://user:pass@host/db', DEFAULT_CONFIG.db)
     .addOption(
       new Option('--funds <rupees>', 'starting funds in rupees')
         .argParser(parseRupees)
@@ -500,7 +505,7 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
           io.out(`${JSON.stringify(data)}\n`);
           return 0;
         }
-        const store = openSqliteStore(o.db, { lock: false });
+        const store = openStore(o.db, { lock: false });
         try {
           const { credentials } = await createAccount(store, {
             funds: o.funds,
@@ -532,11 +537,11 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
   accounts
     .command('list')
     .description('list accounts')
-    .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
+    .option('--db <file|url>', 'SQLite database file, or postgres://user:pass@host/db', DEFAULT_CONFIG.db)
     .option('--json', 'print a JSON array')
     .action((o: { db: string; json?: boolean }) => {
       result.promise = (async () => {
-        const store = openSqliteStore(o.db, { lock: false });
+        const store = openStore(o.db, { lock: false });
         try {
           const rows = listAccounts(store);
           if (o.json) io.out(`${JSON.stringify(rows)}\n`);
@@ -572,7 +577,7 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
       .command('reset')
       .description('reset an account: funds, orders, positions, holdings and GTT rules back to the start')
       .argument('<clientcode>', 'client code')
-      .option('--db <file>', 'SQLite database file', DEFAULT_CONFIG.db)
+      .option('--db <file|url>', 'SQLite database file, or postgres://user:pass@host/db', DEFAULT_CONFIG.db)
       .option(
         '--funds <rupees>',
         'with --url: reset to this amount instead of the initial funds',
@@ -587,10 +592,10 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
         io.out(`${JSON.stringify(data)}\n`);
         return 0;
       }
-      if (o.db !== ':memory:' && isDatabaseLocked(o.db)) {
+      if (isStoreLocked(o.db)) {
         throw new DatabaseLockedError(o.db);
       }
-      const store = openSqliteStore(o.db);
+      const store = openStore(o.db);
       try {
         const account = resetAccountOffline(store, clientcode);
         io.out(`reset ${account.clientcode}: funds back to ₹${(account.startingFunds / 100).toFixed(2)}\n`);

@@ -1,5 +1,7 @@
-/** Storage: repository interfaces and the SQLite implementation. */
+/** Storage: repository interfaces and the SQLite and Postgres implementations. */
 
+export { openStore, type StoreOptions } from './open.js';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres/store.js';
 export {
   acquireDatabaseLock,
   type DatabaseLock,
@@ -10,3 +12,4 @@ export {
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite/store.js';
 export type * from './types.js';
 export { ENGINE_ROW_KINDS } from './types.js';
+export { isPostgresUrl, redactDbUrl } from './url.js';

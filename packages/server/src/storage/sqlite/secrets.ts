@@ -26,9 +26,9 @@ export const PASSPHRASE_ENV = 'PAPER_SECRET_PASSPHRASE';
 const PREFIX = 'enc:v1:';
 /** Meta keys whose values are secrets. */
 export const SECRET_META_KEYS: ReadonlySet<string> = new Set(['jwt_secret', 'demo_account']);
-const KEY_META = 'secrets_key';
-const CHECK_META = 'secrets_check';
-const CHECK_PLAIN = 'smartapi-paper secrets v1';
+export const KEY_META = 'secrets_key';
+export const CHECK_META = 'secrets_check';
+export const CHECK_PLAIN = 'smartapi-paper secrets v1';
 
 /** Thrown when the secrets of a database cannot be opened (wrong passphrase, lost key file). */
 export class SecretsKeyError extends Error {
