@@ -1,7 +1,7 @@
 /**
  * Stateless seeded randomness for the execution models: every draw is a hash of (seed, a key such as the
  * order id, an event index), so a replay of the same commands against the same quotes draws the same
- * numbers without any generator state to persist. Never `Math.random()` (the engine is pure).
+ * numbers without any generator state to persist. No ambient randomness: the engine is pure.
  */
 
 /** 32-bit FNV-1a hash of a string. */
