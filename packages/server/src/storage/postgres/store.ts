@@ -14,6 +14,7 @@
  *   leaves no stale lock (the server ends the session when the socket closes).
  */
 
+import { AccountCache } from '../account-cache.js';
 import { DatabaseLockedError } from '../sqlite/lock.js';
 import { SECRET_META_KEYS, type SecretBox } from '../sqlite/secrets.js';
 import type {
@@ -285,24 +286,6 @@ function maxSeq(conn: Connection): number {
   const parts = ENGINE_ROW_KINDS.map((k) => `SELECT MAX(seq) AS m FROM ${TABLE[k]}`).join(' UNION ALL ');
   const r = conn.query(`SELECT COALESCE(MAX(m), 0) AS m FROM (${parts}) t`);
   return Number(r.rows[0]?.m ?? 0);
-}
-
-/** The accounts read so far (see the SQLite store's AccountCache: same rules). */
-class AccountCache {
-  readonly byCode = new Map<string, AccountRecord>();
-  readonly byKey = new Map<string, AccountRecord>();
-
-  put(a: AccountRecord): AccountRecord {
-    const frozen = Object.freeze(a);
-    this.byCode.set(a.clientcode, frozen);
-    this.byKey.set(a.apiKey, frozen);
-    return frozen;
-  }
-
-  clear(): void {
-    this.byCode.clear();
-    this.byKey.clear();
-  }
 }
 
 function accountRepo(conn: Connection, box: SecretBox, cache: AccountCache): AccountRepository {

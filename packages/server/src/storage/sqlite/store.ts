@@ -9,6 +9,7 @@
 import { closeSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { AccountCache } from '../account-cache.js';
 import type {
   AccountRecord,
   AccountRepository,
@@ -336,30 +337,6 @@ class SqliteStore implements Store {
       this.db.close();
       this.lock?.release();
     }
-  }
-}
-
-/**
- * The accounts read so far, by client code and by api key, so the request path (every authenticated
- * request looks up its api key and its client) never reads SQLite. Entries are frozen records as SQLite
- * held them; every write of this process to the accounts table (insert, last login, blocked, a snapshot
- * restore) and every rolled-back transaction forgets them all, and a miss reads SQLite, so an account
- * that another process created (`accounts create` next to a server) is found.
- */
-class AccountCache {
-  readonly byCode = new Map<string, AccountRecord>();
-  readonly byKey = new Map<string, AccountRecord>();
-
-  put(a: AccountRecord): AccountRecord {
-    const frozen = Object.freeze(a);
-    this.byCode.set(a.clientcode, frozen);
-    this.byKey.set(a.apiKey, frozen);
-    return frozen;
-  }
-
-  clear(): void {
-    this.byCode.clear();
-    this.byKey.clear();
   }
 }
 
