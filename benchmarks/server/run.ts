@@ -191,6 +191,7 @@ async function main(): Promise<void> {
   }
   const broker = await startBroker({
     fundsRupees: 10_000_000_000,
+    ...(process.env.BENCH_SERVE_ARGS ? { serveArgs: process.env.BENCH_SERVE_ARGS.split(' ') } : {}),
     ...(PROFILE ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] } : {}),
   });
   try {
