@@ -231,4 +231,100 @@ describe('loadScripMaster', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('serves rows already in the venue form as they are and normalises the others', () => {
+    const canonical = {
+      token: '2885',
+      symbol: 'RELIANCE-EQ',
+      name: 'RELIANCE',
+      expiry: '',
+      strike: '-1.000000',
+      lotsize: '1',
+      instrumenttype: '',
+      exch_seg: 'NSE',
+      tick_size: '10.000000',
+    };
+    const loose = {
+      token: 11536,
+      symbol: ' TCS-EQ ',
+      name: 'TCS',
+      expiry: '',
+      strike: -1,
+      lotsize: '1.0',
+      instrumenttype: ' eq ',
+      exch_seg: 'nse',
+      tick_size: 5,
+    };
+    const u = universeFromScripMaster([canonical, loose]);
+    assert.equal(u.scripMaster[0], canonical, 'the row object itself: nothing to copy');
+    assert.deepEqual(u.scripMaster[1], {
+      token: '11536',
+      symbol: 'TCS-EQ',
+      name: 'TCS',
+      expiry: '',
+      strike: '-1.000000',
+      lotsize: '1',
+      instrumenttype: 'EQ',
+      exch_seg: 'nse',
+      tick_size: '5.000000',
+    });
+  });
+
+  it('builds the look-up index and links derivatives listed before their underlying', () => {
+    const row = (token: string, symbol: string, name: string, exch: string, itype = '', expiry = '') => ({
+      token,
+      symbol,
+      name,
+      expiry,
+      strike: '-1.000000',
+      lotsize: '1',
+      instrumenttype: itype,
+      exch_seg: exch,
+      tick_size: '5.000000',
+    });
+    const u = universeFromScripMaster([
+      row('60001', 'ACME26MARFUT', 'ACME', 'NFO', 'FUTSTK', '26MAR2026'),
+      row('60002', 'Acme-EQ', 'Acme', 'NSE'),
+      row('60003', 'ACME-EQ', 'ACME', 'NSE'),
+      row('60004', 'ACME', 'ACME', 'BSE'),
+      row('60005', 'ACME26MARFUT', 'ACME', 'BFO', 'FUTSTK', '26MAR2026'),
+    ]);
+    assert.equal(u.instruments[0]?.underlyingToken, '60003', 'NSE cash listing found though listed later');
+    assert.equal(u.instruments[4]?.underlyingToken, '60004', 'BFO links to the BSE listing');
+    assert.equal(u.index?.byKey.get('NSE:60003'), u.instruments[2]);
+    assert.equal(u.index?.bySymbol.get('NSE:Acme-EQ'), u.instruments[1], 'exact symbol');
+    assert.equal(
+      u.index?.bySymbol.get('NSE:ACME-EQ'),
+      u.instruments[2],
+      'the upper-case entry never hides an exact one',
+    );
+    assert.equal(u.index?.byKey.size, 5);
+    for (const i of u.instruments)
+      assert.ok(u.driverOf.has(`${i.exchange}:${i.token}`), 'every instrument has a driver');
+  });
+
+  it('reads UTF-8 files with non-ASCII text as UTF-8', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'market-sm-'));
+    try {
+      const file = join(dir, 'master.json');
+      writeFileSync(
+        file,
+        JSON.stringify([
+          {
+            token: '1',
+            symbol: 'ÉCLAIR-EQ',
+            name: 'ÉCLAIR ₹',
+            expiry: '',
+            strike: '-1.000000',
+            lotsize: '1',
+            instrumenttype: '',
+            exch_seg: 'NSE',
+            tick_size: '5.000000',
+          },
+        ]),
+      );
+      assert.equal(loadScripMaster(file).instruments[0]?.name, 'ÉCLAIR ₹');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

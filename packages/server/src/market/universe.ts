@@ -59,6 +59,16 @@ export interface Universe {
   bands: Map<string, number>;
   /** Rows skipped while loading a scrip-master file (0 for the built-in universe). */
   skipped: number;
+  /**
+   * Look-up maps a loader built while it read the rows (a scrip-master file): the market uses them as
+   * they are instead of a second pass over ~160,000 instruments. Every instrument has a driver.
+   */
+  index?: {
+    /** `EXCHANGE:token` → instrument. */
+    byKey: Map<string, Instrument>;
+    /** `EXCHANGE:symbol` → instrument (exact; plus an upper-case entry for symbols with lower case). */
+    bySymbol: Map<string, Instrument>;
+  };
 }
 
 /** `EXCHANGE:token`, the key used by all maps of the market. */

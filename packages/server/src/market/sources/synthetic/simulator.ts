@@ -118,8 +118,8 @@ export class SimulatedMarket implements Market {
   private simTime: number;
   private readonly driverDayAgg: DriverDayCache = new Map();
   private readonly futuresOf: (st: InstState) => readonly FutureRef[];
-  private readonly instByKey = new Map<string, Instrument>();
-  private readonly instBySymbol = new Map<string, Instrument>();
+  private readonly instByKey: Map<string, Instrument>;
+  private readonly instBySymbol: Map<string, Instrument>;
   /** Lazy mode: what activation needs (undefined in eager mode). */
   private readonly lazy: LazyParts | undefined;
 
@@ -153,7 +153,10 @@ export class SimulatedMarket implements Market {
       this.drivers = new Map();
       this.states = [];
       this.lazy = lazyParts(this.ctx);
-      for (const inst of this.universe.instruments) {
+      const index = this.universe.index;
+      this.instByKey = index?.byKey ?? new Map();
+      this.instBySymbol = index?.bySymbol ?? new Map();
+      for (const inst of index ? [] : this.universe.instruments) {
         const key = instrumentKey(inst.exchange, inst.token);
         if (!this.universe.driverOf.has(key)) continue;
         this.instByKey.set(key, inst);
@@ -168,6 +171,8 @@ export class SimulatedMarket implements Market {
       this.futuresOf = (st) =>
         refs.get(`${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`) ?? [];
     } else {
+      this.instByKey = new Map();
+      this.instBySymbol = new Map();
       this.drivers = initDrivers(this.ctx);
       this.states = initInstruments(this.ctx, this.drivers, this.driverDayAgg);
       const bySymbol = new Map<string, InstState>();
