@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { istParts, istToEpoch, parseExpiry } from '@smartapi-ts/protocol';
+import { wireRow } from '@smartapi-ts/testkit/scrip-master';
 import { TradingCalendar } from '../src/market/calendar.js';
 import { loadScripMaster, universeFromScripMaster } from '../src/market/scrip-master.js';
 import {
@@ -232,17 +233,7 @@ describe('loadScripMaster', () => {
     }
   });
   it('serves rows already in the venue form as they are and normalises the others', () => {
-    const canonical = {
-      token: '2885',
-      symbol: 'RELIANCE-EQ',
-      name: 'RELIANCE',
-      expiry: '',
-      strike: '-1.000000',
-      lotsize: '1',
-      instrumenttype: '',
-      exch_seg: 'NSE',
-      tick_size: '10.000000',
-    };
+    const canonical = wireRow('2885', 'RELIANCE-EQ', 'RELIANCE', 'NSE', { tick_size: '10.000000' });
     const loose = {
       token: 11536,
       symbol: ' TCS-EQ ',
@@ -270,17 +261,8 @@ describe('loadScripMaster', () => {
   });
 
   it('builds the look-up index and links derivatives listed before their underlying', () => {
-    const row = (token: string, symbol: string, name: string, exch: string, itype = '', expiry = '') => ({
-      token,
-      symbol,
-      name,
-      expiry,
-      strike: '-1.000000',
-      lotsize: '1',
-      instrumenttype: itype,
-      exch_seg: exch,
-      tick_size: '5.000000',
-    });
+    const row = (token: string, symbol: string, name: string, exch: string, itype = '', expiry = '') =>
+      wireRow(token, symbol, name, exch, { instrumenttype: itype, expiry });
     const u = universeFromScripMaster([
       row('60001', 'ACME26MARFUT', 'ACME', 'NFO', 'FUTSTK', '26MAR2026'),
       row('60002', 'Acme-EQ', 'Acme', 'NSE'),
@@ -306,22 +288,7 @@ describe('loadScripMaster', () => {
     const dir = mkdtempSync(join(tmpdir(), 'market-sm-'));
     try {
       const file = join(dir, 'master.json');
-      writeFileSync(
-        file,
-        JSON.stringify([
-          {
-            token: '1',
-            symbol: 'ÉCLAIR-EQ',
-            name: 'ÉCLAIR ₹',
-            expiry: '',
-            strike: '-1.000000',
-            lotsize: '1',
-            instrumenttype: '',
-            exch_seg: 'NSE',
-            tick_size: '5.000000',
-          },
-        ]),
-      );
+      writeFileSync(file, JSON.stringify([wireRow('1', 'ÉCLAIR-EQ', 'ÉCLAIR ₹', 'NSE')]));
       assert.equal(loadScripMaster(file).instruments[0]?.name, 'ÉCLAIR ₹');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeFeedPacket, type FeedTick, istParts } from '@smartapi-ts/protocol';
 import { eventually, type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
+import { wireRow } from '@smartapi-ts/testkit/scrip-master';
 import WebSocket from 'ws';
 import { universeFromScripMaster } from '../src/market/scrip-master.js';
 import type { Instrument } from '../src/market/types.js';
@@ -189,17 +190,8 @@ describe('SENSEX and MIDCPNIFTY: listed, searchable, quotable, streamed, tradabl
 
 describe('a loaded scrip master links derivatives to their underlying (for the expiry settlement)', () => {
   test('NFO to the NSE index or -EQ listing, BFO to the BSE index', () => {
-    const row = (token: string, symbol: string, name: string, exch: string, itype: string, expiry = '') => ({
-      token,
-      symbol,
-      name,
-      expiry,
-      strike: '-1.000000',
-      lotsize: '1',
-      instrumenttype: itype,
-      exch_seg: exch,
-      tick_size: '5.000000',
-    });
+    const row = (token: string, symbol: string, name: string, exch: string, itype: string, expiry = '') =>
+      wireRow(token, symbol, name, exch, { instrumenttype: itype, expiry });
     const u = universeFromScripMaster([
       row('99926000', 'Nifty 50', 'NIFTY', 'NSE', 'AMXIDX'),
       row('99919000', 'SENSEX', 'SENSEX', 'BSE', 'AMXIDX'),

@@ -18,6 +18,31 @@ export interface WireRow {
   tick_size: string;
 }
 
+/**
+ * One scrip-master row as the venue writes it (every value a string): a cash listing unless
+ * `instrumenttype` and `expiry` say otherwise; strike -1, lot 1 and tick 5 paise by default.
+ */
+export function wireRow(
+  token: string,
+  symbol: string,
+  name: string,
+  exch_seg: string,
+  more: Partial<Omit<WireRow, 'token' | 'symbol' | 'name' | 'exch_seg'>> = {},
+): WireRow {
+  return {
+    token,
+    symbol,
+    name,
+    expiry: '',
+    strike: '-1.000000',
+    lotsize: '1',
+    instrumenttype: '',
+    exch_seg,
+    tick_size: '5.000000',
+    ...more,
+  };
+}
+
 /** Small deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -76,16 +101,7 @@ export function generateScripMaster(total = 160_000, seed = 42, startMs?: number
     return s;
   };
   const cash = (symbol: string, name: string, ex: string, tick = '5.000000') =>
-    push({
-      symbol,
-      name,
-      expiry: '',
-      strike: '-1.000000',
-      lotsize: '1',
-      instrumenttype: '',
-      exch_seg: ex,
-      tick_size: tick,
-    });
+    rows.push(wireRow(String(token++), symbol, name, ex, { tick_size: tick }));
   const fut = (name: string, e: number, lot: number, ex: string, type: string, tick = '5.000000') => {
     const x = expiryOf(e);
     push({
