@@ -5,17 +5,17 @@
  * 1280×800 and at a phone width (390×844) under test-output/dashboard/ (git-ignored). Every page
  * asserts that the browser logged no console error and threw no page error.
  *
- * Chromium is installed with `apt-get install -y chromium` when missing (as root); when that is not
- * possible the tests FAIL with the reason.
+ * Chromium is installed with `apt-get install -y chromium` when missing (as root, testkit
+ * `findOrInstallDebian`); when that is not possible the tests FAIL with the reason.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkRequest, ROUTES } from '@smartapi-ts/protocol';
 import { type PaperBroker, startPaperBroker, totpCode } from '@smartapi-ts/testkit';
+import { findOrInstallDebian } from '@smartapi-ts/testkit/components';
 import { eventually } from '@smartapi-ts/testkit/timing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildDashboard } from '../build.mjs';
@@ -33,20 +33,7 @@ const T = { timeout: 120_000 };
 
 /** Finds chromium, installing Debian's package when missing; throws why it cannot. */
 function ensureChromium(): string {
-  if (existsSync(CHROMIUM)) return CHROMIUM;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`${CHROMIUM} is missing and this user is not root: run \`apt-get install -y chromium\``);
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const upd = spawnSync('apt-get', ['update'], { encoding: 'utf8', env });
-  const inst = spawnSync('apt-get', ['install', '-y', 'chromium'], { encoding: 'utf8', env });
-  if (inst.status !== 0 || !existsSync(CHROMIUM)) {
-    const why = `${upd.error?.message ?? ''} ${inst.error?.message ?? ''} ${inst.stderr ?? ''}`
-      .trim()
-      .slice(-800);
-    throw new Error(`chromium is missing and \`apt-get install -y chromium\` failed: ${why}`);
-  }
-  return CHROMIUM;
+  return findOrInstallDebian('chromium', 'chromium', () => (existsSync(CHROMIUM) ? CHROMIUM : undefined));
 }
 
 describe('dashboard in chromium', () => {

@@ -6,7 +6,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
+import { findOrInstallDebian, freePort } from './components.js';
 
 /** A running nats-server on 127.0.0.1. */
 export interface NatsServer {
@@ -25,39 +26,7 @@ export function natsServerBinary(): string {
     if (which.status === 0 && p !== '') return p;
     return ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((f) => existsSync(f));
   };
-  let bin = find();
-  if (bin) return bin;
-  const steps = [
-    ['apt-get', ['update', '-qq']],
-    ['apt-get', ['install', '-y', '-qq', 'nats-server']],
-  ] as const;
-  const log: string[] = [];
-  for (const [cmd, args] of steps) {
-    const r = spawnSync(cmd, args, {
-      encoding: 'utf8',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    log.push(
-      `${cmd} ${args.join(' ')} → ${r.error ? r.error.message : `exit ${r.status}`} ${(r.stderr ?? '').slice(-300)}`,
-    );
-  }
-  bin = find();
-  if (bin) return bin;
-  throw new Error(
-    `nats-server is not installed and could not be installed (Debian package nats-server):\n${log.join('\n')}`,
-  );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
+  return findOrInstallDebian('nats-server', 'nats-server', find);
 }
 
 function accepts(port: number): Promise<boolean> {

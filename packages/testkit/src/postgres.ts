@@ -10,9 +10,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findOrInstallDebian, freePort } from './components.js';
 
 /** A running Postgres cluster on 127.0.0.1. */
 export interface PostgresServer {
@@ -40,27 +40,7 @@ export function postgresBinDir(): string {
       .sort((a, b) => Number(b) - Number(a));
     return majors[0] === undefined ? undefined : join(base, majors[0], 'bin');
   };
-  let dir = find();
-  if (dir) return dir;
-  const steps = [
-    ['apt-get', ['update', '-qq']],
-    ['apt-get', ['install', '-y', '-qq', 'postgresql']],
-  ] as const;
-  const log: string[] = [];
-  for (const [cmd, args] of steps) {
-    const r = spawnSync(cmd, args, {
-      encoding: 'utf8',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    log.push(
-      `${cmd} ${args.join(' ')} → ${r.error ? r.error.message : `exit ${r.status}`} ${(r.stderr ?? '').slice(-300)}`,
-    );
-  }
-  dir = find();
-  if (dir) return dir;
-  throw new Error(
-    `Postgres is not installed and could not be installed (Debian package postgresql):\n${log.join('\n')}`,
-  );
+  return findOrInstallDebian('Postgres', 'postgresql', find);
 }
 
 /** The command prefix that runs a Postgres binary as a non-root user (empty when not root). */
@@ -81,18 +61,6 @@ function asUser(): { prefix: string[]; uid?: number; gid?: number } {
     uid,
     gid,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Creates a cluster in a temp dir (initdb) and starts it on a free loopback port. */
