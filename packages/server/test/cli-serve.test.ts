@@ -5,8 +5,16 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ROUTES } from '@smartapi-ts/protocol';
 import { eventually } from '@smartapi-ts/testkit/timing';
-import { totpCode } from '../src/identity/totp.js';
-import { runCli, type ServeChild, startServe } from './cli-helpers.js';
+import {
+  assertAckedSurvived,
+  type Creds,
+  headers,
+  login,
+  placeUntilKilled,
+  runCli,
+  type ServeChild,
+  startServe,
+} from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paper-serve-'));
 const children: ServeChild[] = [];
@@ -14,35 +22,6 @@ after(() => {
   for (const c of children) c.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-interface Creds {
-  clientcode: string;
-  password: string;
-  totpSecret: string;
-  apiKey: string;
-}
-
-function headers(apiKey: string, jwt?: string): Record<string, string> {
-  return {
-    'Content-Type': 'application/json',
-    Accept: 'application/json',
-    'X-UserType': 'USER',
-    'X-SourceID': 'WEB',
-    'X-PrivateKey': apiKey,
-    ...(jwt ? { Authorization: `Bearer ${jwt}` } : {}),
-  };
-}
-
-async function login(url: string, c: Creds): Promise<string> {
-  const res = await fetch(url + ROUTES.loginByPassword.path, {
-    method: 'POST',
-    headers: headers(c.apiKey),
-    body: JSON.stringify({ clientcode: c.clientcode, password: c.password, totp: totpCode(c.totpSecret) }),
-  });
-  const body = (await res.json()) as { status: boolean; data: { jwtToken: string } };
-  assert.equal(body.status, true, JSON.stringify(body));
-  return body.data.jwtToken;
-}
 
 async function profile(
   url: string,
@@ -170,44 +149,8 @@ describe('smartapi-paper serve (child process)', () => {
     ]);
     children.push(first);
     const jwt = await login(first.url, creds);
-    const order = JSON.stringify({
-      variety: 'NORMAL',
-      tradingsymbol: 'SBIN-EQ',
-      symboltoken: '3045',
-      transactiontype: 'BUY',
-      exchange: 'NSE',
-      ordertype: 'MARKET',
-      producttype: 'INTRADAY',
-      duration: 'DAY',
-      price: '0',
-      quantity: '1',
-    });
-    // 8 concurrent writers keep placing orders; the process is killed once 60 are acknowledged,
-    // with requests still in flight.
-    const acked: string[] = [];
-    let killed = false;
-    const writer = async (): Promise<void> => {
-      while (!killed) {
-        try {
-          const res = await fetch(first.url + ROUTES.placeOrder.path, {
-            method: 'POST',
-            headers: headers(creds.apiKey, jwt),
-            body: order,
-          });
-          const body = (await res.json()) as { status: boolean; data: { orderid: string } };
-          if (body.status) acked.push(body.data.orderid);
-        } catch {
-          return; // connection reset by the kill: never acknowledged
-        }
-        if (acked.length >= 60 && !killed) {
-          killed = true;
-          first.child.kill('SIGKILL');
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, writer));
-    await first.exited;
-    assert.ok(acked.length >= 60);
+    // 8 concurrent writers; the process is killed once 60 are acknowledged, requests still in flight.
+    const acked = await placeUntilKilled(first, creds, jwt);
 
     const again = await startServe([
       '--port',
@@ -221,22 +164,8 @@ describe('smartapi-paper serve (child process)', () => {
       'ideal',
     ]);
     children.push(again);
-    const get = async (path: string) =>
-      (await (await fetch(again.url + path, { headers: headers(creds.apiKey, jwt) })).json()) as {
-        data: Record<string, string>[] | null;
-      };
-    const book = (await get(ROUTES.getOrderBook.path)).data ?? [];
-    const byId = new Map(book.map((r) => [r.orderid, r]));
-    for (const id of acked) {
-      assert.ok(byId.has(id), `order ${id} lost`);
-      assert.equal(byId.get(id)?.status, 'complete', `order ${id}`);
-    }
-    // The fills of every acknowledged market order survived too, and agree with the position.
-    const trades = (await get(ROUTES.getTradeBook.path)).data ?? [];
-    const traded = new Set(trades.map((t) => t.orderid));
-    for (const id of acked) assert.ok(traded.has(id), `trade of ${id} lost`);
-    const pos = ((await get(ROUTES.getPosition.path)).data ?? []).find((p) => p.symboltoken === '3045');
-    assert.equal(Number(pos?.netqty), book.filter((r) => r.status === 'complete').length);
+    // Every acknowledged market order, its fill and the position survived.
+    await assertAckedSurvived(again, creds, jwt, acked);
     again.child.kill('SIGTERM');
     assert.equal((await again.exited).code, 0);
   });

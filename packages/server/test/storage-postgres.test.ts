@@ -7,18 +7,24 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ROUTES } from '@smartapi-ts/protocol';
 import { type PostgresServer, startPostgres } from '@smartapi-ts/testkit/postgres';
 import { CommitError, commitFailureReason } from '../src/broker/ledger.js';
 import { resolveConfig } from '../src/config.js';
 import { createAccount, ensureDemoAccount } from '../src/identity/accounts.js';
-import { totpCode } from '../src/identity/totp.js';
 import { openStore } from '../src/storage/open.js';
 import { openPostgresStore } from '../src/storage/postgres/store.js';
 import { MIGRATIONS } from '../src/storage/sqlite/migrations.js';
 import { SecretsKeyError } from '../src/storage/sqlite/secrets.js';
 import { redactDbUrl } from '../src/storage/url.js';
-import { runCli, type ServeChild, startServe } from './cli-helpers.js';
+import {
+  assertAckedSurvived,
+  type Creds,
+  login,
+  placeUntilKilled,
+  runCli,
+  type ServeChild,
+  startServe,
+} from './cli-helpers.js';
 import { storageSuite } from './storage-suite.js';
 
 const PASSPHRASE = 'storage-postgres-test passphrase';
@@ -170,24 +176,6 @@ describe('postgres store', () => {
   });
 });
 
-interface Creds {
-  clientcode: string;
-  password: string;
-  totpSecret: string;
-  apiKey: string;
-}
-
-function headers(apiKey: string, jwt?: string): Record<string, string> {
-  return {
-    'Content-Type': 'application/json',
-    Accept: 'application/json',
-    'X-UserType': 'USER',
-    'X-SourceID': 'WEB',
-    'X-PrivateKey': apiKey,
-    ...(jwt ? { Authorization: `Bearer ${jwt}` } : {}),
-  };
-}
-
 describe('smartapi-paper serve --db postgres://… (child process)', () => {
   it('kill -9 while orders are in flight loses no acknowledged order, trade or position', async () => {
     const db = fresh();
@@ -207,73 +195,14 @@ describe('smartapi-paper serve --db postgres://… (child process)', () => {
     assert.match(second.stderr, /in use by another running smartapi-paper server/);
     assert.ok(!second.stderr.includes(pg.password), 'password in the error');
 
-    const login = await fetch(first.url + ROUTES.loginByPassword.path, {
-      method: 'POST',
-      headers: headers(creds.apiKey),
-      body: JSON.stringify({
-        clientcode: creds.clientcode,
-        password: creds.password,
-        totp: totpCode(creds.totpSecret),
-      }),
-    });
-    const jwt = ((await login.json()) as { data: { jwtToken: string } }).data.jwtToken;
-    const order = JSON.stringify({
-      variety: 'NORMAL',
-      tradingsymbol: 'SBIN-EQ',
-      symboltoken: '3045',
-      transactiontype: 'BUY',
-      exchange: 'NSE',
-      ordertype: 'MARKET',
-      producttype: 'INTRADAY',
-      duration: 'DAY',
-      price: '0',
-      quantity: '1',
-    });
-    // 8 concurrent writers keep placing orders; the process is killed once 60 are acknowledged,
-    // with requests still in flight.
-    const acked: string[] = [];
-    let killed = false;
-    const writer = async (): Promise<void> => {
-      while (!killed) {
-        try {
-          const res = await fetch(first.url + ROUTES.placeOrder.path, {
-            method: 'POST',
-            headers: headers(creds.apiKey, jwt),
-            body: order,
-          });
-          const body = (await res.json()) as { status: boolean; data: { orderid: string } };
-          if (body.status) acked.push(body.data.orderid);
-        } catch {
-          return; // connection reset by the kill: never acknowledged
-        }
-        if (acked.length >= 60 && !killed) {
-          killed = true;
-          first.child.kill('SIGKILL');
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, writer));
-    await first.exited;
-    assert.ok(acked.length >= 60);
+    const jwt = await login(first.url, creds);
+    // 8 concurrent writers; the process is killed once 60 are acknowledged, requests still in flight.
+    const acked = await placeUntilKilled(first, creds, jwt);
 
     // restart at once: the lock died with the killed server's connection
     const again = await startServe(args);
     children.push(again);
-    const get = async (path: string) =>
-      (await (await fetch(again.url + path, { headers: headers(creds.apiKey, jwt) })).json()) as {
-        data: Record<string, string>[] | null;
-      };
-    const book = (await get(ROUTES.getOrderBook.path)).data ?? [];
-    const byId = new Map(book.map((r) => [r.orderid, r]));
-    for (const id of acked) {
-      assert.ok(byId.has(id), `order ${id} lost`);
-      assert.equal(byId.get(id)?.status, 'complete', `order ${id}`);
-    }
-    const trades = (await get(ROUTES.getTradeBook.path)).data ?? [];
-    const traded = new Set(trades.map((t) => t.orderid));
-    for (const id of acked) assert.ok(traded.has(id), `trade of ${id} lost`);
-    const pos = ((await get(ROUTES.getPosition.path)).data ?? []).find((p) => p.symboltoken === '3045');
-    assert.equal(Number(pos?.netqty), book.filter((r) => r.status === 'complete').length);
+    await assertAckedSurvived(again, creds, jwt, acked);
     again.child.kill('SIGTERM');
     assert.equal((await again.exited).code, 0);
   });
