@@ -15,7 +15,7 @@ import type { Quote } from './ports.js';
 import { ensureDay } from './positions/day-roll.js';
 import { autoSquareOff } from './positions/square-off.js';
 import { instrumentKey, isWorking, lowerBound } from './state.js';
-import type { AccountState, EngineState, InstrumentBook } from './types.js';
+import type { AccountState, EngineState, InstrumentBook, WorkingEntry } from './types.js';
 
 /** One quote of one instrument. O(working orders + armed rules on that instrument). */
 export function onQuote(run: Run, quote: Quote): void {
@@ -159,9 +159,24 @@ function reachable(
     if (queued) for (const id of book.fresh) add(id);
     for (const id of dueCancels) add(id);
   }
+  if (out.length < 2) return out;
+  // Sorted by rank through the entries: one look-up per order, not two per comparison.
   const entries = state.workingOrders;
-  if (out.length > 1) out.sort((x, y) => (entries.get(x)?.rank ?? 0) - (entries.get(y)?.rank ?? 0));
+  const byRank: WorkingEntry[] = new Array(out.length);
+  for (let i = 0; i < out.length; i++) {
+    const id = out[i] as string;
+    byRank[i] = entries.get(id) ?? unranked(id);
+  }
+  byRank.sort(byRankOrder);
+  for (let i = 0; i < byRank.length; i++) out[i] = (byRank[i] as WorkingEntry).id;
   return out;
+}
+
+const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;
+
+/** An id with no entry (never in the indexes' invariant): it sorts first, as rank 0. */
+function unranked(id: string): WorkingEntry {
+  return { id, owner: '', rank: 0, pendingKey: '', pendingQty: 0, resting: false, price: 0, buy: false };
 }
 
 /**

@@ -320,6 +320,7 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
   const added = e === undefined;
   if (e === undefined) {
     e = {
+      id,
       owner: o.clientcode,
       rank: state.nextRank++,
       pendingKey: '',

@@ -388,6 +388,8 @@ export interface InstrumentBook {
 
 /** What the indexes hold about one working order (kept by `indexOrder` in `state.ts`). */
 export interface WorkingEntry {
+  /** The order's id (the key of {@link EngineState.workingOrders}). */
+  id: string;
   /** clientcode of the order's account. */
   owner: string;
   /** When it started working: the quote loop visits orders in this order. */

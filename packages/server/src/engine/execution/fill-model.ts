@@ -121,6 +121,9 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private readonly cancels = new Map<string, number>();
   /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
   private readonly volumes = new Map<string, { sequence: number; volume: number; traded: number }>();
+  private lastVolume: { sequence: number; volume: number; traded: number } | undefined;
+  private lastVolumeExchange = '';
+  private lastVolumeToken = '';
 
   constructor(settings: ExecutionSettings) {
     super();
@@ -251,7 +254,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
       st.queuePrice = limit;
       return [];
     }
-    const v = this.volumes.get(`${quote.exchange}:${quote.token}`);
+    const v = this.volumeOf(quote);
     const traded = v !== undefined && v.sequence === quote.sequence ? v.traded : 0;
     const q = advanceQueue(
       st.queue,
@@ -265,6 +268,27 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
       o.orderid,
     );
     return q > 0 ? [{ price: limit, quantity: q }] : [];
+  }
+
+  /**
+   * The volume bookkeeping of `quote`'s instrument. The entry of the last instrument asked is remembered
+   * (a quote visits many resting orders of one instrument): an entry is never replaced, only updated.
+   */
+  private volumeOf(quote: Quote): { sequence: number; volume: number; traded: number } | undefined {
+    const last = this.lastVolume;
+    if (
+      last !== undefined &&
+      quote.token === this.lastVolumeToken &&
+      quote.exchange === this.lastVolumeExchange
+    )
+      return last;
+    const v = this.volumes.get(`${quote.exchange}:${quote.token}`);
+    if (v !== undefined) {
+      this.lastVolume = v;
+      this.lastVolumeExchange = quote.exchange;
+      this.lastVolumeToken = quote.token;
+    }
+    return v;
   }
 
   /** Aggressive fills: through the impact model when it is on, else the walk of the visible book. */
