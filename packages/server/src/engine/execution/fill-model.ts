@@ -58,11 +58,13 @@ export class WalkTheBookFillModel implements FillModel {
 
   fill(order: FillRequest, quote: Quote): Fill[] {
     const buy = order.side === 'BUY';
-    const levels: BookLevel[] = (buy ? quote.asks : quote.bids).filter((l) => l.quantity > 0 && l.price > 0);
+    const levels: readonly BookLevel[] = buy ? quote.asks : quote.bids;
     const fills: Fill[] = [];
     let remaining = order.quantity;
     let last = 0;
     for (const level of levels) {
+      // Empty levels are skipped (no filtered copy of the side per call).
+      if (!(level.quantity > 0 && level.price > 0)) continue;
       if (remaining <= 0) break;
       if (order.limit !== undefined && (buy ? level.price > order.limit : level.price < order.limit)) break;
       const q = Math.min(remaining, level.quantity);

@@ -5,7 +5,7 @@
 import type { TransactionType } from '@smartapi-ts/protocol';
 import { istDayStart } from '@smartapi-ts/protocol';
 import type { MarketView } from '../ports.js';
-import { positionFigures, unrealisedPnl } from '../positions/portfolio.js';
+import { netQtyOf, positionFigures, unrealisedPnl } from '../positions/portfolio.js';
 import { instrumentKey, pendingKey, positionKey } from '../state.js';
 import type { AccountState, EngineState, MarginRates, OrderRecord, PositionRecord } from '../types.js';
 import { isDeliveryProduct, isOption, marginFor } from './margin.js';
@@ -260,7 +260,7 @@ export function orderMargin(
       producttype: o.producttype,
     }),
   );
-  const net = p ? positionFigures(p).netQty : 0;
+  const net = p ? netQtyOf(p) : 0;
   const opposite = o.transactiontype === 'BUY' ? Math.max(0, -net) : Math.max(0, net);
   const reducible =
     opposite === 0 ? 0 : Math.max(0, opposite - pendingQty(state, acc, o, o.transactiontype, exclude));
