@@ -72,18 +72,19 @@ export function onQuote(run: Run, quote: Quote): void {
             queued,
             fm.dueCancels(ctx.now),
           )
-        : [...working];
+        : entriesOf(state, working);
     let acc: AccountState | undefined;
-    for (const orderid of visit) {
-      const owner = state.workingOrders.get(orderid)?.owner;
-      if (owner === undefined) continue;
+    for (const e of visit) {
+      // An order that stopped working earlier in this loop (a fill, a ROBO sibling's cancel) has no entry.
+      if (state.workingOrders.get(e.id) !== e) continue;
+      const owner = e.owner;
+      const orderid = e.id;
       if (acc?.clientcode !== owner) {
         acc = state.accounts.get(owner);
         if (!acc) continue;
         if (acc.funds.tradingday < day) ensureDay(run, acc);
       }
-      const o = acc.orders.get(orderid);
-      if (!o) continue;
+      const o = e.order;
       if (fm?.cancelDue(orderid, ctx.now)) {
         // The cancel reached the exchange before this quote: nothing of the quote fills it.
         if (isWorking(o)) cancelRest(run, o, '');
@@ -126,6 +127,16 @@ export function onQuote(run: Run, quote: Quote): void {
   }
 }
 
+/** The entries of `ids` (those that have one), in the order given. */
+function entriesOf(state: EngineState, ids: ReadonlySet<string>): WorkingEntry[] {
+  const out: WorkingEntry[] = [];
+  for (const id of ids) {
+    const e = state.workingOrders.get(id);
+    if (e !== undefined) out.push(e);
+  }
+  return out;
+}
+
 /**
  * The working orders of an instrument a quote must visit, in the order they started working: every order
  * that is not a resting limit, the resting buy limits priced at or above `buyFrom` and sell limits at or
@@ -141,7 +152,7 @@ function reachable(
   sellTo: number,
   queued: boolean,
   dueCancels: readonly string[],
-): string[] {
+): WorkingEntry[] {
   const out: string[] = [...book.others];
   const { buyPrices, sellPrices } = book;
   for (let i = lowerBound(buyPrices, buyFrom); i < buyPrices.length; i++)
@@ -159,25 +170,19 @@ function reachable(
     if (queued) for (const id of book.fresh) add(id);
     for (const id of dueCancels) add(id);
   }
-  if (out.length < 2) return out;
-  // Sorted by rank through the entries: one look-up per order, not two per comparison.
+  // Their entries sorted by rank: one look-up per order, not two per comparison. (Every id here has an
+  // entry: the book holds working orders only, and the others were checked against `working`.)
   const entries = state.workingOrders;
-  const byRank: WorkingEntry[] = new Array(out.length);
-  for (let i = 0; i < out.length; i++) {
-    const id = out[i] as string;
-    byRank[i] = entries.get(id) ?? unranked(id);
+  const byRank: WorkingEntry[] = [];
+  for (const id of out) {
+    const e = entries.get(id);
+    if (e !== undefined) byRank.push(e);
   }
-  byRank.sort(byRankOrder);
-  for (let i = 0; i < byRank.length; i++) out[i] = (byRank[i] as WorkingEntry).id;
-  return out;
+  if (byRank.length > 1) byRank.sort(byRankOrder);
+  return byRank;
 }
 
 const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;
-
-/** An id with no entry (never in the indexes' invariant): it sorts first, as rank 0. */
-function unranked(id: string): WorkingEntry {
-  return { id, owner: '', rank: 0, pendingKey: '', pendingQty: 0, resting: false, price: 0, buy: false };
-}
 
 /**
  * The clock: settles accounts whose trading day ended, releases AMOs on exchanges whose session is open

@@ -321,6 +321,7 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
   if (e === undefined) {
     e = {
       id,
+      order: o,
       owner: o.clientcode,
       rank: state.nextRank++,
       pendingKey: '',

@@ -390,6 +390,8 @@ export interface InstrumentBook {
 export interface WorkingEntry {
   /** The order's id (the key of {@link EngineState.workingOrders}). */
   id: string;
+  /** The order record itself (the one in its account's `orders`): the quote loop needs no look-up. */
+  order: OrderRecord;
   /** clientcode of the order's account. */
   owner: string;
   /** When it started working: the quote loop visits orders in this order. */

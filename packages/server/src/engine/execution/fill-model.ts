@@ -123,6 +123,8 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private readonly cancels = new Map<string, number>();
   /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
   private readonly volumes = new Map<string, { sequence: number; volume: number; traded: number }>();
+  private lastOrderId = '';
+  private lastExecution: OrderExecution | undefined;
   private lastVolume: { sequence: number; volume: number; traded: number } | undefined;
   private lastVolumeExchange = '';
   private lastVolumeToken = '';
@@ -159,12 +161,13 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   }
 
   override pending(orderid: string, now: number): boolean {
-    const st = this.orders.get(orderid);
+    const st = this.execution(orderid);
     return st !== undefined && !st.arrived && now < st.arrival;
   }
 
   override forget(orderid: string): void {
     this.orders.delete(orderid);
+    if (orderid === this.lastOrderId) this.lastExecution = undefined;
     this.cancels.delete(orderid);
   }
 
@@ -209,7 +212,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   }
 
   override unarrived(orderid: string): boolean {
-    const st = this.orders.get(orderid);
+    const st = this.execution(orderid);
     return st === undefined || !st.arrived;
   }
 
@@ -218,7 +221,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     if (this.ideal || o === undefined || req.now === undefined) return super.fill(req, quote);
     const s = this.current;
     const now = req.now;
-    let st = this.orders.get(o.orderid);
+    let st = this.execution(o.orderid);
     if (!st) {
       st = {
         arrival: o.createdat + sampleLatency(s.latency.entry, s.seed, o.orderid),
@@ -227,6 +230,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
         queuePrice: 0,
       };
       this.orders.set(o.orderid, st);
+      this.lastExecution = st;
     }
     if (!st.arrived && now < st.arrival) return [];
     const buy = req.side === 'BUY';
@@ -270,6 +274,18 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
       o.orderid,
     );
     return q > 0 ? [{ price: limit, quantity: q }] : [];
+  }
+
+  /**
+   * The execution state of `orderid`; the last one asked is remembered (a quote asks `unarrived` and then
+   * `fill` of the same order): `fill` and `forget`, the only writers, keep the remembered entry current.
+   */
+  private execution(orderid: string): OrderExecution | undefined {
+    if (orderid === this.lastOrderId) return this.lastExecution;
+    const st = this.orders.get(orderid);
+    this.lastOrderId = orderid;
+    this.lastExecution = st;
+    return st;
   }
 
   /**
