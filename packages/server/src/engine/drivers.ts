@@ -69,7 +69,7 @@ export function onQuote(run: Run, quote: Quote): void {
             book,
             fast ? buyReach : buyQuiet,
             fast ? sellReach : sellQuiet,
-            queued,
+            queued ? fm : undefined,
             fm.dueCancels(ctx.now),
           )
         : entriesOf(state, working);
@@ -140,8 +140,8 @@ function entriesOf(state: EngineState, ids: ReadonlySet<string>): WorkingEntry[]
 /**
  * The working orders of an instrument a quote must visit, in the order they started working: every order
  * that is not a resting limit, the resting buy limits priced at or above `buyFrom` and sell limits at or
- * below `sellTo` (the levels the quote can reach), under a queue model (`queued`) the fresh resting
- * limits (not seen at the exchange yet), and those with a due delayed cancel. The quote loop skips the other resting limits
+ * below `sellTo` (the levels the quote can reach), under a queue model (`queue`) the fresh resting
+ * limits not at the exchange yet (unarrived), and those with a due delayed cancel. The quote loop skips the other resting limits
  * anyway, so visiting only these changes nothing but the cost: O(orders visited), not O(resting orders).
  */
 function reachable(
@@ -150,7 +150,7 @@ function reachable(
   book: InstrumentBook,
   buyFrom: number,
   sellTo: number,
-  queued: boolean,
+  queue: WalkTheBookFillModel | undefined,
   dueCancels: readonly string[],
 ): WorkingEntry[] {
   const out: string[] = [...book.others];
@@ -159,7 +159,7 @@ function reachable(
     for (const id of book.buy.get(buyPrices[i] as number) ?? []) out.push(id);
   for (let i = 0; i < sellPrices.length && (sellPrices[i] as number) <= sellTo; i++)
     for (const id of book.sell.get(sellPrices[i] as number) ?? []) out.push(id);
-  if ((queued && book.fresh.size > 0) || dueCancels.length > 0) {
+  if ((queue !== undefined && book.fresh.size > 0) || dueCancels.length > 0) {
     const seen = new Set(out);
     const add = (id: string) => {
       if (!seen.has(id) && working.has(id)) {
@@ -167,7 +167,15 @@ function reachable(
         out.push(id);
       }
     };
-    if (queued) for (const id of book.fresh) add(id);
+    if (queue !== undefined) {
+      for (const id of book.fresh) {
+        // A fresh limit already at the exchange is visited as any resting limit: through its level when
+        // the quote shows or reaches it, else skipped by the quote loop; it leaves `fresh` (as it would
+        // after the loop: nothing reads `fresh` meanwhile).
+        if (queue.unarrived(id)) add(id);
+        else book.fresh.delete(id);
+      }
+    }
     for (const id of dueCancels) add(id);
   }
   // Their entries sorted by rank: one look-up per order, not two per comparison. (Every id here has an
