@@ -153,19 +153,26 @@ function reachable(
   queue: WalkTheBookFillModel | undefined,
   dueCancels: readonly string[],
 ): WorkingEntry[] {
-  const out: string[] = [...book.others];
+  const entries = state.workingOrders;
+  const out: WorkingEntry[] = [];
+  for (const id of book.others) {
+    const e = entries.get(id);
+    if (e !== undefined) out.push(e);
+  }
   const { buyPrices, sellPrices } = book;
   for (let i = lowerBound(buyPrices, buyFrom); i < buyPrices.length; i++)
-    for (const id of book.buy.get(buyPrices[i] as number) ?? []) out.push(id);
+    for (const e of book.buy.get(buyPrices[i] as number) ?? []) out.push(e);
   for (let i = 0; i < sellPrices.length && (sellPrices[i] as number) <= sellTo; i++)
-    for (const id of book.sell.get(sellPrices[i] as number) ?? []) out.push(id);
+    for (const e of book.sell.get(sellPrices[i] as number) ?? []) out.push(e);
   if ((queue !== undefined && book.fresh.size > 0) || dueCancels.length > 0) {
-    const seen = new Set(out);
+    const seen = new Set<string>();
+    for (const e of out) seen.add(e.id);
     const add = (id: string) => {
-      if (!seen.has(id) && working.has(id)) {
-        seen.add(id);
-        out.push(id);
-      }
+      if (seen.has(id) || !working.has(id)) return;
+      const e = entries.get(id);
+      if (e === undefined) return;
+      seen.add(id);
+      out.push(e);
     };
     if (queue !== undefined) {
       for (const id of book.fresh) {
@@ -178,16 +185,9 @@ function reachable(
     }
     for (const id of dueCancels) add(id);
   }
-  // Their entries sorted by rank: one look-up per order, not two per comparison. (Every id here has an
-  // entry: the book holds working orders only, and the others were checked against `working`.)
-  const entries = state.workingOrders;
-  const byRank: WorkingEntry[] = [];
-  for (const id of out) {
-    const e = entries.get(id);
-    if (e !== undefined) byRank.push(e);
-  }
-  if (byRank.length > 1) byRank.sort(byRankOrder);
-  return byRank;
+  // Sorted by rank (the levels hold entries: no look-up per order; others and fresh ids were looked up).
+  if (out.length > 1) out.sort(byRankOrder);
+  return out;
 }
 
 const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;

@@ -259,7 +259,7 @@ function unrest(b: InstrumentBook, id: string, e: WorkingEntry): void {
   const levels = e.buy ? b.buy : b.sell;
   const set = levels.get(e.price);
   if (set) {
-    set.delete(id);
+    set.delete(e);
     if (set.size === 0) {
       levels.delete(e.price);
       const prices = e.buy ? b.buyPrices : b.sellPrices;
@@ -295,7 +295,7 @@ function indexBook(b: InstrumentBook, o: OrderRecord, e: WorkingEntry, added: bo
     const prices = buy ? b.buyPrices : b.sellPrices;
     prices.splice(lowerBound(prices, o.price), 0, o.price);
   }
-  set.add(id);
+  set.add(e);
   b.fresh.add(id);
   e.resting = true;
   e.price = o.price;

@@ -374,8 +374,9 @@ export interface InstrumentBook {
   buyPrices: number[];
   /** Distinct prices of resting sell limits, ascending. */
   sellPrices: number[];
-  buy: Map<number, Set<string>>;
-  sell: Map<number, Set<string>>;
+  /** Price → the entries of the resting limits at that price (entries: a quote reads them without a look-up). */
+  buy: Map<number, Set<WorkingEntry>>;
+  sell: Map<number, Set<WorkingEntry>>;
   /**
    * Resting limits (re)filed and not yet seen at the exchange by a queue model: a quote under a queue model
    * visits them whatever their price (their arrival), then keeps only those still unarrived.
