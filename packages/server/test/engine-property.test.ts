@@ -290,7 +290,10 @@ function checkInvariants(h: Harness, withTradeConservation: boolean): void {
     const level = (o.transactiontype === 'BUY' ? book?.buy : book?.sell)?.get(o.price);
     const entry = h.engine.state.workingOrders.get(o.orderid);
     assert.equal(entry !== undefined && (level?.has(entry) ?? false), resting, `price level of ${o.orderid}`);
-    if (entry !== undefined) assert.equal(entry.order, o, `entry record of ${o.orderid}`);
+    if (entry !== undefined) {
+      assert.equal(entry.order, o, `entry record of ${o.orderid}`);
+      assert.equal(entry.working, true, `entry of ${o.orderid} marked working`);
+    }
     assert.equal(book?.others.has(o.orderid) ?? false, isWorking(o) && !resting, `others of ${o.orderid}`);
   }
   // The running pending-quantity totals equal a scan of the working orders.

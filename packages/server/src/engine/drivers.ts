@@ -75,8 +75,8 @@ export function onQuote(run: Run, quote: Quote): void {
         : entriesOf(state, working);
     let acc: AccountState | undefined;
     for (const e of visit) {
-      // An order that stopped working earlier in this loop (a fill, a ROBO sibling's cancel) has no entry.
-      if (state.workingOrders.get(e.id) !== e) continue;
+      // An order that stopped working earlier in this loop (a fill, a ROBO sibling's cancel).
+      if (!e.working) continue;
       const owner = e.owner;
       const orderid = e.id;
       if (acc?.clientcode !== owner) {

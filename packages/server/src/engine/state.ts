@@ -329,6 +329,7 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
       resting: false,
       price: 0,
       buy: false,
+      working: true,
     };
     state.workingOrders.set(id, e);
     let set = state.workingByInstrument.get(key);
@@ -370,6 +371,7 @@ function unindexOrder(state: EngineState, o: OrderRecord, e: WorkingEntry): void
     }
   }
   state.workingOrders.delete(id);
+  e.working = false;
   const acc = state.accounts.get(o.clientcode);
   if (acc?.working.delete(id)) acc.blocked -= o.blockedmargin;
 }

@@ -404,6 +404,8 @@ export interface WorkingEntry {
   resting: boolean;
   price: number;
   buy: boolean;
+  /** True while the entry is in {@link EngineState.workingOrders} (false once the order stopped working). */
+  working: boolean;
 }
 
 // ───────────────────────────── pluggable models ─────────────────────────────
