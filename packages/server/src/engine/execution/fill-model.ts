@@ -123,6 +123,10 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private readonly cancels = new Map<string, number>();
   /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
   private readonly volumes = new Map<string, { sequence: number; volume: number; traded: number }>();
+  private keyExchange = '';
+  private keyToken = '';
+  private keyBuy = false;
+  private key = '::S';
   private lastOrderId = '';
   private lastExecution: OrderExecution | undefined;
   private lastVolume: { sequence: number; volume: number; traded: number } | undefined;
@@ -288,6 +292,17 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     return st;
   }
 
+  /** `exchange:token:B|S`, the impact memory's key (the last one built is handed back again). */
+  private impactKey(exchange: string, token: string, buy: boolean): string {
+    if (exchange !== this.keyExchange || token !== this.keyToken || buy !== this.keyBuy) {
+      this.keyExchange = exchange;
+      this.keyToken = token;
+      this.keyBuy = buy;
+      this.key = `${exchange}:${token}:${buy ? 'B' : 'S'}`;
+    }
+    return this.key;
+  }
+
   /**
    * The volume bookkeeping of `quote`'s instrument. The entry of the last instrument asked is remembered
    * (a quote visits many resting orders of one instrument): an entry is never replaced, only updated.
@@ -315,7 +330,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     if (!s.impact.enabled) return super.fill({ ...req, aggressive: true }, quote);
     const buy = req.side === 'BUY';
     return this.impact.take(
-      `${req.instrument.exchange}:${req.instrument.symboltoken}:${buy ? 'B' : 'S'}`,
+      this.impactKey(req.instrument.exchange, req.instrument.symboltoken, buy),
       buy,
       req.quantity,
       req.limit,
