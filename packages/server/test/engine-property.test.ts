@@ -288,7 +288,12 @@ function checkInvariants(h: Harness, withTradeConservation: boolean): void {
     const book = h.engine.state.books.get(`${o.exchange}:${o.symboltoken}`);
     const resting = isWorking(o) && o.status === 'open' && o.ordertype === 'LIMIT' && !o.amo;
     const level = (o.transactiontype === 'BUY' ? book?.buy : book?.sell)?.get(o.price);
-    assert.equal(level?.has(o.orderid) ?? false, resting, `price level of ${o.orderid}`);
+    const entry = h.engine.state.workingOrders.get(o.orderid);
+    assert.equal(entry !== undefined && (level?.has(entry) ?? false), resting, `price level of ${o.orderid}`);
+    if (entry !== undefined) {
+      assert.equal(entry.order, o, `entry record of ${o.orderid}`);
+      assert.equal(entry.working, true, `entry of ${o.orderid} marked working`);
+    }
     assert.equal(book?.others.has(o.orderid) ?? false, isWorking(o) && !resting, `others of ${o.orderid}`);
   }
   // The running pending-quantity totals equal a scan of the working orders.

@@ -15,7 +15,7 @@ import type { Quote } from './ports.js';
 import { ensureDay } from './positions/day-roll.js';
 import { autoSquareOff } from './positions/square-off.js';
 import { instrumentKey, isWorking, lowerBound } from './state.js';
-import type { AccountState, EngineState, InstrumentBook } from './types.js';
+import type { AccountState, EngineState, InstrumentBook, WorkingEntry } from './types.js';
 
 /** One quote of one instrument. O(working orders + armed rules on that instrument). */
 export function onQuote(run: Run, quote: Quote): void {
@@ -69,21 +69,22 @@ export function onQuote(run: Run, quote: Quote): void {
             book,
             fast ? buyReach : buyQuiet,
             fast ? sellReach : sellQuiet,
-            queued,
+            queued ? fm : undefined,
             fm.dueCancels(ctx.now),
           )
-        : [...working];
+        : entriesOf(state, working);
     let acc: AccountState | undefined;
-    for (const orderid of visit) {
-      const owner = state.workingOrders.get(orderid)?.owner;
-      if (owner === undefined) continue;
+    for (const e of visit) {
+      // An order that stopped working earlier in this loop (a fill, a ROBO sibling's cancel).
+      if (!e.working) continue;
+      const owner = e.owner;
+      const orderid = e.id;
       if (acc?.clientcode !== owner) {
         acc = state.accounts.get(owner);
         if (!acc) continue;
         if (acc.funds.tradingday < day) ensureDay(run, acc);
       }
-      const o = acc.orders.get(orderid);
-      if (!o) continue;
+      const o = e.order;
       if (fm?.cancelDue(orderid, ctx.now)) {
         // The cancel reached the exchange before this quote: nothing of the quote fills it.
         if (isWorking(o)) cancelRest(run, o, '');
@@ -126,11 +127,21 @@ export function onQuote(run: Run, quote: Quote): void {
   }
 }
 
+/** The entries of `ids` (those that have one), in the order given. */
+function entriesOf(state: EngineState, ids: ReadonlySet<string>): WorkingEntry[] {
+  const out: WorkingEntry[] = [];
+  for (const id of ids) {
+    const e = state.workingOrders.get(id);
+    if (e !== undefined) out.push(e);
+  }
+  return out;
+}
+
 /**
  * The working orders of an instrument a quote must visit, in the order they started working: every order
  * that is not a resting limit, the resting buy limits priced at or above `buyFrom` and sell limits at or
- * below `sellTo` (the levels the quote can reach), under a queue model (`queued`) the fresh resting
- * limits (not seen at the exchange yet), and those with a due delayed cancel. The quote loop skips the other resting limits
+ * below `sellTo` (the levels the quote can reach), under a queue model (`queue`) the fresh resting
+ * limits not at the exchange yet (unarrived), and those with a due delayed cancel. The quote loop skips the other resting limits
  * anyway, so visiting only these changes nothing but the cost: O(orders visited), not O(resting orders).
  */
 function reachable(
@@ -139,30 +150,47 @@ function reachable(
   book: InstrumentBook,
   buyFrom: number,
   sellTo: number,
-  queued: boolean,
+  queue: WalkTheBookFillModel | undefined,
   dueCancels: readonly string[],
-): string[] {
-  const out: string[] = [...book.others];
+): WorkingEntry[] {
+  const entries = state.workingOrders;
+  const out: WorkingEntry[] = [];
+  for (const id of book.others) {
+    const e = entries.get(id);
+    if (e !== undefined) out.push(e);
+  }
   const { buyPrices, sellPrices } = book;
   for (let i = lowerBound(buyPrices, buyFrom); i < buyPrices.length; i++)
-    for (const id of book.buy.get(buyPrices[i] as number) ?? []) out.push(id);
+    for (const e of book.buy.get(buyPrices[i] as number) ?? []) out.push(e);
   for (let i = 0; i < sellPrices.length && (sellPrices[i] as number) <= sellTo; i++)
-    for (const id of book.sell.get(sellPrices[i] as number) ?? []) out.push(id);
-  if ((queued && book.fresh.size > 0) || dueCancels.length > 0) {
-    const seen = new Set(out);
+    for (const e of book.sell.get(sellPrices[i] as number) ?? []) out.push(e);
+  if ((queue !== undefined && book.fresh.size > 0) || dueCancels.length > 0) {
+    const seen = new Set<string>();
+    for (const e of out) seen.add(e.id);
     const add = (id: string) => {
-      if (!seen.has(id) && working.has(id)) {
-        seen.add(id);
-        out.push(id);
-      }
+      if (seen.has(id) || !working.has(id)) return;
+      const e = entries.get(id);
+      if (e === undefined) return;
+      seen.add(id);
+      out.push(e);
     };
-    if (queued) for (const id of book.fresh) add(id);
+    if (queue !== undefined) {
+      for (const id of book.fresh) {
+        // A fresh limit already at the exchange is visited as any resting limit: through its level when
+        // the quote shows or reaches it, else skipped by the quote loop; it leaves `fresh` (as it would
+        // after the loop: nothing reads `fresh` meanwhile).
+        if (queue.unarrived(id)) add(id);
+        else book.fresh.delete(id);
+      }
+    }
     for (const id of dueCancels) add(id);
   }
-  const entries = state.workingOrders;
-  if (out.length > 1) out.sort((x, y) => (entries.get(x)?.rank ?? 0) - (entries.get(y)?.rank ?? 0));
+  // Sorted by rank (the levels hold entries: no look-up per order; others and fresh ids were looked up).
+  if (out.length > 1) out.sort(byRankOrder);
   return out;
 }
+
+const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;
 
 /**
  * The clock: settles accounts whose trading day ended, releases AMOs on exchanges whose session is open

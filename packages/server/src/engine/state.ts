@@ -259,7 +259,7 @@ function unrest(b: InstrumentBook, id: string, e: WorkingEntry): void {
   const levels = e.buy ? b.buy : b.sell;
   const set = levels.get(e.price);
   if (set) {
-    set.delete(id);
+    set.delete(e);
     if (set.size === 0) {
       levels.delete(e.price);
       const prices = e.buy ? b.buyPrices : b.sellPrices;
@@ -295,7 +295,7 @@ function indexBook(b: InstrumentBook, o: OrderRecord, e: WorkingEntry, added: bo
     const prices = buy ? b.buyPrices : b.sellPrices;
     prices.splice(lowerBound(prices, o.price), 0, o.price);
   }
-  set.add(id);
+  set.add(e);
   b.fresh.add(id);
   e.resting = true;
   e.price = o.price;
@@ -320,6 +320,8 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
   const added = e === undefined;
   if (e === undefined) {
     e = {
+      id,
+      order: o,
       owner: o.clientcode,
       rank: state.nextRank++,
       pendingKey: '',
@@ -327,6 +329,7 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
       resting: false,
       price: 0,
       buy: false,
+      working: true,
     };
     state.workingOrders.set(id, e);
     let set = state.workingByInstrument.get(key);
@@ -368,6 +371,7 @@ function unindexOrder(state: EngineState, o: OrderRecord, e: WorkingEntry): void
     }
   }
   state.workingOrders.delete(id);
+  e.working = false;
   const acc = state.accounts.get(o.clientcode);
   if (acc?.working.delete(id)) acc.blocked -= o.blockedmargin;
 }

@@ -374,8 +374,9 @@ export interface InstrumentBook {
   buyPrices: number[];
   /** Distinct prices of resting sell limits, ascending. */
   sellPrices: number[];
-  buy: Map<number, Set<string>>;
-  sell: Map<number, Set<string>>;
+  /** Price → the entries of the resting limits at that price (entries: a quote reads them without a look-up). */
+  buy: Map<number, Set<WorkingEntry>>;
+  sell: Map<number, Set<WorkingEntry>>;
   /**
    * Resting limits (re)filed and not yet seen at the exchange by a queue model: a quote under a queue model
    * visits them whatever their price (their arrival), then keeps only those still unarrived.
@@ -388,6 +389,10 @@ export interface InstrumentBook {
 
 /** What the indexes hold about one working order (kept by `indexOrder` in `state.ts`). */
 export interface WorkingEntry {
+  /** The order's id (the key of {@link EngineState.workingOrders}). */
+  id: string;
+  /** The order record itself (the one in its account's `orders`): the quote loop needs no look-up. */
+  order: OrderRecord;
   /** clientcode of the order's account. */
   owner: string;
   /** When it started working: the quote loop visits orders in this order. */
@@ -399,6 +404,8 @@ export interface WorkingEntry {
   resting: boolean;
   price: number;
   buy: boolean;
+  /** True while the entry is in {@link EngineState.workingOrders} (false once the order stopped working). */
+  working: boolean;
 }
 
 // ───────────────────────────── pluggable models ─────────────────────────────

@@ -109,10 +109,59 @@ export function optEnumOfValue<T extends Record<string, string>>(
   return enumOfValue(value, e, code, message);
 }
 
+/**
+ * `"123"` → 123 for a string of 1–15 decimal digits and nothing else (the common quantity), else -1: the
+ * same number `tryParseInteger` gives for such a string, without its regular expression.
+ */
+export function plainDigits(s: string): number {
+  const len = s.length;
+  if (len === 0 || len > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `"799.95"` → 79995 paise for a plain rupee amount — 1–9 digits, optionally a point and 1–2 digits, and
+ * nothing else (the common price) — else -1: the same paise `tryRupeesToPaise` gives for such a string
+ * (no rounding is involved), without its regular expression and substrings.
+ */
+export function plainPaise(s: string): number {
+  const len = s.length;
+  if (len === 0 || len > 12) return -1;
+  let whole = 0;
+  let i = 0;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) break;
+    const d = c - 48;
+    if (d < 0 || d > 9) return -1;
+    whole = whole * 10 + d;
+  }
+  if (i === 0 || i > 9) return -1;
+  if (i === len) return whole * 100;
+  const frac = len - i - 1;
+  if (frac < 1 || frac > 2) return -1;
+  const d1 = s.charCodeAt(i + 1) - 48;
+  if (d1 < 0 || d1 > 9) return -1;
+  if (frac === 1) return whole * 100 + d1 * 10;
+  const d2 = s.charCodeAt(i + 2) - 48;
+  if (d2 < 0 || d2 > 9) return -1;
+  return whole * 100 + d1 * 10 + d2;
+}
+
 /** An optional integer (string or number); `undefined` when absent. */
 export function optIntOf(value: unknown, code: string, message?: string): number | undefined {
   const v = present(value);
   if (v === undefined) return undefined;
+  if (typeof v === 'string') {
+    const plain = plainDigits(v);
+    if (plain >= 0) return plain;
+  }
   let n = tryParseInteger(v);
   // "10.0" / 10.0 from Python floats.
   if (n === undefined && (typeof v === 'number' || typeof v === 'string')) {
@@ -134,6 +183,10 @@ export function intOf(value: unknown, code: string, message?: string): number {
 export function optPaiseOf(value: unknown, code: string, message?: string): number | undefined {
   const v = present(value);
   if (v === undefined) return undefined;
+  if (typeof v === 'string') {
+    const plain = plainPaise(v);
+    if (plain >= 0) return plain;
+  }
   const p = typeof v === 'string' || typeof v === 'number' ? tryRupeesToPaise(v) : undefined;
   if (p === undefined) throw new InputRejection(reject(code, message));
   return p;

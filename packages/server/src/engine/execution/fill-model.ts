@@ -58,11 +58,13 @@ export class WalkTheBookFillModel implements FillModel {
 
   fill(order: FillRequest, quote: Quote): Fill[] {
     const buy = order.side === 'BUY';
-    const levels: BookLevel[] = (buy ? quote.asks : quote.bids).filter((l) => l.quantity > 0 && l.price > 0);
+    const levels: readonly BookLevel[] = buy ? quote.asks : quote.bids;
     const fills: Fill[] = [];
     let remaining = order.quantity;
     let last = 0;
     for (const level of levels) {
+      // Empty levels are skipped (no filtered copy of the side per call).
+      if (!(level.quantity > 0 && level.price > 0)) continue;
       if (remaining <= 0) break;
       if (order.limit !== undefined && (buy ? level.price > order.limit : level.price < order.limit)) break;
       const q = Math.min(remaining, level.quantity);
@@ -121,6 +123,15 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private readonly cancels = new Map<string, number>();
   /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
   private readonly volumes = new Map<string, { sequence: number; volume: number; traded: number }>();
+  private keyExchange = '';
+  private keyToken = '';
+  private keyBuy = false;
+  private key = '::S';
+  private lastOrderId = '';
+  private lastExecution: OrderExecution | undefined;
+  private lastVolume: { sequence: number; volume: number; traded: number } | undefined;
+  private lastVolumeExchange = '';
+  private lastVolumeToken = '';
 
   constructor(settings: ExecutionSettings) {
     super();
@@ -154,12 +165,13 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   }
 
   override pending(orderid: string, now: number): boolean {
-    const st = this.orders.get(orderid);
+    const st = this.execution(orderid);
     return st !== undefined && !st.arrived && now < st.arrival;
   }
 
   override forget(orderid: string): void {
     this.orders.delete(orderid);
+    if (orderid === this.lastOrderId) this.lastExecution = undefined;
     this.cancels.delete(orderid);
   }
 
@@ -204,7 +216,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   }
 
   override unarrived(orderid: string): boolean {
-    const st = this.orders.get(orderid);
+    const st = this.execution(orderid);
     return st === undefined || !st.arrived;
   }
 
@@ -213,7 +225,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     if (this.ideal || o === undefined || req.now === undefined) return super.fill(req, quote);
     const s = this.current;
     const now = req.now;
-    let st = this.orders.get(o.orderid);
+    let st = this.execution(o.orderid);
     if (!st) {
       st = {
         arrival: o.createdat + sampleLatency(s.latency.entry, s.seed, o.orderid),
@@ -222,6 +234,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
         queuePrice: 0,
       };
       this.orders.set(o.orderid, st);
+      this.lastExecution = st;
     }
     if (!st.arrived && now < st.arrival) return [];
     const buy = req.side === 'BUY';
@@ -251,7 +264,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
       st.queuePrice = limit;
       return [];
     }
-    const v = this.volumes.get(`${quote.exchange}:${quote.token}`);
+    const v = this.volumeOf(quote);
     const traded = v !== undefined && v.sequence === quote.sequence ? v.traded : 0;
     const q = advanceQueue(
       st.queue,
@@ -267,13 +280,57 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     return q > 0 ? [{ price: limit, quantity: q }] : [];
   }
 
+  /**
+   * The execution state of `orderid`; the last one asked is remembered (a quote asks `unarrived` and then
+   * `fill` of the same order): `fill` and `forget`, the only writers, keep the remembered entry current.
+   */
+  private execution(orderid: string): OrderExecution | undefined {
+    if (orderid === this.lastOrderId) return this.lastExecution;
+    const st = this.orders.get(orderid);
+    this.lastOrderId = orderid;
+    this.lastExecution = st;
+    return st;
+  }
+
+  /** `exchange:token:B|S`, the impact memory's key (the last one built is handed back again). */
+  private impactKey(exchange: string, token: string, buy: boolean): string {
+    if (exchange !== this.keyExchange || token !== this.keyToken || buy !== this.keyBuy) {
+      this.keyExchange = exchange;
+      this.keyToken = token;
+      this.keyBuy = buy;
+      this.key = `${exchange}:${token}:${buy ? 'B' : 'S'}`;
+    }
+    return this.key;
+  }
+
+  /**
+   * The volume bookkeeping of `quote`'s instrument. The entry of the last instrument asked is remembered
+   * (a quote visits many resting orders of one instrument): an entry is never replaced, only updated.
+   */
+  private volumeOf(quote: Quote): { sequence: number; volume: number; traded: number } | undefined {
+    const last = this.lastVolume;
+    if (
+      last !== undefined &&
+      quote.token === this.lastVolumeToken &&
+      quote.exchange === this.lastVolumeExchange
+    )
+      return last;
+    const v = this.volumes.get(`${quote.exchange}:${quote.token}`);
+    if (v !== undefined) {
+      this.lastVolume = v;
+      this.lastVolumeExchange = quote.exchange;
+      this.lastVolumeToken = quote.token;
+    }
+    return v;
+  }
+
   /** Aggressive fills: through the impact model when it is on, else the walk of the visible book. */
   private take(req: FillRequest, quote: Quote, now: number): Fill[] {
     const s = this.current;
     if (!s.impact.enabled) return super.fill({ ...req, aggressive: true }, quote);
     const buy = req.side === 'BUY';
     return this.impact.take(
-      `${req.instrument.exchange}:${req.instrument.symboltoken}:${buy ? 'B' : 'S'}`,
+      this.impactKey(req.instrument.exchange, req.instrument.symboltoken, buy),
       buy,
       req.quantity,
       req.limit,

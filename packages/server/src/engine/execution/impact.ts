@@ -59,7 +59,7 @@ export class BookImpact {
     p: ImpactParams,
     now: number,
   ): Fill[] {
-    const levels: BookLevel[] = (buy ? quote.asks : quote.bids).filter((l) => l.quantity > 0 && l.price > 0);
+    const levels: readonly BookLevel[] = buy ? quote.asks : quote.bids;
     const book = this.book(key);
     const fills: Fill[] = [];
     let remaining = quantity;
@@ -78,6 +78,8 @@ export class BookImpact {
     };
     let last: BookLevel | undefined;
     for (const level of levels) {
+      // Empty levels are skipped (no filtered copy of the side per order).
+      if (!(level.quantity > 0 && level.price > 0)) continue;
       if (remaining <= 0) break;
       if (!consume(level.price, level.quantity)) return fills;
       last = level;

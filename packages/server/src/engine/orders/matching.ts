@@ -7,7 +7,7 @@ import type { Run } from '../context.js';
 import { WalkTheBookFillModel } from '../execution/fill-model.js';
 import type { Quote } from '../ports.js';
 import { addToHolding, holdingFor, positionFor } from '../positions/book.js';
-import { positionFigures } from '../positions/portfolio.js';
+import { netQtyOf } from '../positions/portfolio.js';
 import { isDeliveryProduct } from '../risk/margin.js';
 import { AUTO_SQUARE_OFF_TAG } from '../rules/intraday.js';
 import { holdingKey, indexOrder, isWorking, positionKey, setBlocked } from '../state.js';
@@ -93,7 +93,7 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
   const { core, ctx, em } = run;
   const delivery = isDeliveryProduct(o, o.producttype);
   const p = positionFor(acc, o, o.producttype);
-  const netBefore = positionFigures(p).netQty;
+  const netBefore = netQtyOf(p);
   // A delivery sell not covered by today's long comes out of the demat holdings.
   const fromHoldings =
     delivery && o.transactiontype === 'SELL' ? qty - Math.min(qty, Math.max(0, netBefore)) : 0;

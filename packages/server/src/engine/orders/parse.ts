@@ -130,7 +130,12 @@ export function parseOrder(body: unknown, ctx: EngineContext): OrderSpec {
   if (product === 'BO' && variety !== 'ROBO') fail(ErrorCode.INVALID_PRODUCT_TYPE);
   if (variety === 'ROBO' && product !== 'BO' && product !== 'INTRADAY') fail(ErrorCode.INVALID_PRODUCT_TYPE);
   const inst = ctx.market.instrument(exchange, token);
-  if (!inst || inst.symbol.toUpperCase() !== symbol.toUpperCase() || !inst.tradable)
+  // Case-insensitive symbol match (the exact spelling, the common case, needs no upper-cased copies).
+  if (
+    !inst ||
+    (inst.symbol !== symbol && inst.symbol.toUpperCase() !== symbol.toUpperCase()) ||
+    !inst.tradable
+  )
     fail(ErrorCode.SYMBOL_NOT_FOUND);
   if (inst.expiry !== undefined && inst.expiry < istDayStart(ctx.now)) fail(ErrorCode.SYMBOL_NOT_FOUND);
   if (variety === 'ROBO' && ctx.market.session(exchange, ctx.now) !== 'open') fail(ErrorCode.ROBO_BLOCKED);

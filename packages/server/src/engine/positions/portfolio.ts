@@ -56,6 +56,11 @@ export function positionFigures(p: PositionRecord): PositionFigures {
   };
 }
 
+/** Net quantity of a position, as {@link positionFigures} computes it (without building the figures). */
+export function netQtyOf(p: PositionRecord): number {
+  return p.buyqty + p.cfbuyqty - (p.sellqty + p.cfsellqty);
+}
+
 /** Unrealised MTM: net quantity × (ltp − net average) × multiplier (0 without an LTP). */
 export function unrealisedPnl(p: PositionRecord, ltp: number | undefined, f = positionFigures(p)): number {
   if (f.netQty === 0 || ltp === undefined || ltp <= 0) return 0;

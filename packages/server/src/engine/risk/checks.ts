@@ -45,6 +45,21 @@ function maxLotMultiple(freeze: number, lot: number): number {
   return Math.floor(freeze / lot) * lot;
 }
 
+/** The rejection text of a price `v` that is not a multiple of `tick`, else undefined. */
+function offGrid(name: string, v: number, tick: number): string | undefined {
+  if (v % tick === 0) return undefined;
+  return `${name} ${formatPaise(v, 2)} is not a multiple of the tick size ${formatPaise(tick, 2)}`;
+}
+
+/** The rejection text of a price `v` (> 0) outside the quote's circuit limits, else undefined. */
+function outsideCircuit(
+  v: number,
+  quote: { upperCircuit: number; lowerCircuit: number },
+): string | undefined {
+  if (!(v > 0 && (v > quote.upperCircuit || v < quote.lowerCircuit))) return undefined;
+  return `Order price ${formatPaise(v, 2)} is outside the circuit limits (${formatPaise(quote.lowerCircuit, 2)} - ${formatPaise(quote.upperCircuit, 2)})`;
+}
+
 /**
  * RMS / exchange checks of an order (`exclude` = the order's own id, left out of the pending sells);
  * returns the rejection text or undefined. Funds are checked separately (see `risk/funds.ts`).
@@ -71,24 +86,21 @@ export function rmsCheck(
     return `Order quantity ${o.quantity} exceeds the freeze quantity ${maxLotMultiple(inst.freezeQty, lot)}`;
   }
   const tick = inst.tickSize;
-  for (const [name, v] of [
-    ['Price', o.price],
-    ['Trigger price', o.triggerprice],
-    ['Squareoff', o.squareoff],
-    ['Stoploss', o.stoploss],
-  ] as const) {
-    if (tick > 0 && v % tick !== 0)
-      return `${name} ${formatPaise(v, 2)} is not a multiple of the tick size ${formatPaise(tick, 2)}`;
-  }
+  // Field by field (no array of pairs per order): the first price off the tick grid names the rejection.
+  const offTick =
+    tick > 0
+      ? (offGrid('Price', o.price, tick) ??
+        offGrid('Trigger price', o.triggerprice, tick) ??
+        offGrid('Squareoff', o.squareoff, tick) ??
+        offGrid('Stoploss', o.stoploss, tick))
+      : undefined;
+  if (offTick !== undefined) return offTick;
   const live = liveRuleCheck(o, inst, ctx);
   if (live !== undefined) return live;
   const quote = ctx.market.quote(inst.exchange, inst.token);
   if (quote && quote.upperCircuit > 0 && quote.lowerCircuit > 0) {
-    for (const v of [o.price, o.triggerprice]) {
-      if (v > 0 && (v > quote.upperCircuit || v < quote.lowerCircuit)) {
-        return `Order price ${formatPaise(v, 2)} is outside the circuit limits (${formatPaise(quote.lowerCircuit, 2)} - ${formatPaise(quote.upperCircuit, 2)})`;
-      }
-    }
+    const outside = outsideCircuit(o.price, quote) ?? outsideCircuit(o.triggerprice, quote);
+    if (outside !== undefined) return outside;
   }
   if (isStop(o.ordertype) && !o.triggered) {
     if (o.ordertype === 'STOPLOSS_LIMIT') {

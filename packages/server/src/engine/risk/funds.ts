@@ -3,12 +3,19 @@
  * orders and open positions), the funds available for a new order, and the margin one order blocks.
  */
 import type { TransactionType } from '@smartapi-ts/protocol';
+import { istDayStart } from '@smartapi-ts/protocol';
 import type { MarketView } from '../ports.js';
-import { positionFigures, unrealisedPnl } from '../positions/portfolio.js';
+import { netQtyOf, positionFigures, unrealisedPnl } from '../positions/portfolio.js';
 import { instrumentKey, pendingKey, positionKey } from '../state.js';
 import type { AccountState, EngineState, MarginRates, OrderRecord, PositionRecord } from '../types.js';
 import { isDeliveryProduct, isOption, marginFor } from './margin.js';
-import { isEquityDerivative, type MarginLeg, portfolioMargin, positionLegs } from './portfolio-margin.js';
+import {
+  isEquityDerivative,
+  type MarginLeg,
+  type PortfolioMargin,
+  portfolioMargin,
+  positionLegs,
+} from './portfolio-margin.js';
 
 /** RMS figures of an account (paise; P&L fractional). */
 export interface FundsFigures {
@@ -49,7 +56,7 @@ export function fundsFigures(
     unrealised += unrealisedPnl(p, market.quote(p.exchange, p.symboltoken)?.ltp, f);
     if (isDeliveryProduct(p, p.producttype)) holdingSales += p.cfbuyamount;
   }
-  const pm = portfolioMargin(positionLegs(acc), market, now, rates);
+  const pm = openPositionsMargin(acc, market, rates, now);
   let span = 0;
   let exposure = 0;
   let optionPremium = 0;
@@ -83,6 +90,71 @@ export function fundsFigures(
     holdingSales,
     net,
   };
+}
+
+/**
+ * The last portfolio margin of an account's open positions, with what it was computed from: the legs
+ * (position, product, net quantity, multiplier, net average), the margin rates and the IST day (the dated
+ * rule tables change by day). Kept only when no leg is an equity derivative: SPAN also reads the quotes.
+ */
+interface PositionsMarginMemo {
+  legs: MarginLeg[];
+  rates: MarginRates;
+  day: number;
+  pm: PortfolioMargin;
+}
+
+const positionsMemo = new WeakMap<AccountState, PositionsMarginMemo>();
+
+/**
+ * The portfolio margin of the account's open positions (`portfolioMargin(positionLegs(acc))`), memoised
+ * per account: it is reused while every input is the same — the same positions with the same net
+ * quantity, net average, product and multiplier, the same rates object and IST day, and no equity
+ * derivative among them. Nothing to invalidate: every call compares those inputs (a fill, a conversion, a
+ * day roll, new rates change one of them); `engine-funds-memo.test.ts` checks each.
+ */
+export function openPositionsMargin(
+  acc: AccountState,
+  market: MarketView,
+  rates: MarginRates,
+  now: number,
+): PortfolioMargin {
+  const day = istDayStart(now);
+  const memo = positionsMemo.get(acc);
+  if (memo !== undefined && memo.rates === rates && memo.day === day && sameLegs(acc, memo.legs))
+    return memo.pm;
+  const legs = positionLegs(acc);
+  const pm = portfolioMargin(legs, market, now, rates);
+  let flat = true;
+  for (const l of legs) if (isEquityDerivative(l.inst)) flat = false;
+  if (flat) positionsMemo.set(acc, { legs, rates, day, pm });
+  else positionsMemo.delete(acc);
+  return pm;
+}
+
+/** True when `legs` are still the account's position legs (as `positionLegs` builds them, in order). */
+function sameLegs(acc: AccountState, legs: readonly MarginLeg[]): boolean {
+  let i = 0;
+  for (const p of acc.positions.values()) {
+    // Net quantity and average as positionFigures computes them (same operations, no record).
+    const buyQty = p.buyqty + p.cfbuyqty;
+    const sellQty = p.sellqty + p.cfsellqty;
+    const netQty = buyQty - sellQty;
+    if (netQty === 0) continue;
+    const netAvg =
+      netQty > 0 ? (p.buyamount + p.cfbuyamount) / buyQty : (p.sellamount + p.cfsellamount) / sellQty;
+    const l = legs[i++];
+    if (
+      l === undefined ||
+      l.inst !== p ||
+      l.qty !== netQty ||
+      l.price !== netAvg ||
+      l.product !== p.producttype ||
+      l.multiplier !== p.multiplier
+    )
+      return false;
+  }
+  return i === legs.length;
 }
 
 /** Funds available for a new order (whole paise). */
@@ -188,7 +260,7 @@ export function orderMargin(
       producttype: o.producttype,
     }),
   );
-  const net = p ? positionFigures(p).netQty : 0;
+  const net = p ? netQtyOf(p) : 0;
   const opposite = o.transactiontype === 'BUY' ? Math.max(0, -net) : Math.max(0, net);
   const reducible =
     opposite === 0 ? 0 : Math.max(0, opposite - pendingQty(state, acc, o, o.transactiontype, exclude));
