@@ -41,8 +41,31 @@ export interface FutureRef {
   readonly expiryClose: number;
 }
 
-/** Runs the step at `t` (see module comment). */
+/**
+ * A step in progress: its time, its per-exchange session cache and how many instruments it covers (the
+ * states that existed when it began; instruments activated later are brought up to `t` by their replay).
+ */
+export interface StepRun {
+  readonly t: number;
+  readonly today: number;
+  readonly sessionOf: (ex: Exchange) => SessionState;
+  /** Instruments this step covers: `rt.states[0 .. n)`. */
+  readonly n: number;
+  /** The next instrument to step. */
+  next: number;
+}
+
+/** Runs the step at `t` (see module comment) in one go. */
 export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
+  const run = beginStep(ctx, rt, t);
+  stepInstruments(ctx, rt, run, run.n);
+}
+
+/**
+ * Starts the step at `t`: moves the drivers (1. of the module comment) and returns the step, whose
+ * instruments {@link stepInstruments} then moves, all at once or in slices.
+ */
+export function beginStep(ctx: SynthContext, rt: WalkRuntime, t: number): StepRun {
   const sessions: Partial<Record<Exchange, SessionState>> = {};
   const sessionOf = (ex: Exchange): SessionState => {
     let v = sessions[ex];
@@ -81,10 +104,20 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
       d.price = Math.min(hi, Math.max(lo, d.price));
     }
   }
-  // 2. instruments
   // (instruments a listener activates during this step are already brought up to `t` by their replay)
-  const n = rt.states.length;
-  for (let i = 0; i < n; i++) {
+  return { t, today, sessionOf, n: rt.states.length, next: 0 };
+}
+
+/**
+ * 2. Moves the step's instruments from `run.next` up to (not including) `until` (capped at `run.n`), in
+ * universe order; returns true when the step is complete.
+ */
+export function stepInstruments(ctx: SynthContext, rt: WalkRuntime, run: StepRun, until: number): boolean {
+  const { t, today, sessionOf } = run;
+  const end = Math.min(until, run.n);
+  for (let i = run.next; i < end; i++) {
+    // advance first: a listener of this instrument's quote may read the step's progress
+    run.next = i + 1;
     const st = rt.states[i]!;
     if (t > st.expiryClose) continue;
     const session = sessionOf(st.inst.exchange);
@@ -97,6 +130,7 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
     if (st.auctionDay !== today) auctionTrade(ctx, rt, st, t, today, false);
     stepInstrument(ctx, rt, st, t);
   }
+  return run.next >= run.n;
 }
 
 /**

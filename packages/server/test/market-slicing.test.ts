@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { istToEpoch } from '@smartapi-ts/protocol';
+import { eventually } from '@smartapi-ts/testkit/timing';
+import { SimClock } from '../src/market/clock.js';
+import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
+import type { Quote } from '../src/market/types.js';
+
+// Timer-driven steps of the synthetic market run in slices across event-loop turns
+// (docs/paper-broker-market.md#steps-and-the-event-loop); advance() steps run whole.
+
+const START = istToEpoch(2026, 1, 6, 9, 30); // a Tuesday, market open
+const SEED = 7;
+
+const label = (q: Quote) => `${q.exchange}:${q.token}:${q.sequence}:${q.timestamp}:${q.ltp}`;
+
+/** A market on a running sim clock whose timer sees a fake real time (moved by the test). */
+function timerMarket(sliceMs: number) {
+  const real = { now: 1_000_000 };
+  const clock = new SimClock({ start: START, speed: 1, tickMs: 1, realSource: () => real.now });
+  const market = new SimulatedMarket({ clock, seed: SEED, sliceMs });
+  const seen: string[] = [];
+  market.onQuote((q) => seen.push(label(q)));
+  return { real, clock, market, seen };
+}
+
+/** The reference: the same market on a manual clock. */
+function manualMarket() {
+  const clock = new SimClock({ start: START, manual: true });
+  const market = new SimulatedMarket({ clock, seed: SEED });
+  const seen: string[] = [];
+  market.onQuote((q) => seen.push(label(q)));
+  return { clock, market, seen };
+}
+
+describe('sliced market steps (timer-driven clocks)', () => {
+  it('a timer step spreads over event-loop turns and publishes what advance() does, once per instrument, in order', async () => {
+    const ref = manualMarket();
+    ref.clock.advance(500);
+    assert.ok(ref.seen.length > 500, `the reference step publishes many quotes (${ref.seen.length})`);
+
+    const m = timerMarket(0);
+    let afterFirstTurn = -1;
+    m.market.onQuote(() => {
+      if (afterFirstTurn === -1) {
+        afterFirstTurn = -2;
+        queueMicrotask(() => {
+          afterFirstTurn = m.seen.length;
+        });
+      }
+    });
+    try {
+      m.market.start();
+      m.real.now += 500; // the next timer tick moves the market clock by 500 ms
+      await eventually(() => assert.equal(m.seen.length, ref.seen.length, 'all quotes of the step'));
+      assert.ok(
+        afterFirstTurn > 0 && afterFirstTurn < ref.seen.length,
+        `the first turn published part of the step (${afterFirstTurn} of ${ref.seen.length})`,
+      );
+      assert.deepEqual(m.seen, ref.seen);
+      const tokens = new Set(m.seen.map((s) => s.split(':').slice(0, 2).join(':')));
+      assert.equal(tokens.size, m.seen.length, 'each instrument once per step');
+      assert.equal(m.clock.now(), START + 500);
+      for (const inst of m.market.instruments())
+        assert.deepEqual(
+          m.market.quote(inst.exchange, inst.token),
+          ref.market.quote(inst.exchange, inst.token),
+        );
+      assert.deepEqual(m.market.exportState(), ref.market.exportState());
+    } finally {
+      m.market.close();
+    }
+  });
+
+  it('advance() and exportState() during a sliced step finish it first, synchronously', async () => {
+    const ref = manualMarket();
+    ref.clock.advance(500);
+    const refStateAfterStep = ref.market.exportState();
+    ref.clock.advance(500);
+
+    const m = timerMarket(0);
+    let inFlight = -1;
+    let stateMidStep: ReturnType<SimulatedMarket['exportState']> | undefined;
+    let seenAfterAdvance = -1;
+    m.market.onQuote(() => {
+      if (inFlight !== -1) return;
+      inFlight = 0;
+      // right after the first slice's turn, while the step is still in progress
+      queueMicrotask(() => {
+        inFlight = m.seen.length;
+        stateMidStep = m.market.exportState();
+        m.clock.advance(500);
+        seenAfterAdvance = m.seen.length;
+      });
+    });
+    try {
+      m.market.start();
+      m.real.now += 500;
+      await eventually(() => assert.ok(seenAfterAdvance >= 0, 'the advance ran'));
+      assert.ok(inFlight > 0 && inFlight < ref.seen.length / 2, `the step was in progress (${inFlight})`);
+      assert.deepEqual(stateMidStep, refStateAfterStep, 'exportState() finished the step in progress');
+      assert.equal(seenAfterAdvance, ref.seen.length, 'advance() returned with both steps published');
+      assert.deepEqual(m.seen, ref.seen);
+      assert.deepEqual(m.market.exportState(), ref.market.exportState());
+    } finally {
+      m.market.close();
+    }
+  });
+
+  it('sliceMs: Infinity runs timer steps whole, in the timer callback', async () => {
+    const ref = manualMarket();
+    ref.clock.advance(500);
+    const m = timerMarket(Number.POSITIVE_INFINITY);
+    let afterFirstTurn = -1;
+    m.market.onQuote(() => {
+      if (afterFirstTurn !== -1) return;
+      afterFirstTurn = -2;
+      queueMicrotask(() => {
+        afterFirstTurn = m.seen.length;
+      });
+    });
+    try {
+      m.market.start();
+      m.real.now += 500;
+      await eventually(() => assert.ok(afterFirstTurn >= 0, 'the step ran'));
+      assert.equal(afterFirstTurn, ref.seen.length);
+      assert.deepEqual(m.seen, ref.seen);
+    } finally {
+      m.market.close();
+    }
+  });
+});
