@@ -13,40 +13,49 @@ export function levelQuantity(st: InstState, r: Rng): number {
   return lot * r.int(1, Math.max(1, Math.round((st.levelQty / lot) * st.liquidity * 2)));
 }
 
-/** Best five levels around an (unrounded) model price. */
+/**
+ * Best five levels around an (unrounded) model price. Levels outside the circuits are empty, and so is
+ * every level after the first empty one (no holes in the book); the random draws do not depend on that.
+ */
 export function bookLevels(st: InstState, value: number, r: Rng): Book {
   if (st.kind === 'index') {
     const empty = [EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL];
     return { bids: empty, asks: empty };
   }
   const tick = st.tick;
+  const lower = st.lower;
+  const upper = st.upper;
+  const spot = st.kind === 'spot';
+  // levelQuantity's constants, hoisted (the same draws, in the same order)
+  const lot = Math.max(1, st.inst.lotSize);
+  const lotsMax = Math.max(1, Math.round((st.levelQty / lot) * st.liquidity * 2));
   const spread = r.chance(0.75) ? 1 : 2;
   let bid = Math.floor(value / tick) * tick;
   if (bid === value) bid -= r.chance(0.5) ? tick : 0;
   const ask = bid + spread * tick;
-  const bids: BookLevel[] = [];
-  const asks: BookLevel[] = [];
+  const bids: BookLevel[] = [EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL];
+  const asks: BookLevel[] = [EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL];
+  let bidOpen = true;
+  let askOpen = true;
   for (let i = 0; i < 5; i++) {
     const bp = bid - i * tick;
     const ap = ask + i * tick;
-    if (bp >= st.lower && bp >= tick && bp <= st.upper) {
-      const q = levelQuantity(st, r);
-      bids.push({ price: bp, quantity: q, orders: Math.max(1, Math.min(q, r.int(1, 30))) });
-    } else bids.push(EMPTY_LEVEL);
-    if (ap <= st.upper && ap >= st.lower) {
-      const q = levelQuantity(st, r);
-      asks.push({ price: ap, quantity: q, orders: Math.max(1, Math.min(q, r.int(1, 30))) });
-    } else asks.push(EMPTY_LEVEL);
+    if (bp >= lower && bp >= tick && bp <= upper) {
+      const q = spot
+        ? Math.max(1, Math.round(st.levelQty * (0.2 + 1.6 * r.next())))
+        : lot * r.int(1, lotsMax);
+      const orders = Math.max(1, Math.min(q, r.int(1, 30)));
+      if (bidOpen) bids[i] = { price: bp, quantity: q, orders };
+    } else bidOpen = false;
+    if (ap <= upper && ap >= lower) {
+      const q = spot
+        ? Math.max(1, Math.round(st.levelQty * (0.2 + 1.6 * r.next())))
+        : lot * r.int(1, lotsMax);
+      const orders = Math.max(1, Math.min(q, r.int(1, 30)));
+      if (askOpen) asks[i] = { price: ap, quantity: q, orders };
+    } else askOpen = false;
   }
-  // Keep bids strictly below asks even when the circuits squeeze the book.
-  return { bids: compact(bids), asks: compact(asks) };
-}
-
-/** Replaces levels after the first empty one with empty levels (no holes in the book). */
-function compact(levels: BookLevel[]): BookLevel[] {
-  const first = levels.findIndex((l) => l.quantity === 0);
-  if (first < 0) return levels;
-  return levels.map((l, i) => (i >= first ? EMPTY_LEVEL : l));
+  return { bids, asks };
 }
 
 /** Depth of up to 20 levels per side; the first five equal the quote's best five. */
