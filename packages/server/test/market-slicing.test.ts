@@ -130,3 +130,74 @@ describe('sliced market steps (timer-driven clocks)', () => {
     }
   });
 });
+
+describe('quotes built on demand', () => {
+  const make = (start = istToEpoch(2026, 1, 6, 9, 10)) => {
+    const clock = new SimClock({ start, manual: true });
+    return { clock, market: new SimulatedMarket({ clock, seed: SEED }) };
+  };
+  // pre-open, open, a jump, the close and the next day's pre-open and open
+  const moves = [500, 500, 7 * 60_000, 500, 500, 6.5 * 3_600_000, 17.5 * 3_600_000, 500, 500];
+
+  it('a quote no listener wanted, read later, equals the quote published eagerly (through a day roll)', () => {
+    const eager = make();
+    const all: Quote[] = [];
+    eager.market.onQuote((q) => all.push(q));
+    const lazy = make(); // no listener at all: nothing is built during the steps
+    const partial = make();
+    const sbin: Quote[] = [];
+    partial.market.onQuote(
+      (q) => sbin.push(q),
+      (exchange, token) => exchange === 'NSE' && token === '3045',
+    );
+    const insts = eager.market.instruments();
+    moves.forEach((ms, i) => {
+      for (const m of [eager, lazy, partial]) m.clock.advance(ms);
+      if (i === moves.length - 1) assert.equal(new Date(lazy.clock.now()).getUTCDate(), 7, 'the next day');
+      // read a different part of the universe after each move (and all of it after the last)
+      const part = i === moves.length - 1 ? insts : insts.filter((_, j) => j % moves.length === i);
+      for (const inst of part) {
+        const want = eager.market.quote(inst.exchange, inst.token);
+        assert.deepEqual(lazy.market.quote(inst.exchange, inst.token), want);
+        assert.deepEqual(partial.market.quote(inst.exchange, inst.token), want);
+      }
+    });
+    for (const inst of insts.slice(0, 100))
+      assert.deepEqual(
+        lazy.market.depth(inst.exchange, inst.token, 20),
+        eager.market.depth(inst.exchange, inst.token, 20),
+      );
+    assert.deepEqual(lazy.market.exportState(), eager.market.exportState());
+    assert.deepEqual(partial.market.exportState(), eager.market.exportState());
+    // the interested listener saw exactly SBIN's quotes, the same objects' values as the eager market's
+    assert.ok(sbin.length > 3, `SBIN quotes (${sbin.length})`);
+    assert.deepEqual(
+      sbin,
+      all.filter((q) => q.exchange === 'NSE' && q.token === '3045'),
+    );
+  });
+
+  it('an interest that changes between steps gets the quotes of the steps it wanted', () => {
+    const eager = make(START);
+    const all: Quote[] = [];
+    eager.market.onQuote((q) => all.push(q));
+    const m = make(START);
+    let wanted = false;
+    const got: Quote[] = [];
+    m.market.onQuote(
+      (q) => got.push(q),
+      (exchange, token) => wanted && exchange === 'NSE' && token === '3045',
+    );
+    m.clock.advance(1000);
+    eager.clock.advance(1000);
+    const before = all.length;
+    wanted = true;
+    m.clock.advance(1000);
+    eager.clock.advance(1000);
+    assert.equal(got.length > 0, true, 'quotes once wanted');
+    assert.deepEqual(
+      got,
+      all.slice(before).filter((q) => q.exchange === 'NSE' && q.token === '3045'),
+    );
+  });
+});

@@ -61,7 +61,7 @@ export function bookLevels(st: InstState, value: number, r: Rng): Book {
 /** Depth of up to 20 levels per side; the first five equal the quote's best five. */
 export function deepBook(st: InstState, seed: number, levels: number): Book {
   const n = Math.max(0, Math.min(20, Math.floor(levels)));
-  const q = st.quote;
+  const q = quoteOf(st);
   const r = new Rng(mixSeed(seed, hashString(st.key), q.sequence));
   const side = (best: BookLevel[], dir: 1 | -1): BookLevel[] => {
     const out: BookLevel[] = [];
@@ -82,6 +82,28 @@ export function deepBook(st: InstState, seed: number, levels: number): Book {
     return out;
   };
   return { bids: side(q.bids, -1), asks: side(q.asks, 1) };
+}
+
+/**
+ * The instrument's latest quote, built now when the step that changed it left it unbuilt (nobody
+ * listened for it). The state has not changed since that step (see {@link settleQuote}), so the quote is
+ * the one the step would have built.
+ */
+export function quoteOf(st: InstState): Quote {
+  if (st.stale) buildQuote(st, st.quoteT, st.book);
+  return st.quote;
+}
+
+/** Builds a stale quote before the state moves without publishing a new one (a day roll, an auction). */
+export function settleQuote(st: InstState): void {
+  if (st.stale) buildQuote(st, st.quoteT, st.book);
+}
+
+/** Leaves the instrument's quote unbuilt: the change of `book` at `t` is built on first read ({@link quoteOf}). */
+export function deferQuote(st: InstState, t: number, book: Book): void {
+  st.book = book;
+  st.quoteT = t;
+  st.stale = true;
 }
 
 /** Replaces the instrument's quote with a frozen snapshot of its state and `book` at `t`. */
@@ -117,4 +139,7 @@ export function buildQuote(st: InstState, t: number, book: Book): void {
     prevOpenInterest: deriv ? st.prevOi : 0,
   };
   st.quote = Object.freeze(q) as Quote;
+  st.book = book;
+  st.quoteT = t;
+  st.stale = false;
 }

@@ -10,7 +10,7 @@ import type { Instrument, Quote } from '../../types.js';
 import { type DriverSpec, instrumentKey } from '../../universe.js';
 import { bookLevels, buildQuote } from './depth.js';
 import { baseDailyVolume, sessionMinutes, TRADING_DAYS_PER_YEAR } from './history.js';
-import { type DriverRt, type InstState, type Kind, MIN_MS, type SynthContext } from './model.js';
+import { type DriverRt, EMPTY_BOOK, type InstState, type Kind, MIN_MS, type SynthContext } from './model.js';
 import { derivativeVolumes, oiOfDay } from './open-interest.js';
 import { priceAt, setCircuits, theo } from './price-model.js';
 
@@ -161,6 +161,9 @@ export function initInstrument(
       lower: 0,
       seq: 0,
       quote: undefined as unknown as Quote,
+      book: EMPTY_BOOK,
+      quoteT: 0,
+      stale: false,
       rec: new Map(),
       recDaily: new Map(),
     };

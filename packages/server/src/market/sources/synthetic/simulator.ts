@@ -15,10 +15,18 @@ import { TradingCalendar } from '../../calendar.js';
 import type { Clock, ClockMove } from '../../clock.js';
 import { smileVol, yearsBetween } from '../../pricing.js';
 import { mixSeed, Rng } from '../../rng.js';
-import type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from '../../types.js';
+import type {
+  BookLevel,
+  Candle,
+  Instrument,
+  Market,
+  Quote,
+  QuoteInterest,
+  SessionState,
+} from '../../types.js';
 import { buildUniverse, instrumentKey, type Universe } from '../../universe.js';
 import { candlesOf } from './candles.js';
-import { buildQuote, deepBook } from './depth.js';
+import { buildQuote, deepBook, deferQuote, quoteOf } from './depth.js';
 import { HistoryModel } from './history.js';
 import {
   activate,
@@ -132,7 +140,7 @@ export class SimulatedMarket implements Market {
   private readonly drivers: Map<string, DriverRt>;
   private readonly states: InstState[];
   private readonly byKey = new Map<string, InstState>();
-  private readonly listeners = new Set<(q: Quote) => void>();
+  private readonly listeners = new Set<{ fn: (q: Quote) => void; interest: QuoteInterest | undefined }>();
   private readonly unsubscribeClock: () => void;
   private readonly runtime: SynthRuntime;
   private readonly walk: WalkRuntime;
@@ -264,7 +272,8 @@ export class SimulatedMarket implements Market {
 
   /** Latest quote snapshot (immutable; replaced on every change). */
   quote(exchange: Exchange, token: string): Quote | undefined {
-    return this.stateOf(exchange, token)?.quote;
+    const st = this.stateOf(exchange, token);
+    return st ? quoteOf(st) : undefined;
   }
 
   /** Session state of an exchange. */
@@ -301,14 +310,19 @@ export class SimulatedMarket implements Market {
       return;
     const lot = Math.max(1, st.inst.lotSize);
     st.oi = Math.max(lot, st.oi + Math.round(delta));
-    this.emit(st, this.now(), { bids: [...st.quote.bids], asks: [...st.quote.asks] });
+    this.emit(st, this.now(), { bids: [...st.book.bids], asks: [...st.book.asks] });
   }
 
-  /** Subscribes to quote changes. */
-  onQuote(listener: (quote: Quote) => void): () => void {
-    this.listeners.add(listener);
+  /**
+   * Subscribes to quote changes; with `interest`, only to those of the instruments it accepts (asked on
+   * every change). A change no listener wants builds no quote: it is built when read
+   * (docs/paper-broker-market.md#quotes-built-on-demand).
+   */
+  onQuote(listener: (quote: Quote) => void, interest?: QuoteInterest): () => void {
+    const entry = { fn: listener, interest };
+    this.listeners.add(entry);
     return () => {
-      this.listeners.delete(listener);
+      this.listeners.delete(entry);
     };
   }
 
@@ -567,18 +581,35 @@ export class SimulatedMarket implements Market {
     stepAt(this.ctx, this.walk, t);
   }
 
-  /** Publishes an instrument's new quote to the listeners. */
+  /**
+   * Publishes an instrument's new quote to the listeners that want it; builds the quote only when one
+   * does (else it is built on first read, {@link quoteOf}).
+   */
   private emit(st: InstState, t: number, book: Book): void {
     st.seq++;
-    buildQuote(st, t, book);
-    const q = st.quote;
+    let q: Quote | undefined;
     for (const l of this.listeners) {
+      if (l.interest !== undefined && !wants(l.interest, st)) continue;
+      if (q === undefined) {
+        buildQuote(st, t, book);
+        q = st.quote;
+      }
       try {
-        l(q);
+        l.fn(q);
       } catch {
         // a failing listener must not stop the market
       }
     }
+    if (q === undefined) deferQuote(st, t, book);
+  }
+}
+
+/** Asks a listener's interest about an instrument; a failing interest counts as wanting it. */
+function wants(interest: QuoteInterest, st: InstState): boolean {
+  try {
+    return interest(st.inst.exchange, st.inst.token);
+  } catch {
+    return true;
   }
 }
 

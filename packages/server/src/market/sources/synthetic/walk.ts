@@ -10,7 +10,7 @@ import type { Exchange } from '@smartapi-ts/protocol';
 import { istDayStart, roundToTick } from '@smartapi-ts/protocol';
 import type { Rng } from '../../rng.js';
 import type { SessionState } from '../../types.js';
-import { bookLevels } from './depth.js';
+import { bookLevels, settleQuote } from './depth.js';
 import { homeExchange } from './history.js';
 import { type Book, type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
 import { oiChange, openingShare, participation } from './open-interest.js';
@@ -160,6 +160,7 @@ function auctionTrade(
   today: number,
   emit: boolean,
 ): void {
+  settleQuote(st);
   const a = auctionOf(ctx, st, t, rt.futures);
   if (!a) {
     st.auctionDay = today;
@@ -177,6 +178,7 @@ function auctionTrade(
  * opening price (the gapped driver open; the call auction's equilibrium where there is one).
  */
 function rollover(ctx: SynthContext, st: InstState, today: number, recordDays: number): void {
+  settleQuote(st); // the previous day's last quote stays readable as it was
   const openPrice = openingPrice(ctx, st, today);
   const prevDay = st.day;
   st.recDaily.set(prevDay, {
@@ -217,7 +219,7 @@ function stepInstrument(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: nu
   if (!r.chance(st.liquidity)) {
     // No trade this step, but the market makers still re-quote: a book that has drifted two ticks or more
     // from the model price (the underlying moved) is refreshed, so quotes stay consistent with the spot.
-    const q = st.quote;
+    const q = st.book;
     const bid = q.bids[0]?.price ?? 0;
     const ask = q.asks[0]?.price ?? 0;
     if (bid > 0 && ask > 0) {
