@@ -14,6 +14,15 @@ export function levelQuantity(st: InstState, r: Rng): number {
 }
 
 /**
+ * `x` as a small integer when it is one. The book's prices and sizes are whole numbers computed in
+ * floating point; stored as such, V8 gives the level objects double fields (a boxed number each), which
+ * made building a book ~10× slower than drawing it (benchmarks/market-step/README.md).
+ */
+function small(x: number): number {
+  return x === (x | 0) ? x | 0 : x;
+}
+
+/**
  * Best five levels around an (unrounded) model price. Levels outside the circuits are empty, and so is
  * every level after the first empty one (no holes in the book); the random draws do not depend on that.
  */
@@ -45,14 +54,14 @@ export function bookLevels(st: InstState, value: number, r: Rng): Book {
         ? Math.max(1, Math.round(st.levelQty * (0.2 + 1.6 * r.next())))
         : lot * r.int(1, lotsMax);
       const orders = Math.max(1, Math.min(q, r.int(1, 30)));
-      if (bidOpen) bids[i] = { price: bp, quantity: q, orders };
+      if (bidOpen) bids[i] = { price: small(bp), quantity: small(q), orders: small(orders) };
     } else bidOpen = false;
     if (ap <= upper && ap >= lower) {
       const q = spot
         ? Math.max(1, Math.round(st.levelQty * (0.2 + 1.6 * r.next())))
         : lot * r.int(1, lotsMax);
       const orders = Math.max(1, Math.min(q, r.int(1, 30)));
-      if (askOpen) asks[i] = { price: ap, quantity: q, orders };
+      if (askOpen) asks[i] = { price: small(ap), quantity: small(q), orders: small(orders) };
     } else askOpen = false;
   }
   return { bids, asks };
