@@ -14,23 +14,29 @@ export function levelQuantity(st: InstState, r: Rng): number {
 }
 
 /**
- * `x` as a small integer when it is one. The book's prices and sizes are whole numbers computed in
- * floating point; stored as such, V8 gives the level objects double fields (a boxed number each), which
- * made building a book ~10× slower than drawing it (benchmarks/market-step/README.md).
+ * `x` as a small integer when it is one. The book's prices and sizes are whole numbers held as doubles;
+ * stored as such, V8 gives every level object double fields (a boxed number each), several times slower to
+ * build.
  */
 function small(x: number): number {
   return x === (x | 0) ? x | 0 : x;
 }
 
+/** Offset of the asks in an instrument's book slots (`InstState.lv`): [price, quantity, orders] × 5 per side. */
+export const ASKS = 15;
+/** Length of an instrument's book slots. */
+export const BOOK_SLOTS = 30;
+
 /**
- * Best five levels around an (unrounded) model price. Levels outside the circuits are empty, and so is
- * every level after the first empty one (no holes in the book); the random draws do not depend on that.
+ * Draws the best five levels around an (unrounded) model price into the instrument's book slots
+ * (`st.lv`, numbers only: the level objects are made when a quote is built). Levels outside the circuits
+ * are empty, and so is every level after the first empty one (no holes in the book); the random draws do
+ * not depend on that.
  */
-export function bookLevels(st: InstState, value: number, r: Rng): Book {
-  if (st.kind === 'index') {
-    const empty = [EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL];
-    return { bids: empty, asks: empty };
-  }
+export function bookLevels(st: InstState, value: number, r: Rng): void {
+  const lv = st.lv;
+  lv.fill(0);
+  if (st.kind === 'index') return;
   const tick = st.tick;
   const lower = st.lower;
   const upper = st.upper;
@@ -42,8 +48,6 @@ export function bookLevels(st: InstState, value: number, r: Rng): Book {
   let bid = Math.floor(value / tick) * tick;
   if (bid === value) bid -= r.chance(0.5) ? tick : 0;
   const ask = bid + spread * tick;
-  const bids: BookLevel[] = [EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL];
-  const asks: BookLevel[] = [EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL];
   let bidOpen = true;
   let askOpen = true;
   for (let i = 0; i < 5; i++) {
@@ -54,17 +58,54 @@ export function bookLevels(st: InstState, value: number, r: Rng): Book {
         ? Math.max(1, Math.round(st.levelQty * (0.2 + 1.6 * r.next())))
         : lot * r.int(1, lotsMax);
       const orders = Math.max(1, Math.min(q, r.int(1, 30)));
-      if (bidOpen) bids[i] = { price: small(bp), quantity: small(q), orders: small(orders) };
+      if (bidOpen) {
+        lv[i * 3] = bp;
+        lv[i * 3 + 1] = q;
+        lv[i * 3 + 2] = orders;
+      }
     } else bidOpen = false;
     if (ap <= upper && ap >= lower) {
       const q = spot
         ? Math.max(1, Math.round(st.levelQty * (0.2 + 1.6 * r.next())))
         : lot * r.int(1, lotsMax);
       const orders = Math.max(1, Math.min(q, r.int(1, 30)));
-      if (askOpen) asks[i] = { price: small(ap), quantity: small(q), orders: small(orders) };
+      if (askOpen) {
+        lv[ASKS + i * 3] = ap;
+        lv[ASKS + i * 3 + 1] = q;
+        lv[ASKS + i * 3 + 2] = orders;
+      }
     } else askOpen = false;
   }
-  return { bids, asks };
+}
+
+/** The five level objects of one side of the book slots (`from` = 0 bids, {@link ASKS} asks). */
+function sideOf(lv: Float64Array, from: number): BookLevel[] {
+  const out: BookLevel[] = [];
+  for (let i = from; i < from + 15; i += 3) {
+    const quantity = lv[i + 1]!;
+    out.push(
+      quantity === 0 && lv[i] === 0
+        ? EMPTY_LEVEL
+        : { price: small(lv[i]!), quantity: small(quantity), orders: small(lv[i + 2]!) },
+    );
+  }
+  return out;
+}
+
+/** Copies a quote's best five levels back into the book slots (a restored state). */
+export function slotsFromQuote(st: InstState): void {
+  const lv = st.lv;
+  lv.fill(0);
+  st.quote.bids.slice(0, 5).forEach((l, i) => {
+    lv[i * 3] = l.price;
+    lv[i * 3 + 1] = l.quantity;
+    lv[i * 3 + 2] = l.orders;
+  });
+  st.quote.asks.slice(0, 5).forEach((l, i) => {
+    lv[ASKS + i * 3] = l.price;
+    lv[ASKS + i * 3 + 1] = l.quantity;
+    lv[ASKS + i * 3 + 2] = l.orders;
+  });
 }
 
 /** Depth of up to 20 levels per side; the first five equal the quote's best five. */
@@ -99,24 +140,24 @@ export function deepBook(st: InstState, seed: number, levels: number): Book {
  * the one the step would have built.
  */
 export function quoteOf(st: InstState): Quote {
-  if (st.stale) buildQuote(st, st.quoteT, st.book);
+  if (st.stale) buildQuote(st, st.quoteT);
   return st.quote;
 }
 
 /** Builds a stale quote before the state moves without publishing a new one (a day roll, an auction). */
 export function settleQuote(st: InstState): void {
-  if (st.stale) buildQuote(st, st.quoteT, st.book);
+  if (st.stale) buildQuote(st, st.quoteT);
 }
 
-/** Leaves the instrument's quote unbuilt: the change of `book` at `t` is built on first read ({@link quoteOf}). */
-export function deferQuote(st: InstState, t: number, book: Book): void {
-  st.book = book;
+/** Leaves the instrument's quote unbuilt: its change at `t` is built on first read ({@link quoteOf}). */
+export function deferQuote(st: InstState, t: number): void {
   st.quoteT = t;
   st.stale = true;
 }
 
-/** Replaces the instrument's quote with a frozen snapshot of its state and `book` at `t`. */
-export function buildQuote(st: InstState, t: number, book: Book): void {
+/** Replaces the instrument's quote with a frozen snapshot of its state and book slots at `t`. */
+export function buildQuote(st: InstState, t: number): void {
+  const book = { bids: sideOf(st.lv, 0), asks: sideOf(st.lv, ASKS) };
   let buy = 0;
   let sell = 0;
   for (const l of book.bids) buy += l.quantity;
@@ -148,7 +189,6 @@ export function buildQuote(st: InstState, t: number, book: Book): void {
     prevOpenInterest: deriv ? st.prevOi : 0,
   };
   st.quote = Object.freeze(q) as Quote;
-  st.book = book;
   st.quoteT = t;
   st.stale = false;
 }

@@ -82,8 +82,8 @@ export interface InstState {
    * only keeps its book and time (`stale`), and {@link quoteOf} builds the quote when it is read.
    */
   quote: Quote;
-  /** The book of the latest quote (built or not). */
-  book: Book;
+  /** The book of the latest quote (built or not): [price, quantity, orders] × 5 bids, then × 5 asks. */
+  lv: Float64Array;
   /** The time of the latest quote (built or not). */
   quoteT: number;
   /** True when `quote` is behind the latest change (see {@link quoteOf}). */
@@ -106,9 +106,6 @@ export interface Book {
   bids: BookLevel[];
   asks: BookLevel[];
 }
-
-/** A placeholder book (an instrument's state before its first quote is built). */
-export const EMPTY_BOOK: Book = Object.freeze({ bids: [], asks: [] }) as unknown as Book;
 
 /** The fixed configuration every part of the synthetic model reads. */
 export interface SynthContext {

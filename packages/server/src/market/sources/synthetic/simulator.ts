@@ -38,7 +38,7 @@ import {
   rebuildLazy,
   restoreLazyRngs,
 } from './lazy.js';
-import type { Book, DriverRt, InstState, SynthContext } from './model.js';
+import type { DriverRt, InstState, SynthContext } from './model.js';
 import { auctionOf } from './opening.js';
 import { type DriverDayCache, initDrivers, initInstruments } from './setup.js';
 import {
@@ -234,7 +234,7 @@ export class SimulatedMarket implements Market {
     this.walk = {
       ...this.runtime,
       recordDays: options.recordDays ?? 5,
-      emit: (st, t, book) => this.emit(st, t, book),
+      emit: (st, t) => this.emit(st, t),
       futures: this.futuresOf,
     };
     this.unsubscribeClock = this.clock_.onAdvance((now, move) => this.catchUp(now, move));
@@ -310,7 +310,7 @@ export class SimulatedMarket implements Market {
       return;
     const lot = Math.max(1, st.inst.lotSize);
     st.oi = Math.max(lot, st.oi + Math.round(delta));
-    this.emit(st, this.now(), { bids: [...st.book.bids], asks: [...st.book.asks] });
+    this.emit(st, this.now());
   }
 
   /**
@@ -585,13 +585,13 @@ export class SimulatedMarket implements Market {
    * Publishes an instrument's new quote to the listeners that want it; builds the quote only when one
    * does (else it is built on first read, {@link quoteOf}).
    */
-  private emit(st: InstState, t: number, book: Book): void {
+  private emit(st: InstState, t: number): void {
     st.seq++;
     let q: Quote | undefined;
     for (const l of this.listeners) {
       if (l.interest !== undefined && !wants(l.interest, st)) continue;
       if (q === undefined) {
-        buildQuote(st, t, book);
+        buildQuote(st, t);
         q = st.quote;
       }
       try {
@@ -600,7 +600,7 @@ export class SimulatedMarket implements Market {
         // a failing listener must not stop the market
       }
     }
-    if (q === undefined) deferQuote(st, t, book);
+    if (q === undefined) deferQuote(st, t);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Rng, RngState } from '../../rng.js';
 import type { Quote } from '../../types.js';
-import { quoteOf } from './depth.js';
+import { quoteOf, slotsFromQuote } from './depth.js';
 import type { DriverRt, InstState } from './model.js';
 
 /** The saved state of a `SimulatedMarket` (see `exportState`). */
@@ -53,7 +53,7 @@ export function exportSynthState(rt: SynthRuntime, simTime: number): SimulatedMa
       driver: _driver,
       key: _key,
       rng: _rng,
-      book: _book,
+      lv: _lv,
       quoteT: _quoteT,
       stale: _stale,
       ...rest
@@ -83,10 +83,10 @@ export function importSynthState(rt: SynthRuntime, state: SimulatedMarketState):
   }
   state.states.forEach((saved, i) => {
     const st = rt.states[i] as InstState;
-    dropMissing(st, saved, ['inst', 'driver', 'key', 'rng', 'book', 'quoteT', 'stale']);
+    dropMissing(st, saved, ['inst', 'driver', 'key', 'rng', 'lv', 'quoteT', 'stale']);
     Object.assign(st, structuredClone(saved));
     st.quote = Object.freeze(st.quote) as Quote;
-    st.book = { bids: st.quote.bids, asks: st.quote.asks };
+    slotsFromQuote(st);
     st.quoteT = st.quote.timestamp;
     st.stale = false;
   });
