@@ -5,6 +5,7 @@ import { eventually } from '@smartapi-ts/testkit/timing';
 import { SimClock } from '../src/market/clock.js';
 import { SimulatedMarket } from '../src/market/sources/synthetic/simulator.js';
 import type { Quote } from '../src/market/types.js';
+import { buildUniverse } from '../src/market/universe.js';
 
 // Timer-driven steps of the synthetic market run in slices across event-loop turns
 // (docs/paper-broker-market.md#steps-and-the-event-loop); advance() steps run whole.
@@ -199,5 +200,34 @@ describe('quotes built on demand', () => {
       got,
       all.slice(before).filter((q) => q.exchange === 'NSE' && q.token === '3045'),
     );
+  });
+});
+
+describe('lazy activation replays the book it would have shown', () => {
+  it('an option activated late equals the same option simulated since the start (illiquid strikes too)', () => {
+    const start = START;
+    const make = () => {
+      const clock = new SimClock({ start, manual: true });
+      const universe = buildUniverse({ date: start, seed: SEED });
+      return { clock, market: new SimulatedMarket({ clock, seed: SEED, universe, lazy: true }) };
+    };
+    const early = make();
+    const late = make();
+    // far strikes included: they mostly re-quote without trading, reading their current book
+    const options = early.market
+      .instruments()
+      .filter((i) => i.instrumentType === 'OPTIDX')
+      .slice(0, 120);
+    for (const i of options) early.market.quote(i.exchange, i.token);
+    for (let k = 0; k < 240; k++) {
+      early.clock.advance(500);
+      late.clock.advance(500);
+    }
+    for (const i of options)
+      assert.deepEqual(
+        late.market.quote(i.exchange, i.token),
+        early.market.quote(i.exchange, i.token),
+        `${i.symbol}`,
+      );
   });
 });
