@@ -6,12 +6,14 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, istDayStart, type OrderUpdateCode } from '@smartapi-ts/protocol';
+import { ErrorCode, type Exchange, istDayStart, type OrderUpdateCode } from '@smartapi-ts/protocol';
 import type { PaperConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
+import { WalkTheBookFillModel } from '../engine/execution/fill-model.js';
 import { positionFigures } from '../engine/positions/portfolio.js';
 import { isRejection, type Result } from '../engine/result.js';
 import { intradayLeverage } from '../engine/rules/margin.js';
+import { instrumentKey } from '../engine/state.js';
 import type {
   CommandResult,
   EngineConfig,
@@ -453,14 +455,29 @@ export class Broker {
   start(startMarket: boolean, clockDriven = false): void {
     this.stopped = false;
     this.driveClock();
-    this.unsubscribe = this.market.onQuote((q) =>
-      this.drive(() => this.engine.onQuote(q, this.context()), 'quote driver'),
+    this.unsubscribe = this.market.onQuote(
+      (q) => this.drive(() => this.engine.onQuote(q, this.context()), 'quote driver'),
+      (exchange, token) => this.engineWants(exchange, token),
     );
     if (!clockDriven) {
       this.clockTimer = setInterval(() => this.driveClock(), CLOCK_DRIVER_MS);
       this.clockTimer.unref();
     }
     if (startMarket) this.market.start();
+  }
+
+  /**
+   * The quotes the engine's quote driver acts on (`engine/drivers.ts` onQuote): those of instruments with
+   * working orders or armed GTT rules; every quote under a fill model that observes them all (queue,
+   * latency or impact settings: `everyQuote`) or one this check does not know. The market builds no quote
+   * for the others (docs/paper-broker-market.md#quotes-built-on-demand).
+   */
+  private engineWants(exchange: Exchange, token: string): boolean {
+    const fm = this.engine.fillModel;
+    if (!(fm instanceof WalkTheBookFillModel) || fm.everyQuote) return true;
+    const key = instrumentKey(exchange, token);
+    const s = this.engine.state;
+    return (s.workingByInstrument.get(key)?.size ?? 0) > 0 || (s.gttByInstrument.get(key)?.size ?? 0) > 0;
   }
 
   /** Stops the market and the drivers. */

@@ -134,17 +134,21 @@ export async function startCoreBus(opts: CoreBusOptions): Promise<CoreBus> {
   };
 
   // ── market data ──
-  const offQuote = opts.market.onQuote((q) => {
-    const exchangeType = EXCHANGE_TO_EXCHANGE_TYPE[q.exchange];
-    const modes = interest.get(`${exchangeType}:${q.token}`);
-    if (!modes) return;
-    for (const mode of modes.keys()) {
-      const bytes = encode(q, mode);
-      if (!bytes) continue;
-      nc.publish(subjects.marketData(exchangeType, q.token, mode), bytes);
-      stats.packetsPublished++;
-    }
-  });
+  const offQuote = opts.market.onQuote(
+    (q) => {
+      const exchangeType = EXCHANGE_TO_EXCHANGE_TYPE[q.exchange];
+      const modes = interest.get(`${exchangeType}:${q.token}`);
+      if (!modes) return;
+      for (const mode of modes.keys()) {
+        const bytes = encode(q, mode);
+        if (!bytes) continue;
+        nc.publish(subjects.marketData(exchangeType, q.token, mode), bytes);
+        stats.packetsPublished++;
+      }
+    },
+    // only the tokens some edge wants: the synthetic market then builds no quote for the others
+    (exchange, token) => interest.has(`${EXCHANGE_TO_EXCHANGE_TYPE[exchange]}:${token}`),
+  );
 
   // ── order updates: every frame the core's order feed sends, for edges ──
   const orderFeed = opts.orderFeed;

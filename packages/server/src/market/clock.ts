@@ -5,6 +5,13 @@
 import { istDayStart } from '@smartapi-ts/protocol';
 import { DEFAULT_CALENDAR } from './calendar.js';
 
+/**
+ * What moved a clock: its own timer (`timer`: wall time passed; listeners may spread their work over a
+ * few event-loop turns) or an explicit `advance()` (`advance`: listeners finish their work before it
+ * returns, so a manual or admin-driven run stays synchronous and deterministic).
+ */
+export type ClockMove = 'timer' | 'advance';
+
 /** A source of market time that tells listeners when time moved. */
 export interface Clock {
   /** `system` follows the wall clock, `sim` is simulated. */
@@ -13,9 +20,9 @@ export interface Clock {
   now(): number;
   /**
    * Registers a listener called (synchronously) each time the clock moves: on every timer step, and on
-   * every `advance()` of a simulated clock. Returns an unsubscribe function.
+   * every `advance()` of a simulated clock, with what moved it. Returns an unsubscribe function.
    */
-  onAdvance(listener: (now: number) => void): () => void;
+  onAdvance(listener: (now: number, move: ClockMove) => void): () => void;
   /** Starts the clock's timer (no-op for a manual clock or when already running). */
   start(): void;
   /** Stops the clock's timer. */
@@ -23,21 +30,21 @@ export interface Clock {
 }
 
 abstract class BaseClock {
-  private readonly listeners = new Set<(now: number) => void>();
+  private readonly listeners = new Set<(now: number, move: ClockMove) => void>();
 
   abstract now(): number;
 
   /** See {@link Clock.onAdvance}. */
-  onAdvance(listener: (now: number) => void): () => void {
+  onAdvance(listener: (now: number, move: ClockMove) => void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
     };
   }
 
-  protected emit(): void {
+  protected emit(move: ClockMove): void {
     const t = this.now();
-    for (const l of [...this.listeners]) l(t);
+    for (const l of [...this.listeners]) l(t, move);
   }
 }
 
@@ -74,7 +81,7 @@ export class SystemClock extends BaseClock implements Clock {
   /** Starts notifying listeners every `tickMs`. */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.emit(), this.tickMs);
+    this.timer = setInterval(() => this.emit('timer'), this.tickMs);
     this.timer.unref?.();
   }
 
@@ -196,9 +203,13 @@ export class SimClock extends BaseClock implements Clock {
 
   /** Moves simulated time forward by `ms` (≥ 0) and notifies listeners. */
   advance(ms: number): void {
+    this.move(ms, 'advance');
+  }
+
+  private move(ms: number, move: ClockMove): void {
     if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`invalid advance ${ms}`);
     this.simTime += ms;
-    this.emit();
+    this.emit(move);
   }
 
   /** Moves simulated time forward to `ms` (no-op when it is in the past). */
@@ -225,7 +236,7 @@ export class SimClock extends BaseClock implements Clock {
       const real = this.realSource();
       const elapsed = Math.max(0, real - this.lastReal);
       this.lastReal = real;
-      this.advance(elapsed * this.speedValue);
+      this.move(elapsed * this.speedValue, 'timer');
     }, this.tickMs);
     this.timer.unref?.();
   }

@@ -54,8 +54,13 @@ export interface Market extends MarketView {
    * without it (replayed or live data) keep the source's OI.
    */
   adjustOpenInterest?(exchange: Exchange, token: string, delta: number): void;
-  /** Subscribes to every quote change; returns an unsubscribe function. */
-  onQuote(listener: (quote: Quote) => void): () => void;
+  /**
+   * Subscribes to every quote change; returns an unsubscribe function. `interest`, when given, names the
+   * instruments the listener needs (asked on each change): a market may then skip the others' changes
+   * (the synthetic market then does not even build their quotes); the listener must still accept any
+   * quote (markets may ignore `interest`).
+   */
+  onQuote(listener: (quote: Quote) => void, interest?: QuoteInterest): () => void;
   /** Starts the simulation timers (no-op for a stopped/manual market). */
   start(): void;
   /** Stops all timers. */
@@ -78,3 +83,6 @@ export interface SteppedMarket extends Market {
   checkState(state: unknown): void;
   importState(state: unknown): void;
 }
+
+/** Which instruments a quote listener needs (see {@link Market.onQuote}). */
+export type QuoteInterest = (exchange: Exchange, token: string) => boolean;

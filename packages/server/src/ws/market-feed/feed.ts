@@ -123,7 +123,11 @@ export class MarketFeed {
       perMessageDeflate: false,
       maxPayload: l.maxPayload ?? 256 * 1024,
     });
-    this.offQuote = this.market.onQuote((q) => this.onQuote(q));
+    // Only subscribed tokens: the synthetic market then builds no quote for the others.
+    this.offQuote = this.market.onQuote(
+      (q) => this.onQuote(q),
+      (exchange, token) => this.index.modes(EXCHANGE_TO_EXCHANGE_TYPE[exchange], token) !== undefined,
+    );
     // A stepped market publishes a step's quotes inside one clock move: the step's packets go out when
     // it ends (one socket write per connection), also inside a long synchronous admin advance.
     this.offStep = isSteppedMarket(this.market)

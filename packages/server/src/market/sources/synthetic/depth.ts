@@ -13,46 +13,105 @@ export function levelQuantity(st: InstState, r: Rng): number {
   return lot * r.int(1, Math.max(1, Math.round((st.levelQty / lot) * st.liquidity * 2)));
 }
 
-/** Best five levels around an (unrounded) model price. */
-export function bookLevels(st: InstState, value: number, r: Rng): Book {
-  if (st.kind === 'index') {
-    const empty = [EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL, EMPTY_LEVEL];
-    return { bids: empty, asks: empty };
-  }
+/**
+ * `x` as a small integer when it is one. The book's prices and sizes are whole numbers held as doubles;
+ * stored as such, V8 gives every level object double fields (a boxed number each), several times slower to
+ * build.
+ */
+function small(x: number): number {
+  return x === (x | 0) ? x | 0 : x;
+}
+
+/** Offset of the asks in an instrument's book slots (`InstState.lv`): [price, quantity, orders] × 5 per side. */
+export const ASKS = 15;
+/** Length of an instrument's book slots. */
+export const BOOK_SLOTS = 30;
+
+/**
+ * Draws the best five levels around an (unrounded) model price into the instrument's book slots
+ * (`st.lv`, numbers only: the level objects are made when a quote is built). Levels outside the circuits
+ * are empty, and so is every level after the first empty one (no holes in the book); the random draws do
+ * not depend on that.
+ */
+export function bookLevels(st: InstState, value: number, r: Rng): void {
+  const lv = st.lv;
+  lv.fill(0);
+  if (st.kind === 'index') return;
   const tick = st.tick;
+  const lower = st.lower;
+  const upper = st.upper;
+  const spot = st.kind === 'spot';
+  // levelQuantity's constants, hoisted (the same draws, in the same order)
+  const lot = Math.max(1, st.inst.lotSize);
+  const lotsMax = Math.max(1, Math.round((st.levelQty / lot) * st.liquidity * 2));
   const spread = r.chance(0.75) ? 1 : 2;
   let bid = Math.floor(value / tick) * tick;
   if (bid === value) bid -= r.chance(0.5) ? tick : 0;
   const ask = bid + spread * tick;
-  const bids: BookLevel[] = [];
-  const asks: BookLevel[] = [];
+  let bidOpen = true;
+  let askOpen = true;
   for (let i = 0; i < 5; i++) {
     const bp = bid - i * tick;
     const ap = ask + i * tick;
-    if (bp >= st.lower && bp >= tick && bp <= st.upper) {
-      const q = levelQuantity(st, r);
-      bids.push({ price: bp, quantity: q, orders: Math.max(1, Math.min(q, r.int(1, 30))) });
-    } else bids.push(EMPTY_LEVEL);
-    if (ap <= st.upper && ap >= st.lower) {
-      const q = levelQuantity(st, r);
-      asks.push({ price: ap, quantity: q, orders: Math.max(1, Math.min(q, r.int(1, 30))) });
-    } else asks.push(EMPTY_LEVEL);
+    if (bp >= lower && bp >= tick && bp <= upper) {
+      const q = spot
+        ? Math.max(1, Math.round(st.levelQty * (0.2 + 1.6 * r.next())))
+        : lot * r.int(1, lotsMax);
+      const orders = Math.max(1, Math.min(q, r.int(1, 30)));
+      if (bidOpen) {
+        lv[i * 3] = bp;
+        lv[i * 3 + 1] = q;
+        lv[i * 3 + 2] = orders;
+      }
+    } else bidOpen = false;
+    if (ap <= upper && ap >= lower) {
+      const q = spot
+        ? Math.max(1, Math.round(st.levelQty * (0.2 + 1.6 * r.next())))
+        : lot * r.int(1, lotsMax);
+      const orders = Math.max(1, Math.min(q, r.int(1, 30)));
+      if (askOpen) {
+        lv[ASKS + i * 3] = ap;
+        lv[ASKS + i * 3 + 1] = q;
+        lv[ASKS + i * 3 + 2] = orders;
+      }
+    } else askOpen = false;
   }
-  // Keep bids strictly below asks even when the circuits squeeze the book.
-  return { bids: compact(bids), asks: compact(asks) };
 }
 
-/** Replaces levels after the first empty one with empty levels (no holes in the book). */
-function compact(levels: BookLevel[]): BookLevel[] {
-  const first = levels.findIndex((l) => l.quantity === 0);
-  if (first < 0) return levels;
-  return levels.map((l, i) => (i >= first ? EMPTY_LEVEL : l));
+/** The five level objects of one side of the book slots (`from` = 0 bids, {@link ASKS} asks). */
+function sideOf(lv: Float64Array, from: number): BookLevel[] {
+  const out: BookLevel[] = [];
+  for (let i = from; i < from + 15; i += 3) {
+    const quantity = lv[i + 1]!;
+    out.push(
+      quantity === 0 && lv[i] === 0
+        ? EMPTY_LEVEL
+        : { price: small(lv[i]!), quantity: small(quantity), orders: small(lv[i + 2]!) },
+    );
+  }
+  return out;
+}
+
+/** Copies a quote's best five levels back into the book slots (a restored state). */
+export function slotsFromQuote(st: InstState): void {
+  const lv = st.lv;
+  lv.fill(0);
+  st.quote.bids.slice(0, 5).forEach((l, i) => {
+    lv[i * 3] = l.price;
+    lv[i * 3 + 1] = l.quantity;
+    lv[i * 3 + 2] = l.orders;
+  });
+  st.quote.asks.slice(0, 5).forEach((l, i) => {
+    lv[ASKS + i * 3] = l.price;
+    lv[ASKS + i * 3 + 1] = l.quantity;
+    lv[ASKS + i * 3 + 2] = l.orders;
+  });
 }
 
 /** Depth of up to 20 levels per side; the first five equal the quote's best five. */
 export function deepBook(st: InstState, seed: number, levels: number): Book {
   const n = Math.max(0, Math.min(20, Math.floor(levels)));
-  const q = st.quote;
+  const q = quoteOf(st);
   const r = new Rng(mixSeed(seed, hashString(st.key), q.sequence));
   const side = (best: BookLevel[], dir: 1 | -1): BookLevel[] => {
     const out: BookLevel[] = [];
@@ -75,8 +134,30 @@ export function deepBook(st: InstState, seed: number, levels: number): Book {
   return { bids: side(q.bids, -1), asks: side(q.asks, 1) };
 }
 
-/** Replaces the instrument's quote with a frozen snapshot of its state and `book` at `t`. */
-export function buildQuote(st: InstState, t: number, book: Book): void {
+/**
+ * The instrument's latest quote, built now when the step that changed it left it unbuilt (nobody
+ * listened for it). The state has not changed since that step (see {@link settleQuote}), so the quote is
+ * the one the step would have built.
+ */
+export function quoteOf(st: InstState): Quote {
+  if (st.stale) buildQuote(st, st.quoteT);
+  return st.quote;
+}
+
+/** Builds a stale quote before the state moves without publishing a new one (a day roll, an auction). */
+export function settleQuote(st: InstState): void {
+  if (st.stale) buildQuote(st, st.quoteT);
+}
+
+/** Leaves the instrument's quote unbuilt: its change at `t` is built on first read ({@link quoteOf}). */
+export function deferQuote(st: InstState, t: number): void {
+  st.quoteT = t;
+  st.stale = true;
+}
+
+/** Replaces the instrument's quote with a frozen snapshot of its state and book slots at `t`. */
+export function buildQuote(st: InstState, t: number): void {
+  const book = { bids: sideOf(st.lv, 0), asks: sideOf(st.lv, ASKS) };
   let buy = 0;
   let sell = 0;
   for (const l of book.bids) buy += l.quantity;
@@ -108,4 +189,6 @@ export function buildQuote(st: InstState, t: number, book: Book): void {
     prevOpenInterest: deriv ? st.prevOi : 0,
   };
   st.quote = Object.freeze(q) as Quote;
+  st.quoteT = t;
+  st.stale = false;
 }

@@ -18,7 +18,7 @@ import { hashString, mixSeed, Rng } from '../../rng.js';
 import type { Instrument } from '../../types.js';
 import { type DriverSpec, instrumentKey } from '../../universe.js';
 import { buildQuote } from './depth.js';
-import { type Book, type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
+import { type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
 import { type DriverDayCache, driverBands, initDriver, initInstrument, nearestExpiries } from './setup.js';
 import type { LazyState, SimulatedMarketState, SynthRuntime } from './state.js';
 import { type FutureRef, stepAt, type WalkRuntime } from './walk.js';
@@ -128,23 +128,23 @@ export function activate(
   const dkey = ctx.universe.driverOf.get(instrumentKey(inst.exchange, inst.token)) ?? '';
   const driver = freshDriver(ctx, lp, dkey);
   const st = freshState(ctx, lp, inst, driver, cache);
-  let last: { t: number; book: Book } | undefined;
+  let last: number | undefined;
   const replay: WalkRuntime = {
     drivers: new Map([[dkey, driver]]),
     states: [st],
     rng: live.rng, // never drawn: the shock comes from the log, the driver and instrument have streams
     recordDays: live.recordDays,
     futures: live.futures,
-    emit: (s, t, book) => {
+    emit: (s, t) => {
       s.seq++;
-      last = { t, book };
+      last = t;
     },
   };
   for (let i = 0; i < lp.n; i++) {
     replay.z = lp.z[i];
     stepAt(ctx, replay, lp.times[i]!);
   }
-  if (last) buildQuote(st, last.t, last.book);
+  if (last !== undefined) buildQuote(st, last);
   const existing = live.drivers.get(dkey);
   if (existing) st.driver = existing;
   else live.drivers.set(dkey, driver);

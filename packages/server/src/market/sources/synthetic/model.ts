@@ -77,7 +77,17 @@ export interface InstState {
   upper: number;
   lower: number;
   seq: number;
+  /**
+   * The latest quote snapshot. Built lazily: when no listener wants an instrument's change, the step
+   * only keeps its book and time (`stale`), and {@link quoteOf} builds the quote when it is read.
+   */
   quote: Quote;
+  /** The book of the latest quote (built or not): [price, quantity, orders] × 5 bids, then × 5 asks. */
+  lv: Float64Array;
+  /** The time of the latest quote (built or not). */
+  quoteT: number;
+  /** True when `quote` is behind the latest change (see {@link quoteOf}). */
+  stale: boolean;
   /** The day's seeded participation (open-interest.ts) and the day it was drawn for. */
   participation?: number;
   participationDay?: number;

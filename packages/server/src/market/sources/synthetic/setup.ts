@@ -8,7 +8,7 @@ import { sessionTimesOn } from '../../calendar.js';
 import { hashString, mixSeed, Rng } from '../../rng.js';
 import type { Instrument, Quote } from '../../types.js';
 import { type DriverSpec, instrumentKey } from '../../universe.js';
-import { bookLevels, buildQuote } from './depth.js';
+import { BOOK_SLOTS, bookLevels, buildQuote } from './depth.js';
 import { baseDailyVolume, sessionMinutes, TRADING_DAYS_PER_YEAR } from './history.js';
 import { type DriverRt, type InstState, type Kind, MIN_MS, type SynthContext } from './model.js';
 import { derivativeVolumes, oiOfDay } from './open-interest.js';
@@ -161,6 +161,9 @@ export function initInstrument(
       lower: 0,
       seq: 0,
       quote: undefined as unknown as Quote,
+      lv: new Float64Array(BOOK_SLOTS),
+      quoteT: 0,
+      stale: false,
       rec: new Map(),
       recDaily: new Map(),
     };
@@ -224,11 +227,8 @@ function initDay(ctx: SynthContext, st: InstState, dayCache: DriverDayCache): vo
   }
   setCircuits(st);
   st.seq = 1;
-  buildQuote(
-    st,
-    ctx.startTime,
-    bookLevels(st, theo(st, d.price, ctx.startTime), new Rng(mixSeed(ctx.seed, hashString(st.key)))),
-  );
+  bookLevels(st, theo(st, d.price, ctx.startTime), new Rng(mixSeed(ctx.seed, hashString(st.key))));
+  buildQuote(st, ctx.startTime);
 }
 
 /** Driver OHLCV aggregate of the start day's history prefix (undefined when the day starts now). */

@@ -12,13 +12,21 @@
 import type { Exchange, ScripMasterRow } from '@smartapi-ts/protocol';
 import type { CallAuction } from '../../../engine/ports.js';
 import { TradingCalendar } from '../../calendar.js';
-import type { Clock } from '../../clock.js';
+import type { Clock, ClockMove } from '../../clock.js';
 import { smileVol, yearsBetween } from '../../pricing.js';
 import { mixSeed, Rng } from '../../rng.js';
-import type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from '../../types.js';
+import type {
+  BookLevel,
+  Candle,
+  Instrument,
+  Market,
+  Quote,
+  QuoteInterest,
+  SessionState,
+} from '../../types.js';
 import { buildUniverse, instrumentKey, type Universe } from '../../universe.js';
 import { candlesOf } from './candles.js';
-import { buildQuote, deepBook } from './depth.js';
+import { buildQuote, deepBook, deferQuote, quoteOf } from './depth.js';
 import { HistoryModel } from './history.js';
 import {
   activate,
@@ -30,7 +38,7 @@ import {
   rebuildLazy,
   restoreLazyRngs,
 } from './lazy.js';
-import type { Book, DriverRt, InstState, SynthContext } from './model.js';
+import type { DriverRt, InstState, SynthContext } from './model.js';
 import { auctionOf } from './opening.js';
 import { type DriverDayCache, initDrivers, initInstruments } from './setup.js';
 import {
@@ -40,7 +48,14 @@ import {
   type SimulatedMarketState,
   type SynthRuntime,
 } from './state.js';
-import { type FutureRef, stepAt, type WalkRuntime } from './walk.js';
+import {
+  beginStep,
+  type FutureRef,
+  type StepRun,
+  stepAt,
+  stepInstruments,
+  type WalkRuntime,
+} from './walk.js';
 
 /** A lower-case ASCII letter (symbols needing a second, upper-case lookup entry). */
 const HAS_LOWER = /[a-z]/;
@@ -92,7 +107,21 @@ export interface SimulatedMarketOptions {
    * @default false
    */
   lazy?: boolean;
+  /**
+   * Real ms a timer-driven step may run before it yields to the event loop (`setImmediate`) and moves
+   * its remaining instruments on the next turns, so that requests interleave with a large universe's step
+   * (docs/paper-broker-market.md#steps-and-the-event-loop). Moves by `advance()` (manual clock, admin
+   * API) always run whole. `Infinity`: timer steps run whole too.
+   * @default 2
+   */
+  sliceMs?: number;
 }
+
+/** Instruments moved between two looks at the wall clock in a sliced step. */
+const SLICE_CHECK = 32;
+
+/** The wall clock of the slicing (real time, not market time). */
+const wallMs = (): number => performance.now();
 
 /**
  * The paper broker's simulated market. Construct it with a clock; prices move whenever the clock
@@ -111,7 +140,7 @@ export class SimulatedMarket implements Market {
   private readonly drivers: Map<string, DriverRt>;
   private readonly states: InstState[];
   private readonly byKey = new Map<string, InstState>();
-  private readonly listeners = new Set<(q: Quote) => void>();
+  private readonly listeners = new Set<{ fn: (q: Quote) => void; interest: QuoteInterest | undefined }>();
   private readonly unsubscribeClock: () => void;
   private readonly runtime: SynthRuntime;
   private readonly walk: WalkRuntime;
@@ -122,6 +151,13 @@ export class SimulatedMarket implements Market {
   private readonly instBySymbol: Map<string, Instrument>;
   /** Lazy mode: what activation needs (undefined in eager mode). */
   private readonly lazy: LazyParts | undefined;
+  private readonly sliceMs: number;
+  /** Timer-driven stepping: the step in progress (sliced across event-loop turns)… */
+  private current: StepRun | undefined;
+  /** …the times of the steps still to run after it… */
+  private queued: number[] = [];
+  /** …and the event-loop turn scheduled to continue them. */
+  private resume: ReturnType<typeof setImmediate> | undefined;
 
   /** @param options - clock, seed, universe, step size */
   constructor(options: SimulatedMarketOptions) {
@@ -129,6 +165,7 @@ export class SimulatedMarket implements Market {
     const seed = (options.seed ?? 1) >>> 0;
     this.stepMs = options.stepMs ?? 500;
     this.maxSteps = options.maxStepsPerAdvance ?? 120;
+    this.sliceMs = options.sliceMs ?? 2;
     const startTime = this.clock_.now();
     this.simTime = startTime;
     this.calendar = options.calendar ?? new TradingCalendar();
@@ -202,10 +239,10 @@ export class SimulatedMarket implements Market {
     this.walk = {
       ...this.runtime,
       recordDays: options.recordDays ?? 5,
-      emit: (st, t, book) => this.emit(st, t, book),
+      emit: (st, t) => this.emit(st, t),
       futures: this.futuresOf,
     };
-    this.unsubscribeClock = this.clock_.onAdvance((now) => this.catchUp(now));
+    this.unsubscribeClock = this.clock_.onAdvance((now, move) => this.catchUp(now, move));
   }
 
   // ───────────────────────────── Market interface ─────────────────────────────
@@ -240,7 +277,8 @@ export class SimulatedMarket implements Market {
 
   /** Latest quote snapshot (immutable; replaced on every change). */
   quote(exchange: Exchange, token: string): Quote | undefined {
-    return this.stateOf(exchange, token)?.quote;
+    const st = this.stateOf(exchange, token);
+    return st ? quoteOf(st) : undefined;
   }
 
   /** Session state of an exchange. */
@@ -277,14 +315,19 @@ export class SimulatedMarket implements Market {
       return;
     const lot = Math.max(1, st.inst.lotSize);
     st.oi = Math.max(lot, st.oi + Math.round(delta));
-    this.emit(st, this.now(), { bids: [...st.quote.bids], asks: [...st.quote.asks] });
+    this.emit(st, this.now());
   }
 
-  /** Subscribes to quote changes. */
-  onQuote(listener: (quote: Quote) => void): () => void {
-    this.listeners.add(listener);
+  /**
+   * Subscribes to quote changes; with `interest`, only to those of the instruments it accepts (asked on
+   * every change). A change no listener wants builds no quote: it is built when read
+   * (docs/paper-broker-market.md#quotes-built-on-demand).
+   */
+  onQuote(listener: (quote: Quote) => void, interest?: QuoteInterest): () => void {
+    const entry = { fn: listener, interest };
+    this.listeners.add(entry);
     return () => {
-      this.listeners.delete(listener);
+      this.listeners.delete(entry);
     };
   }
 
@@ -293,9 +336,10 @@ export class SimulatedMarket implements Market {
     this.clock_.start();
   }
 
-  /** Stops the clock's timer. */
+  /** Stops the clock's timer (and finishes a sliced step still running). */
   stop(): void {
     this.clock_.stop();
+    this.settle();
   }
 
   // ───────────────────────────── scenario control ─────────────────────────────
@@ -330,6 +374,7 @@ export class SimulatedMarket implements Market {
    * state only restores into a market built from the same configuration.
    */
   exportState(): SimulatedMarketState {
+    this.settle();
     const state = exportSynthState(this.runtime, this.simTime);
     if (this.lazy) state.lazy = exportLazy(this.lazy, this.runtime);
     return state;
@@ -343,6 +388,7 @@ export class SimulatedMarket implements Market {
 
   /** Restores a state taken by {@link SimulatedMarket.exportState} (same configuration). */
   importState(state: SimulatedMarketState): void {
+    this.settle();
     if (this.lazy) {
       this.checkState(state);
       this.byKey.clear();
@@ -430,25 +476,87 @@ export class SimulatedMarket implements Market {
   /**
    * Processes every step up to `now`. Steps fall on a fixed grid of `stepMs` (epoch-aligned), so the
    * step rate does not depend on how often the clock ticks; a gap of more than `maxSteps` grid points
-   * is covered by `maxSteps` evenly spread (longer) steps.
+   * is covered by `maxSteps` evenly spread (longer) steps. A move by the clock's own timer runs its steps
+   * in slices of about `sliceMs` of real time (see {@link SimulatedMarket.pump}); a move by `advance()`
+   * first finishes a sliced step still running, then runs its own steps whole, before it returns.
    */
-  private catchUp(now: number): void {
-    const step = this.stepMs;
-    const first = Math.floor(this.simTime / step) * step + step;
-    if (now < first) return;
-    const last = Math.floor(now / step) * step;
-    const count = (last - first) / step + 1;
-    if (count <= this.maxSteps) {
-      for (let t = first; t <= last; t += step) {
-        this.stepTo(t);
-        this.simTime = t;
-      }
+  private catchUp(now: number, move: ClockMove = 'advance'): void {
+    if (move === 'timer' && Number.isFinite(this.sliceMs)) {
+      // The steps still to run after the one in progress, re-planned up to the new time.
+      this.queued = this.planSteps(this.current?.t ?? this.simTime, now);
+      if (!this.resume) this.pump();
       return;
     }
-    const base = this.simTime;
+    this.settle();
+    for (const t of this.planSteps(this.simTime, now)) {
+      this.stepTo(t);
+      this.simTime = t;
+    }
+  }
+
+  /** The times of the steps after the step at `base` up to `now` (see {@link SimulatedMarket.catchUp}). */
+  private planSteps(base: number, now: number): number[] {
+    const step = this.stepMs;
+    const first = Math.floor(base / step) * step + step;
+    if (now < first) return [];
+    const last = Math.floor(now / step) * step;
+    const count = (last - first) / step + 1;
+    const out: number[] = [];
+    if (count <= this.maxSteps) {
+      for (let t = first; t <= last; t += step) out.push(t);
+      return out;
+    }
     const n = this.maxSteps;
-    for (let i = 1; i <= n; i++) {
-      const t = i === n ? last : base + Math.round(((last - base) * i) / n);
+    for (let i = 1; i <= n; i++) out.push(i === n ? last : base + Math.round(((last - base) * i) / n));
+    return out;
+  }
+
+  /**
+   * Runs timer-driven steps for about `sliceMs` of real time: the step in progress, then the queued ones,
+   * each in universe order; when time is up with work left, continues on the next event-loop turn
+   * (`setImmediate`), so requests are served between slices. Every instrument of a step gets that
+   * step's time; only the wall-clock moment its quote is published moves.
+   */
+  private pump(): void {
+    this.resume = undefined;
+    const deadline = wallMs() + this.sliceMs;
+    for (;;) {
+      let run = this.current;
+      if (!run) {
+        const t = this.queued.shift();
+        if (t === undefined) return;
+        if (this.lazy) this.walk.z = logStep(this.lazy, t);
+        run = beginStep(this.ctx, this.walk, t);
+        this.current = run;
+      }
+      while (!stepInstruments(this.ctx, this.walk, run, run.next + SLICE_CHECK)) {
+        if (wallMs() >= deadline) {
+          this.resume = setImmediate(() => this.pump());
+          return;
+        }
+      }
+      this.current = undefined;
+      this.simTime = run.t;
+      if (this.queued.length > 0 && wallMs() >= deadline) {
+        this.resume = setImmediate(() => this.pump());
+        return;
+      }
+    }
+  }
+
+  /** Finishes the sliced step in progress and the queued ones now (before an advance, export, import or stop). */
+  private settle(): void {
+    if (this.resume) clearImmediate(this.resume);
+    this.resume = undefined;
+    const run = this.current;
+    if (run) {
+      stepInstruments(this.ctx, this.walk, run, run.n);
+      this.current = undefined;
+      this.simTime = run.t;
+    }
+    const queued = this.queued;
+    this.queued = [];
+    for (const t of queued) {
       this.stepTo(t);
       this.simTime = t;
     }
@@ -478,18 +586,35 @@ export class SimulatedMarket implements Market {
     stepAt(this.ctx, this.walk, t);
   }
 
-  /** Publishes an instrument's new quote to the listeners. */
-  private emit(st: InstState, t: number, book: Book): void {
+  /**
+   * Publishes an instrument's new quote to the listeners that want it; builds the quote only when one
+   * does (else it is built on first read, {@link quoteOf}).
+   */
+  private emit(st: InstState, t: number): void {
     st.seq++;
-    buildQuote(st, t, book);
-    const q = st.quote;
+    let q: Quote | undefined;
     for (const l of this.listeners) {
+      if (l.interest !== undefined && !wants(l.interest, st)) continue;
+      if (q === undefined) {
+        buildQuote(st, t);
+        q = st.quote;
+      }
       try {
-        l(q);
+        l.fn(q);
       } catch {
         // a failing listener must not stop the market
       }
     }
+    if (q === undefined) deferQuote(st, t);
+  }
+}
+
+/** Asks a listener's interest about an instrument; a failing interest counts as wanting it. */
+function wants(interest: QuoteInterest, st: InstState): boolean {
+  try {
+    return interest(st.inst.exchange, st.inst.token);
+  } catch {
+    return true;
   }
 }
 

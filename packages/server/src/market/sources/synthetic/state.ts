@@ -4,6 +4,7 @@
  */
 import type { Rng, RngState } from '../../rng.js';
 import type { Quote } from '../../types.js';
+import { quoteOf, slotsFromQuote } from './depth.js';
 import type { DriverRt, InstState } from './model.js';
 
 /** The saved state of a `SimulatedMarket` (see `exportState`). */
@@ -46,7 +47,17 @@ export function exportSynthState(rt: SynthRuntime, simTime: number): SimulatedMa
     drivers.push([k, structuredClone(rest)]);
   }
   const states: unknown[] = rt.states.map((st) => {
-    const { inst: _inst, driver: _driver, key: _key, rng: _rng, ...rest } = st;
+    quoteOf(st);
+    const {
+      inst: _inst,
+      driver: _driver,
+      key: _key,
+      rng: _rng,
+      lv: _lv,
+      quoteT: _quoteT,
+      stale: _stale,
+      ...rest
+    } = st;
     return structuredClone(rest);
   });
   return { version: 1, simTime, rng: rt.rng.snapshot(), drivers, states };
@@ -72,9 +83,12 @@ export function importSynthState(rt: SynthRuntime, state: SimulatedMarketState):
   }
   state.states.forEach((saved, i) => {
     const st = rt.states[i] as InstState;
-    dropMissing(st, saved, ['inst', 'driver', 'key', 'rng']);
+    dropMissing(st, saved, ['inst', 'driver', 'key', 'rng', 'lv', 'quoteT', 'stale']);
     Object.assign(st, structuredClone(saved));
     st.quote = Object.freeze(st.quote) as Quote;
+    slotsFromQuote(st);
+    st.quoteT = st.quote.timestamp;
+    st.stale = false;
   });
   rt.rng.restore(state.rng);
 }

@@ -10,9 +10,9 @@ import type { Exchange } from '@smartapi-ts/protocol';
 import { istDayStart, roundToTick } from '@smartapi-ts/protocol';
 import type { Rng } from '../../rng.js';
 import type { SessionState } from '../../types.js';
-import { bookLevels } from './depth.js';
+import { ASKS, bookLevels, settleQuote } from './depth.js';
 import { homeExchange } from './history.js';
-import { type Book, type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
+import { type DriverRt, type InstState, MIN_MS, type SynthContext } from './model.js';
 import { oiChange, openingShare, participation } from './open-interest.js';
 import { auctionOf, driverOpen, openingPrice } from './opening.js';
 import { clampCircuit, setCircuits, theo } from './price-model.js';
@@ -24,8 +24,8 @@ export interface WalkRuntime {
   rng: Rng;
   /** Simulated days whose recorded 1-minute bars are kept. */
   recordDays: number;
-  /** Publishes an instrument's new book (and quote) at `t`. */
-  emit: (st: InstState, t: number, book: Book) => void;
+  /** Publishes an instrument's new book (in its book slots `st.lv`) and quote at `t`. */
+  emit: (st: InstState, t: number) => void;
   /** The futures of the same underlying, exchange and type as `st`, nearest expiry first. */
   futures: (st: InstState) => readonly FutureRef[];
   /**
@@ -41,8 +41,31 @@ export interface FutureRef {
   readonly expiryClose: number;
 }
 
-/** Runs the step at `t` (see module comment). */
+/**
+ * A step in progress: its time, its per-exchange session cache and how many instruments it covers (the
+ * states that existed when it began; instruments activated later are brought up to `t` by their replay).
+ */
+export interface StepRun {
+  readonly t: number;
+  readonly today: number;
+  readonly sessionOf: (ex: Exchange) => SessionState;
+  /** Instruments this step covers: `rt.states[0 .. n)`. */
+  readonly n: number;
+  /** The next instrument to step. */
+  next: number;
+}
+
+/** Runs the step at `t` (see module comment) in one go. */
 export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
+  const run = beginStep(ctx, rt, t);
+  stepInstruments(ctx, rt, run, run.n);
+}
+
+/**
+ * Starts the step at `t`: moves the drivers (1. of the module comment) and returns the step, whose
+ * instruments {@link stepInstruments} then moves, all at once or in slices.
+ */
+export function beginStep(ctx: SynthContext, rt: WalkRuntime, t: number): StepRun {
   const sessions: Partial<Record<Exchange, SessionState>> = {};
   const sessionOf = (ex: Exchange): SessionState => {
     let v = sessions[ex];
@@ -81,10 +104,20 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
       d.price = Math.min(hi, Math.max(lo, d.price));
     }
   }
-  // 2. instruments
   // (instruments a listener activates during this step are already brought up to `t` by their replay)
-  const n = rt.states.length;
-  for (let i = 0; i < n; i++) {
+  return { t, today, sessionOf, n: rt.states.length, next: 0 };
+}
+
+/**
+ * 2. Moves the step's instruments from `run.next` up to (not including) `until` (capped at `run.n`), in
+ * universe order; returns true when the step is complete.
+ */
+export function stepInstruments(ctx: SynthContext, rt: WalkRuntime, run: StepRun, until: number): boolean {
+  const { t, today, sessionOf } = run;
+  const end = Math.min(until, run.n);
+  for (let i = run.next; i < end; i++) {
+    // advance first: a listener of this instrument's quote may read the step's progress
+    run.next = i + 1;
     const st = rt.states[i]!;
     if (t > st.expiryClose) continue;
     const session = sessionOf(st.inst.exchange);
@@ -97,6 +130,7 @@ export function stepAt(ctx: SynthContext, rt: WalkRuntime, t: number): void {
     if (st.auctionDay !== today) auctionTrade(ctx, rt, st, t, today, false);
     stepInstrument(ctx, rt, st, t);
   }
+  return run.next >= run.n;
 }
 
 /**
@@ -109,7 +143,8 @@ function preOpenStep(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: numbe
   if (!index && !auctionOf(ctx, st, t, rt.futures)) return;
   if (st.day !== today) {
     rollover(ctx, st, today, rt.recordDays);
-    rt.emit(st, t, bookLevels(st, st.ltp, st.rng ?? rt.rng));
+    bookLevels(st, st.ltp, st.rng ?? rt.rng);
+    rt.emit(st, t);
   }
   if (!index && st.auctionDay !== today) auctionTrade(ctx, rt, st, t, today, true);
 }
@@ -126,6 +161,7 @@ function auctionTrade(
   today: number,
   emit: boolean,
 ): void {
+  settleQuote(st);
   const a = auctionOf(ctx, st, t, rt.futures);
   if (!a) {
     st.auctionDay = today;
@@ -135,7 +171,10 @@ function auctionTrade(
   st.auctionDay = today;
   trade(st, a.open, a.price, a.volume);
   st.lastTradeTime = a.entryClose;
-  if (emit) rt.emit(st, t, bookLevels(st, a.price, st.rng ?? rt.rng));
+  if (emit) {
+    bookLevels(st, a.price, st.rng ?? rt.rng);
+    rt.emit(st, t);
+  }
 }
 
 /**
@@ -143,6 +182,7 @@ function auctionTrade(
  * opening price (the gapped driver open; the call auction's equilibrium where there is one).
  */
 function rollover(ctx: SynthContext, st: InstState, today: number, recordDays: number): void {
+  settleQuote(st); // the previous day's last quote stays readable as it was
   const openPrice = openingPrice(ctx, st, today);
   const prevDay = st.day;
   st.recDaily.set(prevDay, {
@@ -177,25 +217,28 @@ function stepInstrument(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: nu
     const p = Math.max(1, Math.round(st.driver.price));
     if (p === st.ltp) return;
     trade(st, t, p, 0);
-    rt.emit(st, t, bookLevels(st, p, r));
+    bookLevels(st, p, r);
+    rt.emit(st, t);
     return;
   }
   if (!r.chance(st.liquidity)) {
     // No trade this step, but the market makers still re-quote: a book that has drifted two ticks or more
     // from the model price (the underlying moved) is refreshed, so quotes stay consistent with the spot.
-    const q = st.quote;
-    const bid = q.bids[0]?.price ?? 0;
-    const ask = q.asks[0]?.price ?? 0;
+    const bid = st.lv[0]!;
+    const ask = st.lv[ASKS]!;
     if (bid > 0 && ask > 0) {
       const value = theo(st, st.driver.price, t);
-      if (Math.abs((bid + ask) / 2 - value) >= 2 * st.tick) rt.emit(st, t, bookLevels(st, value, r));
+      if (Math.abs((bid + ask) / 2 - value) >= 2 * st.tick) {
+        bookLevels(st, value, r);
+        rt.emit(st, t);
+      }
     }
     return;
   }
   const value = theo(st, st.driver.price, t);
-  const book = bookLevels(st, value, r);
-  const best = r.chance(0.5) ? book.bids[0]! : book.asks[0]!;
-  let price = best.price > 0 ? best.price : roundToTick(value, st.tick);
+  bookLevels(st, value, r);
+  const best = r.chance(0.5) ? st.lv[0]! : st.lv[ASKS]!;
+  let price = best > 0 ? best : roundToTick(value, st.tick);
   price = clampCircuit(st, Math.max(st.tick, price));
   const lot = Math.max(1, st.inst.lotSize);
   const qty =
@@ -215,7 +258,7 @@ function stepInstrument(ctx: SynthContext, rt: WalkRuntime, st: InstState, t: nu
     st.oi = Math.max(lot, st.oi + oiChange(st, qty, s, r.normal()));
   }
   trade(st, t, price, qty);
-  rt.emit(st, t, book);
+  rt.emit(st, t);
 }
 
 function trade(st: InstState, t: number, price: number, qty: number): void {
