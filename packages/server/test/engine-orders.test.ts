@@ -260,6 +260,36 @@ describe('engine: after-market orders', () => {
     assert.equal(h.order(id).status, 'open');
   });
 
+  it('the clock visits AMOs and auction candidates only, not every resting order', () => {
+    const h = new Harness();
+    h.market.setSession('closed');
+    const amo = orderid(h.place(sbin({ variety: 'AMO', price: '790' })));
+    h.market.setSession('open');
+    const resting = Array.from({ length: 50 }, (_, i) => orderid(h.place(sbin({ price: String(700 + i) }))));
+    const watched = () => [...h.engine.state.clockWatch].map((e) => e.id);
+    // Newly placed unfilled orders are candidates until the clock has looked at them once.
+    assert.equal(watched().length, 51);
+    h.record(h.engine.onClock(h.ctx()).events);
+    // The AMO was released: a resting limit now, filed again (a change), so looked at once more.
+    assert.equal(h.order(amo).status, 'open');
+    assert.deepEqual(watched(), [amo]);
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.deepEqual(watched(), []);
+    // A modify puts the order back on the watch once; a cancel takes it off.
+    const m = h.run((e, c) =>
+      e.modifyOrder(
+        'A1',
+        { variety: 'NORMAL', orderid: resting[3], ordertype: 'LIMIT', price: '701', quantity: '5' },
+        c,
+      ),
+    );
+    assert.equal(isRejection(m.result), false, JSON.stringify(m.result));
+    assert.deepEqual(watched(), [resting[3]]);
+    h.run((e, c) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: resting[3] }, c));
+    assert.deepEqual(watched(), []);
+    for (const id of resting.filter((_, i) => i !== 3)) assert.equal(h.order(id).status, 'open');
+  });
+
   it('modifies and cancels an AMO with AB08 / AB07', () => {
     const h = new Harness();
     h.market.setSession('closed');

@@ -8,7 +8,7 @@ import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from './context.js';
 import { WalkTheBookFillModel } from './execution/fill-model.js';
 import { expireGtt, fireGtt } from './gtt.js';
-import { auctionIfDue } from './orders/auction.js';
+import { auctionIfDue, mayStillTakePart } from './orders/auction.js';
 import { cancelRest, release } from './orders/lifecycle.js';
 import { work } from './orders/matching.js';
 import type { Quote } from './ports.js';
@@ -193,8 +193,9 @@ function reachable(
 const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;
 
 /**
- * The clock: settles accounts whose trading day ended, releases AMOs on exchanges whose session is open
- * (at the latest quotes) and expires GTT rules.
+ * The clock: settles accounts whose trading day ended, runs due call auctions, releases AMOs on exchanges
+ * whose session is open (at the latest quotes), expires GTT rules and runs the auto square-off. Visits
+ * only the orders on `state.clockWatch`, not every working order.
  */
 export function onClock(run: Run): void {
   const { core, ctx } = run;
@@ -206,10 +207,19 @@ export function onClock(run: Run): void {
     const o = owner === undefined ? undefined : state.accounts.get(owner)?.orders.get(orderid);
     if (core.fillModel.cancelDue?.(orderid, ctx.now) && o && isWorking(o)) cancelRest(run, o, '');
   }
-  for (const [orderid, { owner }] of [...state.workingOrders]) {
-    const acc = state.accounts.get(owner);
-    const o = acc?.orders.get(orderid);
-    if (!acc || !o || !isWorking(o)) continue;
+  // The orders the clock may act on (AMOs, auction candidates), in the order they started working.
+  const due: WorkingEntry[] = [];
+  for (const e of state.clockWatch) {
+    const o = e.order;
+    if (!e.working || !isWorking(o) || (!o.amo && !mayStillTakePart(ctx.market, o, ctx.now)))
+      state.clockWatch.delete(e);
+    else due.push(e);
+  }
+  if (due.length > 1) due.sort(byRankOrder);
+  for (const e of due) {
+    const acc = state.accounts.get(e.owner);
+    const o = e.order;
+    if (!acc || !e.working || !isWorking(o)) continue;
     if (auctionIfDue(run, acc, o) || !o.amo) continue;
     if (ctx.market.session(o.exchange, ctx.now) !== 'open') continue;
     const quote = ctx.market.quote(o.exchange, o.symboltoken);

@@ -144,6 +144,7 @@ export function emptyState(): EngineState {
     pendingTotals: new Map(),
     books: new Map(),
     nextRank: 0,
+    clockWatch: new Set(),
   };
 }
 
@@ -347,6 +348,7 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
   }
   indexPending(state, e, o);
   indexBook(b, o, e, added);
+  if (o.amo || (o.status === 'open' && o.filledshares === 0)) state.clockWatch.add(e);
 }
 
 /** Takes an order that stopped working out of every index. */
@@ -371,6 +373,7 @@ function unindexOrder(state: EngineState, o: OrderRecord, e: WorkingEntry): void
     }
   }
   state.workingOrders.delete(id);
+  state.clockWatch.delete(e);
   e.working = false;
   const acc = state.accounts.get(o.clientcode);
   if (acc?.working.delete(id)) acc.blocked -= o.blockedmargin;

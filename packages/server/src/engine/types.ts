@@ -362,6 +362,12 @@ export interface EngineState {
   books: Map<string, InstrumentBook>;
   /** Next {@link WorkingEntry.rank}. */
   nextRank: number;
+  /**
+   * The working orders the clock may have to act on (`drivers.ts` onClock): AMOs and unfilled open orders
+   * (candidates for a call auction). A superset kept by `indexOrder`; the clock drops those that can no
+   * longer take part, so a tick costs O(AMOs + orders changed since), not O(working orders).
+   */
+  clockWatch: Set<WorkingEntry>;
 }
 
 /**

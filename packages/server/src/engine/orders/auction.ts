@@ -66,6 +66,23 @@ export function mayTakePart(market: MarketView, o: OrderRecord, now: number): bo
   return session === 'preopen' || session === 'open';
 }
 
+/**
+ * False when an order that is not an AMO can no longer take part in a call auction from `now` on without
+ * being changed first (every change goes through `indexOrder`, which puts it back on the clock's watch):
+ * the parts of {@link mayTakePart} that do not turn true again as time passes.
+ */
+export function mayStillTakePart(market: MarketView, o: OrderRecord, now: number): boolean {
+  return (
+    auctionable(o) &&
+    isWorking(o) &&
+    (o.amo ||
+      (o.status === 'open' &&
+        o.filledshares === 0 &&
+        o.updatedat >= istDayStart(now) &&
+        market.session(o.exchange, o.updatedat) === 'preopen'))
+  );
+}
+
 /** The auction `o` takes part in at `now` and that is due (order entry has closed), else undefined. */
 export function dueAuction(market: MarketView, o: OrderRecord, now: number): CallAuction | undefined {
   if (!mayTakePart(market, o, now)) return undefined;
