@@ -322,6 +322,41 @@ describe('execution: queue position', () => {
     assert.equal(row?.unfilledshares, '200');
   });
 
+  it('the queue counts volume from the quote it joined at, not from quotes the engine never saw', () => {
+    const fm = model('realistic', NO_LATENCY);
+    const h = new Harness({ fillModel: fm });
+    feed(h, 80_000, 5000);
+    // Quotes the broker does not pass while nothing works on the instrument: the market trades 90,000.
+    const q = h.market.setQuote('NSE', '3045', { ltp: 80_000 }, h.now);
+    q.volume = 95_000;
+    const id = orderid(h.place(sbin({ price: '799.95', quantity: '300' })));
+    h.now += 1000;
+    feed(h, 79_995, 95_600); // 600 of the 1000 ahead traded since it joined: no fill
+    assert.equal(h.order(id).filledshares, 0);
+    h.now += 1000;
+    feed(h, 79_995, 96_500);
+    assert.equal(h.order(id).filledshares, 300);
+  });
+
+  it('forgets the execution state of orders that stopped working', () => {
+    const fm = model('realistic', NO_LATENCY);
+    const h = new Harness({ fillModel: fm });
+    feed(h, 80_000, 5000);
+    const ids = Array.from({ length: 20 }, (_, i) =>
+      orderid(h.place(sbin({ price: (799 - i).toFixed(2), quantity: '10' }))),
+    );
+    h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '10' }));
+    assert.equal(fm.memory().orders, 20);
+    assert.equal(fm.memory().instruments, 1);
+    for (const id of ids) h.run((e, c) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, c));
+    // The cancels travel (cancel latency): the orders work until they arrive.
+    assert.deepEqual(fm.memory(), { orders: 20, instruments: 1, cancels: 20 });
+    h.now += 1000;
+    h.record(h.engine.onClock(h.ctx()).events);
+    for (const id of ids) assert.equal(h.order(id).status, 'cancelled');
+    assert.deepEqual(fm.memory(), { orders: 0, instruments: 0, cancels: 0 });
+  });
+
   it('a modify to a new price loses the queue position', () => {
     const h = new Harness({ fillModel: model('realistic', NO_LATENCY) });
     feed(h, 80_000, 5000);

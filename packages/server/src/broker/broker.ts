@@ -468,13 +468,13 @@ export class Broker {
 
   /**
    * The quotes the engine's quote driver acts on (`engine/drivers.ts` onQuote): those of instruments with
-   * working orders or armed GTT rules; every quote under a fill model that observes them all (queue,
-   * latency or impact settings: `everyQuote`) or one this check does not know. The market builds no quote
-   * for the others (docs/paper-broker-market.md#quotes-built-on-demand).
+   * working orders or armed GTT rules (the execution model keeps its volume memory only while orders of
+   * the instrument work, and starts it afresh from the placement quote); every quote under a fill model
+   * this check does not know. The market builds no quote for the others
+   * (docs/paper-broker-market.md#quotes-built-on-demand).
    */
   private engineWants(exchange: Exchange, token: string): boolean {
-    const fm = this.engine.fillModel;
-    if (!(fm instanceof WalkTheBookFillModel) || fm.everyQuote) return true;
+    if (!(this.engine.fillModel instanceof WalkTheBookFillModel)) return true;
     const key = instrumentKey(exchange, token);
     const s = this.engine.state;
     return (s.workingByInstrument.get(key)?.size ?? 0) > 0 || (s.gttByInstrument.get(key)?.size ?? 0) > 0;

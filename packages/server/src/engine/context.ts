@@ -57,12 +57,24 @@ export function command<T>(
   if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
   const run: Run = { core, ctx, em: new Emitter() };
   ensureDay(run, acc);
-  return { result: body(acc, run), events: run.em.events };
+  const result = body(acc, run);
+  retire(core);
+  return { result, events: run.em.events };
 }
 
 /** Runs a market or clock driver over every account it touches. */
 export function drive(core: EngineCore, ctx: EngineContext, body: (run: Run) => void): DriverResult {
   const run: Run = { core, ctx, em: new Emitter() };
   body(run);
+  retire(core);
   return { events: run.em.events };
+}
+
+/** Tells the fill model which orders stopped working in the run (it drops their execution state). */
+function retire(core: EngineCore): void {
+  const { retired } = core.state;
+  if (retired.length === 0) return;
+  const fm = core.fillModel;
+  if (fm.forget) for (const id of retired) fm.forget(id);
+  retired.length = 0;
 }

@@ -145,6 +145,7 @@ export function emptyState(): EngineState {
     books: new Map(),
     nextRank: 0,
     clockWatch: new Set(),
+    retired: [],
   };
 }
 
@@ -374,6 +375,7 @@ function unindexOrder(state: EngineState, o: OrderRecord, e: WorkingEntry): void
   }
   state.workingOrders.delete(id);
   state.clockWatch.delete(e);
+  state.retired.push(id);
   e.working = false;
   const acc = state.accounts.get(o.clientcode);
   if (acc?.working.delete(id)) acc.blocked -= o.blockedmargin;

@@ -368,6 +368,11 @@ export interface EngineState {
    * longer take part, so a tick costs O(AMOs + orders changed since), not O(working orders).
    */
   clockWatch: Set<WorkingEntry>;
+  /**
+   * Orders that stopped working since the end of the last command or driver run; the run's epilogue
+   * (`context.ts`) hands them to the fill model's `forget` so its per-order state does not outlive them.
+   */
+  retired: string[];
 }
 
 /**

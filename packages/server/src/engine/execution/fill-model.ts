@@ -105,6 +105,8 @@ interface OrderExecution {
   /** Queue position while it rests, and the price it queues at. */
   queue: QueuePosition | undefined;
   queuePrice: number;
+  /** `exchange:token` of its instrument (the key of the volume memory). */
+  key: string;
 }
 
 /**
@@ -132,6 +134,8 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private lastVolume: { sequence: number; volume: number; traded: number } | undefined;
   private lastVolumeExchange = '';
   private lastVolumeToken = '';
+  /** `exchange:token` → orders of it with execution state (their volume memory lives while any does). */
+  private readonly live = new Map<string, number>();
 
   constructor(settings: ExecutionSettings) {
     super();
@@ -170,9 +174,27 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   }
 
   override forget(orderid: string): void {
-    this.orders.delete(orderid);
+    const st = this.orders.get(orderid);
+    if (st !== undefined) {
+      this.orders.delete(orderid);
+      const n = (this.live.get(st.key) ?? 1) - 1;
+      if (n > 0) this.live.set(st.key, n);
+      else {
+        // The instrument's last order with execution state: its volume memory goes too (the broker stops
+        // asking for its quotes once nothing works on it, so a kept memory would go stale).
+        this.live.delete(st.key);
+        const v = this.volumes.get(st.key);
+        this.volumes.delete(st.key);
+        if (v !== undefined && v === this.lastVolume) this.lastVolume = undefined;
+      }
+    }
     if (orderid === this.lastOrderId) this.lastExecution = undefined;
     this.cancels.delete(orderid);
+  }
+
+  /** Sizes of the per-order and per-instrument memory (orders with execution state, volume memories, delayed cancels). */
+  memory(): { orders: number; instruments: number; cancels: number } {
+    return { orders: this.orders.size, instruments: this.volumes.size, cancels: this.cancels.size };
   }
 
   override delayCancel(orderid: string, now: number): number | undefined {
@@ -215,6 +237,20 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     }
   }
 
+  /**
+   * Starts the volume memory of an instrument afresh at `quote` (its first order with execution state: the
+   * broker may not have passed its quotes while nothing worked on it). The entry object is kept.
+   */
+  private seedVolume(key: string, quote: Quote): void {
+    const v = this.volumes.get(key);
+    if (v === undefined) this.volumes.set(key, { sequence: quote.sequence, volume: quote.volume, traded: 0 });
+    else {
+      v.sequence = quote.sequence;
+      v.volume = quote.volume;
+      v.traded = 0;
+    }
+  }
+
   override unarrived(orderid: string): boolean {
     const st = this.execution(orderid);
     return st === undefined || !st.arrived;
@@ -227,14 +263,19 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     const now = req.now;
     let st = this.execution(o.orderid);
     if (!st) {
+      const key = `${req.instrument.exchange}:${req.instrument.symboltoken}`;
       st = {
         arrival: o.createdat + sampleLatency(s.latency.entry, s.seed, o.orderid),
         arrived: false,
         queue: undefined,
         queuePrice: 0,
+        key,
       };
       this.orders.set(o.orderid, st);
       this.lastExecution = st;
+      const n = this.live.get(key) ?? 0;
+      this.live.set(key, n + 1);
+      if (n === 0) this.seedVolume(key, quote);
     }
     if (!st.arrived && now < st.arrival) return [];
     const buy = req.side === 'BUY';
