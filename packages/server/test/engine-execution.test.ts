@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { propertyOptions } from '@smartapi-ts/testkit/property';
+import fc from 'fast-check';
 import { ExecutionFillModel, WalkTheBookFillModel } from '../src/engine/execution/fill-model.js';
 import { BookImpact } from '../src/engine/execution/impact.js';
 import { sampleLatency } from '../src/engine/execution/latency.js';
@@ -252,6 +254,25 @@ describe('execution: market impact and finite liquidity', () => {
   });
 });
 
+/** The same model without the level memory: every visible level is visited on every quote. */
+class VisitAll extends ExecutionFillModel {
+  override get tracksQueues(): boolean {
+    return false;
+  }
+}
+
+/**
+ * `feed` with the best bid at ₹799.95 showing `bid0` (also when the LTP is ₹799.95); `silent`: the market
+ * moves but the engine does not see the quote.
+ */
+function feedBid(h: Harness, ltp: number, volume: number, bid0: number, silent = false): void {
+  h.now += 100;
+  const q = h.market.setQuote('NSE', '3045', { ltp }, h.now);
+  q.volume = volume;
+  q.bids[0] = { price: 79_995, quantity: bid0, orders: 10 };
+  if (!silent) h.record(h.engine.onQuote(q, h.ctx()).events);
+}
+
 describe('execution: queue position', () => {
   it('unit fifo: volume traded at our price consumes the queue ahead, then fills us', () => {
     const h = new Harness();
@@ -355,6 +376,168 @@ describe('execution: queue position', () => {
     h.record(h.engine.onClock(h.ctx()).events);
     for (const id of ids) assert.equal(h.order(id).status, 'cancelled');
     assert.deepEqual(fm.memory(), { orders: 0, instruments: 0, cancels: 0 });
+  });
+
+  it('an order that joined at a quantity the engine never saw is visited although its level looks unchanged', () => {
+    for (const fm of [
+      model('realistic', { ...NO_LATENCY, queue: { model: 'fifo' } }),
+      new VisitAll(
+        applyExecutionChange(
+          presetSettings('realistic', 7, T0),
+          { ...NO_LATENCY, queue: { model: 'fifo' } },
+          T0,
+        ),
+      ),
+    ]) {
+      const h = new Harness({ fillModel: fm });
+      h.place(sbin({ price: '799.95', quantity: '10' })); // keeps the level alive
+      feedBid(h, 80_000, 5000, 1000); // level 799.95 in step at 1000
+      feedBid(h, 80_000, 5000, 1400, true); // the market shows 1400 there; the engine does not see it
+      const id = orderid(h.place(sbin({ price: '799.95', quantity: '300' }))); // joins behind 1400
+      feedBid(h, 80_000, 5000, 1000); // 1000 shown again (as the level's memory): ahead is capped at 1000
+      feedBid(h, 79_995, 6200, 1000); // 1200 traded at 799.95: 1000 ahead, then 200 for us
+      assert.equal(h.order(id).filledshares, 200, fm.constructor.name);
+    }
+  });
+
+  it('a level the market traded at is visited in full once it is out of reach again', () => {
+    // probabilistic: the trade-at quote moves the orders' last seen quantity (1000) away from the level's
+    // memory (3000); the next quote showing 3000 must be seen, or the fall to 1000 after it is missed.
+    const run = (fm: ExecutionFillModel) => {
+      const h = new Harness({ fillModel: fm });
+      feedBid(h, 80_000, 5000, 3000);
+      const id = orderid(h.place(sbin({ price: '799.95', quantity: '300' }))); // 3000 ahead
+      feedBid(h, 80_000, 5000, 3000); // in step at 3000
+      feedBid(h, 79_995, 5000, 1000); // at our price, nothing traded: cancellations, 1000 ahead at most
+      feedBid(h, 80_000, 5000, 3000); // out of reach, 3000 as the memory says
+      feedBid(h, 80_000, 5000, 1000); // a fall of 2000: cancellations, a seeded share of them ahead of us
+      feedBid(h, 79_995, 5700, 1000); // 700 traded at our price
+      return fillsOf(h, id).map((f) => f.quantity);
+    };
+    const settings = applyExecutionChange(
+      presetSettings('realistic', 7, T0),
+      { ...NO_LATENCY, queue: { model: 'probabilistic' } },
+      T0,
+    );
+    const all = run(new VisitAll(settings));
+    assert.deepEqual(run(new ExecutionFillModel(settings)), all);
+    assert.ok(all.length > 0, 'the cancellations put the order within reach of the 700 traded');
+  });
+
+  it('skipping levels whose displayed quantity did not change gives the same fills as visiting them all', (t) => {
+    // The quote loop visits, of the visible levels out of reach, only those that changed (drivers.ts
+    // changedLevels). A model that declines the level memory visits every visible level (the loop before
+    // it); both must book the same trades, byte for byte, on any flow.
+    const sizes = fc.array(fc.constantFrom(600, 1000, 1400), { minLength: 10, maxLength: 10 });
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant('place' as const),
+        buy: fc.boolean(),
+        ticks: fc.integer({ min: -5, max: 5 }),
+        qty: fc.integer({ min: 1, max: 1500 }),
+      }),
+      fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+      fc.record({
+        kind: fc.constant('modify' as const),
+        pick: fc.nat(),
+        ticks: fc.integer({ min: -5, max: 5 }),
+      }),
+      fc.record({
+        kind: fc.constant('quote' as const),
+        move: fc.integer({ min: -1, max: 1 }),
+        traded: fc.constantFrom(0, 200, 700),
+        // Level sizes from a small set, so that a level often shows what it showed before.
+        sizes,
+        ms: fc.integer({ min: 1, max: 400 }),
+        // A quote the engine does not see (the broker passes none while nothing works on the instrument,
+        // and a placement may read a newer one): later orders join the queue at it.
+        silent: fc.boolean(),
+      }),
+    );
+    type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+    const replay = (fm: ExecutionFillModel, steps: Step[]): string => {
+      const h = new Harness({ fillModel: fm });
+      let ltp = 80_000;
+      let volume = 5000;
+      const ids: string[] = [];
+      feed(h, ltp, volume);
+      for (const st of steps) {
+        if (st.kind === 'place') {
+          const price = ((ltp + 5 * st.ticks) / 100).toFixed(2);
+          const r = h.place(
+            sbin({
+              transactiontype: st.buy ? 'BUY' : 'SELL',
+              price,
+              quantity: String(st.qty),
+              producttype: 'INTRADAY',
+            }),
+          );
+          if (!isRejection(r.result)) ids.push((r.result as { orderid: string }).orderid);
+        } else if (st.kind === 'cancel' && ids.length > 0) {
+          const id = ids[st.pick % ids.length] as string;
+          h.run((e, c) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, c));
+        } else if (st.kind === 'modify' && ids.length > 0) {
+          const id = ids[st.pick % ids.length] as string;
+          const o = h.order(id);
+          const price = ((ltp + 5 * st.ticks) / 100).toFixed(2);
+          h.run((e, c) =>
+            e.modifyOrder(
+              'A1',
+              {
+                ...sbin({
+                  price,
+                  quantity: String(o.quantity),
+                  transactiontype: o.transactiontype,
+                  producttype: 'INTRADAY',
+                }),
+                orderid: id,
+              },
+              c,
+            ),
+          );
+        } else if (st.kind === 'quote') {
+          h.now += st.ms;
+          ltp += 5 * st.move;
+          volume += st.traded;
+          const q = h.market.setQuote('NSE', '3045', { ltp }, h.now);
+          q.volume = volume;
+          const sizes = st.sizes;
+          q.bids.forEach((l, i) => {
+            l.quantity = sizes[i] as number;
+          });
+          q.asks.forEach((l, i) => {
+            l.quantity = sizes[5 + i] as number;
+          });
+          if (!st.silent) h.record(h.engine.onQuote(q, h.ctx()).events);
+        }
+      }
+      const acc = h.engine.state.accounts.get('A1');
+      return JSON.stringify({
+        trades: acc?.trades.map((x) => [x.orderid, x.price, x.quantity, x.time]),
+        orders: [...(acc?.orders.values() ?? [])].map((o) => [o.orderid, o.status, o.filledshares, o.price]),
+      });
+    };
+    let filled = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('fifo', 'probabilistic'),
+        fc.array(step, { minLength: 20, maxLength: 120 }),
+        (queue, steps) => {
+          const settings = applyExecutionChange(
+            presetSettings('realistic', 7, T0),
+            { queue: { model: queue } },
+            T0,
+          );
+          const a = replay(new ExecutionFillModel(settings), steps);
+          const b = replay(new VisitAll(settings), steps);
+          assert.equal(a, b);
+          if (JSON.parse(a).trades.length > 0) filled++;
+        },
+      ),
+      propertyOptions(t, { numRuns: 300 }),
+    );
+    // The flows do exercise the queues (not only untouched books).
+    assert.ok(filled > 60, `${filled} of 300 flows filled anything`);
   });
 
   it('a modify to a new price loses the queue position', () => {

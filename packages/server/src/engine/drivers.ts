@@ -7,6 +7,7 @@
 import { istDayStart } from '@smartapi-ts/protocol';
 import type { Run } from './context.js';
 import { WalkTheBookFillModel } from './execution/fill-model.js';
+import { shownAt } from './execution/queue.js';
 import { expireGtt, fireGtt } from './gtt.js';
 import { auctionIfDue, mayStillTakePart } from './orders/auction.js';
 import { cancelRest, release } from './orders/lifecycle.js';
@@ -61,16 +62,23 @@ export function onQuote(run: Run, quote: Quote): void {
       }
       for (const a of late) ensureDay(run, a);
     }
+    // Queue positions: of the visible levels the quote does not reach, only those whose displayed quantity
+    // changed since their orders' last visit are visited (the others' queues cannot move).
+    const levels =
+      queued && fm?.tracksQueues && book
+        ? changedLevels(state, book, fm, quote, buyQuiet, sellQuiet)
+        : undefined;
     const visit =
       fm && book
         ? reachable(
             state,
             working,
             book,
-            fast ? buyReach : buyQuiet,
-            fast ? sellReach : sellQuiet,
+            levels ? levels.buyFrom : fast ? buyReach : buyQuiet,
+            levels ? levels.sellTo : fast ? sellReach : sellQuiet,
             queued ? fm : undefined,
             fm.dueCancels(ctx.now),
+            levels,
           )
         : entriesOf(state, working);
     let acc: AccountState | undefined;
@@ -98,18 +106,42 @@ export function onQuote(run: Run, quote: Quote): void {
       if (fast && o.status === 'open' && o.ordertype === 'LIMIT') {
         // Resting limits the quote does not reach (the common case on every tick).
         if (o.transactiontype === 'BUY' ? o.price < buyReach : o.price > sellReach) continue;
-      } else if (queued && o.status === 'open' && o.ordertype === 'LIMIT' && !fm?.unarrived(o.orderid)) {
+      } else if (
+        queued &&
+        !levels &&
+        o.status === 'open' &&
+        o.ordertype === 'LIMIT' &&
+        !fm?.unarrived(o.orderid)
+      ) {
         if (o.transactiontype === 'BUY' ? o.price < buyQuiet : o.price > sellQuiet) continue;
       }
       // An order of the pre-open whose call auction has not run yet (the clock jumped past it).
       if (o.status === 'open' && o.filledshares === 0 && o.updatedat >= day) auctionIfDue(run, acc, o);
       if (isWorking(o)) work(run, acc, o, quote, false);
     }
+    if (levels && book) {
+      // The levels visited in full are in step with this quote; those it reaches are not (a take leaves
+      // the queue as it was): they are visited again while they stay in reach.
+      for (const p of levels.buy) book.buyShown.set(p, shownAt(quote, true, p));
+      for (const p of levels.sell) book.sellShown.set(p, shownAt(quote, false, p));
+      const { buyPrices, sellPrices } = book;
+      for (let i = lowerBound(buyPrices, levels.buyFrom); i < buyPrices.length; i++)
+        book.buyShown.delete(buyPrices[i] as number);
+      for (let i = 0; i < sellPrices.length && (sellPrices[i] as number) <= levels.sellTo; i++)
+        book.sellShown.delete(sellPrices[i] as number);
+    }
     if (book && queued) {
       // Fresh resting limits had their visit; those not yet at the exchange stay fresh. Without a queue
       // model nothing is pruned: a switch to one (admin API) then visits every limit that rested meanwhile,
       // unknown to the queue model, once — as a loop over every working order would.
-      for (const id of [...book.fresh]) if (!fm?.unarrived(id)) book.fresh.delete(id);
+      // An order that joined a queue during this loop (placed by it, or arrived at it) may have joined at
+      // another displayed quantity than its level's memory: the level is visited in full next time.
+      for (const id of [...book.fresh]) {
+        if (fm?.unarrived(id)) continue;
+        book.fresh.delete(id);
+        const e = levels ? state.workingOrders.get(id) : undefined;
+        if (e?.resting) (e.buy ? book.buyShown : book.sellShown).delete(e.price);
+      }
     }
   }
   const rules = state.gttByInstrument.get(key);
@@ -152,6 +184,7 @@ function reachable(
   sellTo: number,
   queue: WalkTheBookFillModel | undefined,
   dueCancels: readonly string[],
+  levels: ChangedLevels | undefined,
 ): WorkingEntry[] {
   const entries = state.workingOrders;
   const out: WorkingEntry[] = [];
@@ -164,6 +197,10 @@ function reachable(
     for (const e of book.buy.get(buyPrices[i] as number) ?? []) out.push(e);
   for (let i = 0; i < sellPrices.length && (sellPrices[i] as number) <= sellTo; i++)
     for (const e of book.sell.get(sellPrices[i] as number) ?? []) out.push(e);
+  if (levels) {
+    for (const p of levels.buy) for (const e of book.buy.get(p) ?? []) out.push(e);
+    for (const p of levels.sell) for (const e of book.sell.get(p) ?? []) out.push(e);
+  }
   if ((queue !== undefined && book.fresh.size > 0) || dueCancels.length > 0) {
     const seen = new Set<string>();
     for (const e of out) seen.add(e.id);
@@ -191,6 +228,69 @@ function reachable(
 }
 
 const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;
+
+/** The levels a quote visits under a queue model that tracks queues (see {@link changedLevels}). */
+interface ChangedLevels {
+  /** Buy levels at or above it are visited (the quote reaches them or trades at them). */
+  buyFrom: number;
+  /** Sell levels at or below it are visited. */
+  sellTo: number;
+  /** Visible buy / sell levels out of reach whose displayed quantity changed: visited in full. */
+  buy: number[];
+  sell: number[];
+}
+
+/**
+ * Under a queue model, a resting limit at a price the quote neither reaches nor trades at (a buy below
+ * the LTP and the ask) changes its queue only through the displayed quantity at its price
+ * (`queue.ts` advanceQueue: `ahead` is capped by it; the probabilistic model reads a fall of it as
+ * cancellations). When that quantity is the one all the level's orders saw on their last visit, the
+ * visit changes nothing and the level is skipped. The level memory (`book.buyShown`/`sellShown`) holds
+ * a price only while all its orders at the exchange are in step: a new order there (fresh: it joined the
+ * queue at some other quote) and a level the quote reaches (a take leaves the queue as it was) drop it; a
+ * change of the fill model's settings voids it. So the set of orders visited changes, never their fills:
+ * the quote costs O(orders at the levels that changed), not O(orders at the visible levels).
+ */
+function changedLevels(
+  state: EngineState,
+  book: InstrumentBook,
+  fm: WalkTheBookFillModel,
+  quote: Quote,
+  buyQuiet: number,
+  sellQuiet: number,
+): ChangedLevels {
+  if (book.shownGeneration !== fm.generation) {
+    book.buyShown.clear();
+    book.sellShown.clear();
+    book.shownGeneration = fm.generation;
+  }
+  for (const id of book.fresh) {
+    const e = state.workingOrders.get(id);
+    if (e?.resting) (e.buy ? book.buyShown : book.sellShown).delete(e.price);
+  }
+  const ask = quote.asks[0];
+  const bid = quote.bids[0];
+  const ltp = quote.ltp > 0 ? quote.ltp : Number.POSITIVE_INFINITY;
+  const buyFrom = Math.min(
+    ask && ask.quantity > 0 && ask.price > 0 ? ask.price : Number.POSITIVE_INFINITY,
+    ltp,
+  );
+  const sellTo = Math.max(bid && bid.quantity > 0 && bid.price > 0 ? bid.price : 0, quote.ltp);
+  const buy: number[] = [];
+  const sell: number[] = [];
+  const { buyPrices, sellPrices } = book;
+  for (let i = lowerBound(buyPrices, buyQuiet); i < buyPrices.length; i++) {
+    const p = buyPrices[i] as number;
+    if (p >= buyFrom) break;
+    if (book.buyShown.get(p) !== shownAt(quote, true, p)) buy.push(p);
+  }
+  for (let i = lowerBound(sellPrices, sellTo + 1); i < sellPrices.length; i++) {
+    const p = sellPrices[i] as number;
+    if (p > sellQuiet) break;
+    if (book.sellShown.get(p) !== shownAt(quote, false, p)) sell.push(p);
+  }
+  return { buyFrom, sellTo, buy, sell };
+}
 
 /**
  * The clock: settles accounts whose trading day ended, runs due call auctions, releases AMOs on exchanges

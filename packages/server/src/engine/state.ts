@@ -238,6 +238,9 @@ function bookOf(state: EngineState, key: string): InstrumentBook {
       fresh: new Set(),
       others: new Set(),
       owners: new Map(),
+      buyShown: new Map(),
+      sellShown: new Map(),
+      shownGeneration: 0,
     };
     state.books.set(key, b);
   }
@@ -264,6 +267,7 @@ function unrest(b: InstrumentBook, id: string, e: WorkingEntry): void {
     set.delete(e);
     if (set.size === 0) {
       levels.delete(e.price);
+      (e.buy ? b.buyShown : b.sellShown).delete(e.price);
       const prices = e.buy ? b.buyPrices : b.sellPrices;
       const i = lowerBound(prices, e.price);
       if (prices[i] === e.price) prices.splice(i, 1);

@@ -396,6 +396,15 @@ export interface InstrumentBook {
   others: Set<string>;
   /** clientcode → number of its working orders on the instrument. */
   owners: Map<string, number>;
+  /**
+   * Queue models (`drivers.ts`): price → the displayed quantity that every resting limit at that price,
+   * at the exchange, saw on its last visit (they are in step); a quote showing the same quantity there
+   * changes none of their queues and skips the level. A price not here is visited in full.
+   */
+  buyShown: Map<number, number>;
+  sellShown: Map<number, number>;
+  /** The fill model's settings generation `buyShown` / `sellShown` belong to. */
+  shownGeneration: number;
 }
 
 /** What the indexes hold about one working order (kept by `indexOrder` in `state.ts`). */

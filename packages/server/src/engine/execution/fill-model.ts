@@ -17,6 +17,20 @@ export class WalkTheBookFillModel implements FillModel {
     return false;
   }
 
+  /**
+   * True when resting limits keep a queue position (`queue.ts`) that a quote changes only through its
+   * level: the displayed quantity at the order's price, a trade at or through it. The quote loop then
+   * skips the levels whose displayed quantity is the one their orders saw last (`drivers.ts`).
+   */
+  get tracksQueues(): boolean {
+    return false;
+  }
+
+  /** Changes whenever the settings change (a level memory of another generation is void). */
+  get generation(): number {
+    return 0;
+  }
+
   /** Never pending: every order is at the exchange when placed. */
   pending(_orderid: string, _now: number): boolean {
     return false;
@@ -136,6 +150,8 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private lastVolumeToken = '';
   /** `exchange:token` → orders of it with execution state (their volume memory lives while any does). */
   private readonly live = new Map<string, number>();
+  private settingsGeneration = 0;
+  private static generations = 0;
 
   constructor(settings: ExecutionSettings) {
     super();
@@ -156,6 +172,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     this.ideal =
       instant(s.latency.entry) && instant(s.latency.cancel) && s.queue.model === 'none' && !s.impact.enabled;
     this.impact.clear();
+    this.settingsGeneration = ++ExecutionFillModel.generations;
     this.stampText =
       s.preset === 'custom'
         ? `custom seed=${s.seed} ${digest(JSON.stringify([s.latency, s.queue, s.impact]))}`
@@ -166,6 +183,14 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     // Queue positions advance on every quote, and a pending order (latency) must see the first quote
     // after its arrival even when that quote does not reach its price.
     return !this.ideal;
+  }
+
+  override get tracksQueues(): boolean {
+    return !this.ideal && this.current.queue.model !== 'none';
+  }
+
+  override get generation(): number {
+    return this.settingsGeneration;
   }
 
   override pending(orderid: string, now: number): boolean {

@@ -81,7 +81,6 @@ export function work(run: Run, acc: AccountState, o: OrderRecord, quote: Quote, 
   if (o.status === 'open' && o.duration === 'IOC' && !core.fillModel.pending?.(o.orderid, ctx.now)) {
     cancelRest(run, o, '');
   }
-  if (!isWorking(o)) core.fillModel.forget?.(o.orderid);
 }
 
 /**
