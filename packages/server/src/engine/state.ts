@@ -353,7 +353,17 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
   }
   indexPending(state, e, o);
   indexBook(b, o, e, added);
-  if (o.amo || (o.status === 'open' && o.filledshares === 0)) state.clockWatch.add(e);
+  if (o.amo) state.clockWatch.add(e);
+}
+
+/**
+ * Puts a working order on the clock's watch (`drivers.ts` onClock): AMOs are put there by
+ * {@link indexOrder}; an order placed in a pre-open's order entry by `lifecycle.ts` (it waits for the call
+ * auction); every unfilled open order after a restore (the clock drops those that cannot take part).
+ */
+export function watchOnClock(state: EngineState, o: OrderRecord): void {
+  const e = state.workingOrders.get(o.orderid);
+  if (e !== undefined) state.clockWatch.add(e);
 }
 
 /** Takes an order that stopped working out of every index. */
@@ -453,6 +463,7 @@ export function restoreState(rows: EngineRows): EngineState {
     const copy = cloneOrder(o);
     acc.orders.set(o.orderid, copy);
     indexOrder(state, copy);
+    if (copy.status === 'open' && copy.filledshares === 0) watchOnClock(state, copy);
   }
   const trades = [...rows.trades].sort((a, b) => a.time - b.time || byNumericId(a.fillid, b.fillid));
   for (const t of trades) state.accounts.get(t.clientcode)?.trades.push({ ...t });

@@ -363,9 +363,9 @@ export interface EngineState {
   /** Next {@link WorkingEntry.rank}. */
   nextRank: number;
   /**
-   * The working orders the clock may have to act on (`drivers.ts` onClock): AMOs and unfilled open orders
-   * (candidates for a call auction). A superset kept by `indexOrder`; the clock drops those that can no
-   * longer take part, so a tick costs O(AMOs + orders changed since), not O(working orders).
+   * The working orders the clock may have to act on (`drivers.ts` onClock): AMOs and orders waiting for a
+   * call auction (placed in a pre-open's order entry), a superset (`state.ts` watchOnClock); the clock
+   * drops those that can no longer take part, so a tick costs O(watched orders), not O(working orders).
    */
   clockWatch: Set<WorkingEntry>;
   /**

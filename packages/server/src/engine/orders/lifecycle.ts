@@ -9,7 +9,7 @@ import type { Quote } from '../ports.js';
 import { intradayCutoff } from '../positions/cutoff.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
-import { indexOrder, setBlocked } from '../state.js';
+import { indexOrder, setBlocked, watchOnClock } from '../state.js';
 import type { AccountState, OrderRecord } from '../types.js';
 import { averagePrice } from '../views.js';
 import { preOpenEntry } from './auction.js';
@@ -107,6 +107,7 @@ export function submit(
     o.exchangeorderid = ctx.ids.exchangeOrderId();
     o.status = 'open';
     indexOrder(core.state, o);
+    watchOnClock(core.state, o);
     em.orderTwice(o, 'AB09', 'AB01');
     return o;
   }
