@@ -62,7 +62,11 @@ for (const [from, to, a, b] of [['esm', 'cjs', esm, cjs], ['cjs', 'esm', cjs, es
 }
 for (const name of classes) out.same[name] = accepted(esm, make(esm, name));
 // Look-alikes that are not SDK errors: same names, even a forged string brand.
+// AbortSignal.timeout's timer does not hold the event loop open: a ref'd timer does until it fires (without
+// it the process could exit first, code 13, an unsettled top-level await).
+const hold = setTimeout(() => {}, 10_000);
 const domTimeout = await new Promise((r) => { const s = AbortSignal.timeout(1); s.onabort = () => r(s.reason); });
+clearTimeout(hold);
 const named = Object.assign(new Error('x'), { name: 'RateLimitError' });
 const forged = { name: 'ApiError', [Symbol.for('smartapi-ts.error')]: 'ApiError' };
 for (const [k, v] of Object.entries({ domTimeout, named, forged, nul: null, str: 'ApiError' })) {
