@@ -81,6 +81,9 @@ export function onQuote(run: Run, quote: Quote): void {
             levels,
           )
         : entriesOf(state, working);
+    // The fresh limits the loop visits (not yet at the exchange: they join at this quote).
+    const freshAtStart =
+      levels && book && book.fresh.size > 0 ? new Set(book.fresh) : levels ? EMPTY : undefined;
     let acc: AccountState | undefined;
     for (const e of visit) {
       // An order that stopped working earlier in this loop (a fill, a ROBO sibling's cancel).
@@ -130,16 +133,21 @@ export function onQuote(run: Run, quote: Quote): void {
       for (let i = 0; i < sellPrices.length && (sellPrices[i] as number) <= levels.sellTo; i++)
         book.sellShown.delete(sellPrices[i] as number);
     }
+    if (book && !queued) {
+      // Without a queue model nothing needs `fresh` (kept small: a large set costs every order a cache
+      // miss). After a switch to a queue model, a limit that rested meanwhile (no execution state yet)
+      // arrives and joins its queue on its first visit: at once at a visible level (the new settings void
+      // the level memory) or one the quote reaches, else when its level shows up.
+      book.fresh.clear();
+    }
     if (book && queued) {
-      // Fresh resting limits had their visit; those not yet at the exchange stay fresh. Without a queue
-      // model nothing is pruned: a switch to one (admin API) then visits every limit that rested meanwhile,
-      // unknown to the queue model, once — as a loop over every working order would.
-      // An order that joined a queue during this loop (placed by it, or arrived at it) may have joined at
-      // another displayed quantity than its level's memory: the level is visited in full next time.
+      // Fresh resting limits had their visit; those not yet at the exchange stay fresh. One placed during
+      // this loop (a GTT rule fired, a bracket's exit legs) joined at the market's quote of that moment,
+      // maybe not this one: its level is forgotten (visited in full next time).
       for (const id of [...book.fresh]) {
         if (fm?.unarrived(id)) continue;
         book.fresh.delete(id);
-        const e = levels ? state.workingOrders.get(id) : undefined;
+        const e = freshAtStart?.has(id) === false ? state.workingOrders.get(id) : undefined;
         if (e?.resting) (e.buy ? book.buyShown : book.sellShown).delete(e.price);
       }
     }
@@ -201,7 +209,11 @@ function reachable(
     for (const p of levels.buy) for (const e of book.buy.get(p) ?? []) out.push(e);
     for (const p of levels.sell) for (const e of book.sell.get(p) ?? []) out.push(e);
   }
-  if ((queue !== undefined && book.fresh.size > 0) || dueCancels.length > 0) {
+  if (
+    (queue !== undefined && book.fresh.size > 0) ||
+    dueCancels.length > 0 ||
+    (levels?.joined.length ?? 0) > 0
+  ) {
     const seen = new Set<string>();
     for (const e of out) seen.add(e.id);
     const add = (id: string) => {
@@ -221,6 +233,7 @@ function reachable(
       }
     }
     for (const id of dueCancels) add(id);
+    for (const e of levels?.joined ?? []) add(e.id);
   }
   // Sorted by rank (the levels hold entries: no look-up per order; others and fresh ids were looked up).
   if (out.length > 1) out.sort(byRankOrder);
@@ -228,6 +241,7 @@ function reachable(
 }
 
 const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;
+const EMPTY: ReadonlySet<string> = new Set();
 
 /** The levels a quote visits under a queue model that tracks queues (see {@link changedLevels}). */
 interface ChangedLevels {
@@ -238,6 +252,8 @@ interface ChangedLevels {
   /** Visible buy / sell levels out of reach whose displayed quantity changed: visited in full. */
   buy: number[];
   sell: number[];
+  /** Fresh limits at the exchange in the visible range out of reach: visited on their own. */
+  joined: WorkingEntry[];
 }
 
 /**
@@ -264,10 +280,6 @@ function changedLevels(
     book.sellShown.clear();
     book.shownGeneration = fm.generation;
   }
-  for (const id of book.fresh) {
-    const e = state.workingOrders.get(id);
-    if (e?.resting) (e.buy ? book.buyShown : book.sellShown).delete(e.price);
-  }
   const ask = quote.asks[0];
   const bid = quote.bids[0];
   const ltp = quote.ltp > 0 ? quote.ltp : Number.POSITIVE_INFINITY;
@@ -276,6 +288,20 @@ function changedLevels(
     ltp,
   );
   const sellTo = Math.max(bid && bid.quantity > 0 && bid.price > 0 ? bid.price : 0, quote.ltp);
+  // Fresh limits already at the exchange joined their queue when placed or modified, at the quote of that
+  // moment: in the visible range out of reach they are visited on their own (their level's other orders
+  // need not be); elsewhere their level is forgotten (visited in full once it is in range). Fresh limits
+  // not at the exchange yet are visited anyway (`reachable`) and join at this quote.
+  const joined: WorkingEntry[] = [];
+  for (const id of book.fresh) {
+    const e = state.workingOrders.get(id);
+    if (!e?.resting || fm.unarrived(id)) continue;
+    const inRange = e.buy
+      ? e.price >= buyQuiet && e.price < buyFrom
+      : e.price > sellTo && e.price <= sellQuiet;
+    if (inRange) joined.push(e);
+    else (e.buy ? book.buyShown : book.sellShown).delete(e.price);
+  }
   const buy: number[] = [];
   const sell: number[] = [];
   const { buyPrices, sellPrices } = book;
@@ -289,7 +315,7 @@ function changedLevels(
     if (p > sellQuiet) break;
     if (book.sellShown.get(p) !== shownAt(quote, false, p)) sell.push(p);
   }
-  return { buyFrom, sellTo, buy, sell };
+  return { buyFrom, sellTo, buy, sell, joined };
 }
 
 /**
