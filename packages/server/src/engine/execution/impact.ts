@@ -30,6 +30,37 @@ function outstanding(t: Taken, now: number, halfLife: number): number {
 }
 
 /** What our orders took from each book (see module comment). */
+/**
+ * Takes up to `remaining` at `price` (displayed `shown`) less what our earlier fills left missing there;
+ * books the fill in `fills` and the level's memory in `book`. Returns the quantity taken, or -1 when the
+ * price is beyond the limit (nothing further may be taken).
+ */
+function consume(
+  book: Map<number, Taken>,
+  price: number,
+  shown: number,
+  remaining: number,
+  limit: number | undefined,
+  buy: boolean,
+  now: number,
+  p: ImpactParams,
+  fills: Fill[],
+): number {
+  if (limit !== undefined && (buy ? price > limit : price < limit)) return -1;
+  const t = book.get(price);
+  const miss = t ? outstanding(t, now, p.refillHalfLifeMs) : 0;
+  const avail = Math.max(0, Math.floor(shown * p.depthFactor) - miss);
+  const q = Math.min(remaining, avail);
+  if (q > 0) {
+    fills.push({ price, quantity: q });
+    if (t) {
+      t.qty = miss + q;
+      t.at = now;
+    } else book.set(price, { qty: miss + q, at: now });
+  }
+  return q;
+}
+
 export class BookImpact {
   /** `exchange:token:B|S` → price → taken. */
   private readonly taken = new Map<string, Map<number, Taken>>();
@@ -63,38 +94,33 @@ export class BookImpact {
     const book = this.book(key);
     const fills: Fill[] = [];
     let remaining = quantity;
-    const consume = (price: number, shown: number): boolean => {
-      if (limit !== undefined && (buy ? price > limit : price < limit)) return false;
-      const t = book.get(price);
-      const miss = t ? outstanding(t, now, p.refillHalfLifeMs) : 0;
-      const avail = Math.max(0, Math.floor(shown * p.depthFactor) - miss);
-      const q = Math.min(remaining, avail);
-      if (q > 0) {
-        fills.push({ price, quantity: q });
-        remaining -= q;
-        book.set(price, { qty: miss + q, at: now });
-      }
-      return true;
-    };
     let last: BookLevel | undefined;
     for (const level of levels) {
       // Empty levels are skipped (no filtered copy of the side per order).
       if (!(level.quantity > 0 && level.price > 0)) continue;
       if (remaining <= 0) break;
-      if (!consume(level.price, level.quantity)) return fills;
+      const q = consume(book, level.price, level.quantity, remaining, limit, buy, now, p, fills);
+      if (q < 0) return fills;
+      remaining -= q;
       last = level;
     }
     if (!last) {
       // An empty side: the LTP stands in for one level of the size of the last trade.
       if (quote.ltp <= 0) return fills;
       last = { price: quote.ltp, quantity: Math.max(1, quote.lastTradeQty), orders: 1 };
-      if (remaining > 0 && !consume(last.price, last.quantity)) return fills;
+      if (remaining > 0) {
+        const q = consume(book, last.price, last.quantity, remaining, limit, buy, now, p, fills);
+        if (q < 0) return fills;
+        remaining -= q;
+      }
     }
     const step = Math.max(1, tick) * p.slipTicks;
     for (let k = 1; k <= p.hiddenLevels && remaining > 0 && step > 0; k++) {
       const price = buy ? last.price + k * step : last.price - k * step;
       if (price <= 0) break;
-      if (!consume(price, last.quantity)) break;
+      const q = consume(book, price, last.quantity, remaining, limit, buy, now, p, fills);
+      if (q < 0) break;
+      remaining -= q;
     }
     if (book.size > 256) this.prune(book, now, p.refillHalfLifeMs);
     return fills;
