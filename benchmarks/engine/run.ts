@@ -344,7 +344,7 @@ const out = {
   notes: [
     `Mixed flow of ${N.toLocaleString('en-US')} commands (place a resting LIMIT, modify one, cancel the oldest, a MARKET order that fills; one quote per 100 commands), best of ${reps} rounds (each runs every configuration once); one instrument, one account; latency set to 0 so orders reach the book at once. nodejs-order-book runs the same cycle on its own book (its README's anchor: "above 300k trades per second"). Machine shared with other jobs: ratios are the figures to read.`,
     'Figures published before this run (25,000–40,000/s) timed refused commands: the benchmark opened its account with a non-integer amount, so every command answered "unknown client" (benchmarks/engine/README.md).',
-    'realistic: the queue model advances the queue of every resting limit at a visible price level on every quote (here 5 of the 200 levels, 2.5 % of the resting orders), so its cost grows with the orders resting at the prices the quote shows, not with the rest of the book.',
+    "realistic: a quote visits the resting limits of a visible level only when the quantity displayed there changed since their last visit, and a limit that joined at placement on its own (docs/paper-broker-execution.md#what-a-quote-costs); the visits row counts them. Each run first does 20,000 commands untimed (a session under way, not a fresh engine). Growth is judged against the anchor's own growth in the same run: both move with the memory a command touches (benchmarks/engine/README.md).",
   ],
   rows,
 };
