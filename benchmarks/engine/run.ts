@@ -6,9 +6,11 @@
  * Baseline in the same run: nodejs-order-book (npm, devDependency) doing the same cycle (limit, modify,
  * cancel, market) on its own book. Writes benchmarks/.work/engine.json. See README.md.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { istToEpoch } from '@smartapi-ts/protocol';
 import { OrderBook, Side } from 'nodejs-order-book';
 import {
@@ -262,21 +264,54 @@ function better(a: Run | undefined, r: Run): Run {
 }
 
 const N = quick ? 20_000 : 100_000;
-const reps = quick ? 1 : 6;
+const reps = quick ? 1 : 3;
 const sizes = [100, 1000, 10_000];
-// Warm-up of both (JIT).
-engineRun('realistic', 1000, 20_000);
-engineRun('ideal', 1000, 20_000);
-anchorRun(1000, 20_000);
-// Rounds: every configuration once per round (a burst of load on the shared machine then hits every
-// configuration alike instead of all the runs of one), best of the rounds per configuration.
+type Config = 'ideal' | 'realistic' | 'anchor';
+
+/**
+ * One configuration in its own process (`--child config size`): a JIT warm-up run, then `RUNS_PER_CHILD`
+ * timed runs, each on a new engine; prints the best as JSON. A configuration never runs in a heap that
+ * another one filled (in one process the figures moved with the order the configurations ran in).
+ */
+const RUNS_PER_CHILD = quick ? 1 : 3;
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) {
+  const config = process.argv[childAt + 1] as Config;
+  const size = Number(process.argv[childAt + 2]);
+  const run = (n: number) => (config === 'anchor' ? anchorRun(size, n) : engineRun(config, size, n));
+  run(20_000);
+  let best: Run | undefined;
+  for (let i = 0; i < RUNS_PER_CHILD; i++) best = better(best, run(N));
+  process.stdout.write(`${JSON.stringify(best)}\n`);
+  process.exit(0);
+}
+
+function inChild(config: Config, size: number): Run {
+  const r = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      '--child',
+      config,
+      String(size),
+      ...(quick ? ['--quick'] : []),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`engine benchmark child ${config} ${size} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Run;
+}
+
+// Rounds: every configuration once per round, each in a fresh process (a burst of load on the shared
+// machine then hits every configuration alike); best of the rounds per configuration.
 const anchor = new Map<number, Run>();
 const eng = new Map<string, Run>();
 for (let r = 0; r < reps; r++)
   for (const s of sizes) {
-    anchor.set(s, better(anchor.get(s), anchorRun(s, N)));
+    anchor.set(s, better(anchor.get(s), inChild('anchor', s)));
     for (const p of ['ideal', 'realistic'] as const)
-      eng.set(`${p}:${s}`, better(eng.get(`${p}:${s}`), engineRun(p, s, N)));
+      eng.set(`${p}:${s}`, better(eng.get(`${p}:${s}`), inChild(p, s)));
   }
 
 const rows: Record<string, unknown>[] = [];
@@ -342,7 +377,7 @@ const out = {
   node: process.versions.node,
   machine: `load average ${loadavg()[0]!.toFixed(2)} at start`,
   notes: [
-    `Mixed flow of ${N.toLocaleString('en-US')} commands (place a resting LIMIT, modify one, cancel the oldest, a MARKET order that fills; one quote per 100 commands), best of ${reps} rounds (each runs every configuration once); one instrument, one account; latency set to 0 so orders reach the book at once. nodejs-order-book runs the same cycle on its own book (its README's anchor: "above 300k trades per second"). Machine shared with other jobs: ratios are the figures to read.`,
+    `Mixed flow of ${N.toLocaleString('en-US')} commands (place a resting LIMIT, modify one, cancel the oldest, a MARKET order that fills; one quote per 100 commands), best of ${reps} rounds × ${RUNS_PER_CHILD} runs (each round runs every configuration once, each configuration in a fresh process: warm-up run, then timed runs on new engines); one instrument, one account; latency set to 0 so orders reach the book at once. nodejs-order-book runs the same cycle on its own book (its README's anchor: "above 300k trades per second"). Machine shared with other jobs: ratios are the figures to read.`,
     'Figures published before this run (25,000–40,000/s) timed refused commands: the benchmark opened its account with a non-integer amount, so every command answered "unknown client" (benchmarks/engine/README.md).',
     "realistic: a quote visits the resting limits of a visible level only when the quantity displayed there changed since their last visit, and a limit that joined at placement on its own (docs/paper-broker-execution.md#what-a-quote-costs); the visits row counts them. Each run first does 20,000 commands untimed (a session under way, not a fresh engine). Growth is judged against the anchor's own growth in the same run: both move with the memory a command touches (benchmarks/engine/README.md).",
   ],

@@ -345,8 +345,9 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
     }
     set.add(id);
     b.owners.set(o.clientcode, (b.owners.get(o.clientcode) ?? 0) + 1);
+    // A new entry: the account's working set has no such id (it only holds ids with an entry).
     const acc = state.accounts.get(o.clientcode);
-    if (acc && !acc.working.has(id)) {
+    if (acc) {
       acc.working.add(id);
       acc.blocked += o.blockedmargin;
     }
