@@ -14,7 +14,6 @@ import {
   ErrorCode,
   type ExchangeType,
   FEED_LIMITS,
-  FeedAuthMessage,
   type FeedMode,
   HEARTBEAT_PING,
   HEARTBEAT_PONG,
@@ -22,12 +21,9 @@ import {
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import {
   ClientSlots,
-  FEED_CONNECTION_LIMIT_MESSAGE,
-  FEED_CONNECTION_LIMIT_STATUS,
-  feedAuthInput,
   type MarketFeedAuthInput,
   type MarketFeedAuthResult,
-  refuse,
+  upgradeFeed,
 } from '../ws/market-feed/auth.js';
 import { type Conn, messageText, Packet, sendError, sendText } from '../ws/market-feed/connection.js';
 import { framePacket } from '../ws/market-feed/encoding.js';
@@ -107,41 +103,21 @@ export class EdgeMarketFeed {
 
   /** Authenticates and upgrades a `/smart-stream` request, or refuses it (401 / 429), as the core does. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.closed) {
-      refuse(socket, 503, 'Service Unavailable');
-      return;
-    }
-    let auth: MarketFeedAuthResult;
-    try {
-      auth = this.opts.authenticate(feedAuthInput(req));
-    } catch (err) {
-      this.opts.logger?.warn('edge feed: authenticate threw', err);
-      auth = { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
-    }
-    if (!auth.ok) {
-      refuse(socket, 401, auth.message);
-      return;
-    }
-    const client = auth.clientCode;
-    const release = this.slots.acquire(client);
-    if (!release) {
-      refuse(socket, FEED_CONNECTION_LIMIT_STATUS, FEED_CONNECTION_LIMIT_MESSAGE);
-      return;
-    }
-    socket.once('close', release);
-    try {
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        if (this.closed) {
-          ws.terminate();
-          return;
-        }
-        this.attach(ws, client, release, auth.sid);
-      });
-    } catch (err) {
-      release();
-      this.opts.logger?.warn('edge feed: upgrade failed', err);
-      socket.destroy();
-    }
+    const opts = this.opts;
+    upgradeFeed(
+      {
+        isClosed: () => this.closed,
+        wss: this.wss,
+        slots: this.slots,
+        authenticate: (input) => opts.authenticate(input),
+        logger: opts.logger,
+        label: 'edge feed',
+        attach: (ws, client, release, sid) => this.attach(ws, client, release, sid),
+      },
+      req,
+      socket,
+      head,
+    );
   }
 
   /** Closes the connections opened with a session's feed token (the session logged out). */

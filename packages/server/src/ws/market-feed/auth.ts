@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FeedAuthMessage } from '@smartapi-ts/protocol';
+import { FeedAuthMessage } from '@smartapi-ts/protocol';
+import type { WebSocket, WebSocketServer } from 'ws';
 
 /** Credentials of an upgrade request, from headers or query parameters. */
 export interface MarketFeedAuthInput {
@@ -97,5 +98,62 @@ export class ClientSlots {
       if (n <= 0) this.perClient.delete(client);
       else this.perClient.set(client, n);
     };
+  }
+}
+
+/** What {@link upgradeFeed} needs of a feed server (the core's `/smart-stream` and an edge's). */
+export interface FeedUpgrader {
+  /** Asked on the request and again when the upgrade completes. */
+  isClosed(): boolean;
+  readonly wss: WebSocketServer;
+  readonly slots: ClientSlots;
+  authenticate(input: MarketFeedAuthInput): MarketFeedAuthResult;
+  logger?: { warn(message: string, error?: unknown): void } | undefined;
+  /** Prefix of log lines (`market feed`, `edge feed`). */
+  readonly label: string;
+  /** Takes an accepted socket: its client, the release of its slot, the session of its feed token. */
+  attach(ws: WebSocket, client: string, release: () => void, sid: string | undefined): void;
+}
+
+/**
+ * Authenticates and upgrades a `/smart-stream` request, or refuses it: 503 once the server is closed, 401
+ * with the venue's message for bad credentials (also when `authenticate` throws), 429 beyond the
+ * per-client connection limit. The client's slot is released when the socket closes.
+ */
+export function upgradeFeed(f: FeedUpgrader, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  if (f.isClosed()) {
+    refuse(socket, 503, 'Service Unavailable');
+    return;
+  }
+  let auth: MarketFeedAuthResult;
+  try {
+    auth = f.authenticate(feedAuthInput(req));
+  } catch (err) {
+    f.logger?.warn(`${f.label}: authenticate threw`, err);
+    auth = { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
+  }
+  if (!auth.ok) {
+    refuse(socket, 401, auth.message);
+    return;
+  }
+  const client = auth.clientCode;
+  const release = f.slots.acquire(client);
+  if (!release) {
+    refuse(socket, FEED_CONNECTION_LIMIT_STATUS, FEED_CONNECTION_LIMIT_MESSAGE);
+    return;
+  }
+  socket.once('close', release);
+  try {
+    f.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (f.isClosed()) {
+        ws.terminate();
+        return;
+      }
+      f.attach(ws, client, release, auth.sid);
+    });
+  } catch (err) {
+    release();
+    f.logger?.warn(`${f.label}: upgrade failed`, err);
+    socket.destroy();
   }
 }

@@ -12,7 +12,6 @@ import {
   type ExchangeType,
   encodeFeedPacket,
   FEED_LIMITS,
-  FeedAuthMessage,
   FeedMode,
   HEARTBEAT_PING,
   HEARTBEAT_PONG,
@@ -22,15 +21,7 @@ import { isSteppedMarket } from '../../market/stepped.js';
 import type { Market, Quote } from '../../market/types.js';
 import type { FeedGate } from '../feed-gate.js';
 import { closeFlooder, closeForLogout, InboundLimiter } from '../outbound.js';
-import {
-  ClientSlots,
-  FEED_CONNECTION_LIMIT_MESSAGE,
-  FEED_CONNECTION_LIMIT_STATUS,
-  feedAuthInput,
-  type MarketFeedAuthInput,
-  type MarketFeedAuthResult,
-  refuse,
-} from './auth.js';
+import { ClientSlots, type MarketFeedAuthInput, type MarketFeedAuthResult, upgradeFeed } from './auth.js';
 import { type Conn, messageText, Packet, sendError, sendText } from './connection.js';
 import { framePacket, ltpFrame, quoteToTick } from './encoding.js';
 import { Fanout } from './fanout.js';
@@ -137,41 +128,21 @@ export class MarketFeed {
 
   /** Authenticates and upgrades a `/smart-stream` request, or refuses it (401 / 429). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.closed) {
-      refuse(socket, 503, 'Service Unavailable');
-      return;
-    }
-    let auth: MarketFeedAuthResult;
-    try {
-      auth = this.opts.authenticate(feedAuthInput(req));
-    } catch (err) {
-      this.opts.logger?.warn('market feed: authenticate threw', err);
-      auth = { ok: false, message: FeedAuthMessage.INVALID_FEED_TOKEN };
-    }
-    if (!auth.ok) {
-      refuse(socket, 401, auth.message);
-      return;
-    }
-    const client = auth.clientCode;
-    const release = this.slots.acquire(client);
-    if (!release) {
-      refuse(socket, FEED_CONNECTION_LIMIT_STATUS, FEED_CONNECTION_LIMIT_MESSAGE);
-      return;
-    }
-    socket.once('close', release);
-    try {
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        if (this.closed) {
-          ws.terminate();
-          return;
-        }
-        this.attach(ws, client, release, auth.sid);
-      });
-    } catch (err) {
-      release();
-      this.opts.logger?.warn('market feed: upgrade failed', err);
-      socket.destroy();
-    }
+    const opts = this.opts;
+    upgradeFeed(
+      {
+        isClosed: () => this.closed,
+        wss: this.wss,
+        slots: this.slots,
+        authenticate: (input) => opts.authenticate(input),
+        logger: opts.logger,
+        label: 'market feed',
+        attach: (ws, client, release, sid) => this.attach(ws, client, release, sid),
+      },
+      req,
+      socket,
+      head,
+    );
   }
 
   /** Counters of the feed. */
