@@ -68,8 +68,9 @@ export function mayTakePart(market: MarketView, o: OrderRecord, now: number): bo
 
 /**
  * False when an order that is not an AMO can no longer take part in a call auction from `now` on without
- * being changed first (every change goes through `indexOrder`, which puts it back on the clock's watch):
- * the parts of {@link mayTakePart} that do not turn true again as time passes.
+ * being changed first: the parts of {@link mayTakePart} that do not turn true again as time passes. The
+ * changes that can make it a candidate again put it back on the clock's watch: a placement or a modify in
+ * a pre-open's order entry (`lifecycle.ts`, `commands.ts`); a fill, a cancel and a new day are final.
  */
 export function mayStillTakePart(market: MarketView, o: OrderRecord, now: number): boolean {
   return (

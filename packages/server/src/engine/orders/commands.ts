@@ -8,7 +8,7 @@ import type { Run } from '../context.js';
 import { isRejection, type Result, reject } from '../result.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
-import { indexOrder, isWorking, setBlocked } from '../state.js';
+import { indexOrder, isWorking, setBlocked, watchOnClock } from '../state.js';
 import type { AccountState } from '../types.js';
 import { INVALID_INPUT, parseBody } from '../validate.js';
 import { cancelRest, legsOf, submit } from './lifecycle.js';
@@ -92,6 +92,9 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
     if (quote && ctx.market.session(o.exchange, ctx.now) === 'open') work(run, acc, o, quote, true);
   }
   indexOrder(core.state, o);
+  // A modify in a pre-open's order entry may make the order a call-auction candidate again.
+  if (!o.amo && o.status === 'open' && ctx.market.session(o.exchange, ctx.now) === 'preopen')
+    watchOnClock(core.state, o);
   return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
 }
 
