@@ -359,8 +359,9 @@ export function indexOrder(state: EngineState, o: OrderRecord): void {
 
 /**
  * Puts a working order on the clock's watch (`drivers.ts` onClock): AMOs are put there by
- * {@link indexOrder}; an order placed in a pre-open's order entry by `lifecycle.ts` (it waits for the call
- * auction); every unfilled open order after a restore (the clock drops those that cannot take part).
+ * {@link indexOrder}; an order placed or modified in a pre-open's order entry by `lifecycle.ts` /
+ * `commands.ts` (it waits for the call auction); every unfilled open order after a restore (the clock
+ * drops those that cannot take part).
  */
 export function watchOnClock(state: EngineState, o: OrderRecord): void {
   const e = state.workingOrders.get(o.orderid);
