@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ROUTES } from '@smartapi-ts/protocol';
 import { totpCode } from '../src/identity/totp.js';
+import { sbinOrder } from './admin-helpers.js';
 
 const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -117,18 +118,7 @@ export async function login(url: string, c: Creds): Promise<string> {
  * server is killed with SIGKILL while requests are still in flight. Returns the acknowledged order ids.
  */
 export async function placeUntilKilled(server: ServeChild, c: Creds, jwt: string): Promise<string[]> {
-  const order = JSON.stringify({
-    variety: 'NORMAL',
-    tradingsymbol: 'SBIN-EQ',
-    symboltoken: '3045',
-    transactiontype: 'BUY',
-    exchange: 'NSE',
-    ordertype: 'MARKET',
-    producttype: 'INTRADAY',
-    duration: 'DAY',
-    price: '0',
-    quantity: '1',
-  });
+  const order = JSON.stringify(sbinOrder({ quantity: '1' }));
   const acked: string[] = [];
   let killed = false;
   const writer = async (): Promise<void> => {

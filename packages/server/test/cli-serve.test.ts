@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ROUTES } from '@smartapi-ts/protocol';
 import { eventually } from '@smartapi-ts/testkit/timing';
+import { sbinOrder } from './admin-helpers.js';
 import {
   assertAckedSurvived,
   type Creds,
@@ -107,18 +108,7 @@ describe('smartapi-paper serve (child process)', () => {
     const next = await fetch(again.url + ROUTES.placeOrder.path, {
       method: 'POST',
       headers: headers(creds.apiKey, jwt),
-      body: JSON.stringify({
-        variety: 'NORMAL',
-        tradingsymbol: 'SBIN-EQ',
-        symboltoken: '3045',
-        transactiontype: 'BUY',
-        exchange: 'NSE',
-        ordertype: 'MARKET',
-        producttype: 'INTRADAY',
-        duration: 'DAY',
-        price: '0',
-        quantity: '1',
-      }),
+      body: JSON.stringify(sbinOrder({ quantity: '1' })),
     });
     const nextId = ((await next.json()) as { data: { orderid: string } }).data.orderid;
     assert.ok(!ids.has(nextId));
