@@ -33,7 +33,17 @@ function dueExchanges(run: Run): Set<Exchange> {
   return due;
 }
 
-/** True when the account already has an auto square-off order of today on this instrument and product. */
+/**
+ * Per account: the `exchange|token|product` keys of its auto square-off orders of one IST day, and the
+ * size of its order map when they were collected (a new order, or the day's roll, collects them again).
+ */
+const triedMemo = new WeakMap<AccountState, { day: number; size: number; keys: Set<string> }>();
+
+/**
+ * True when the account already has an auto square-off order of today on this instrument and product.
+ * Asked on every clock move after the square-off time for each position still open: the account's orders
+ * are scanned only when their number changed, not on every ask.
+ */
 function triedToday(
   acc: AccountState,
   exchange: Exchange,
@@ -41,17 +51,16 @@ function triedToday(
   product: string,
   day: number,
 ): boolean {
-  for (const o of acc.orders.values()) {
-    if (
-      o.ordertag === AUTO_SQUARE_OFF_TAG &&
-      o.createdat >= day &&
-      o.exchange === exchange &&
-      o.symboltoken === token &&
-      o.producttype === product
-    )
-      return true;
+  let memo = triedMemo.get(acc);
+  if (memo === undefined || memo.day !== day || memo.size !== acc.orders.size) {
+    const keys = new Set<string>();
+    for (const o of acc.orders.values())
+      if (o.ordertag === AUTO_SQUARE_OFF_TAG && o.createdat >= day)
+        keys.add(`${o.exchange}|${o.symboltoken}|${o.producttype}`);
+    memo = { day, size: acc.orders.size, keys };
+    triedMemo.set(acc, memo);
   }
-  return false;
+  return memo.keys.has(`${exchange}|${token}|${product}`);
 }
 
 /**
