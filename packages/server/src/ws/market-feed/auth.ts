@@ -1,6 +1,7 @@
 /**
  * Upgrade side of the market feed: the credentials of an upgrade request (headers, then the query
- * form), the per-client connection limit, and the HTTP refusals with `x-error-message`.
+ * form), the per-client connection limit, the HTTP refusals with `x-error-message`, and the upgrade
+ * itself (`upgradeFeed`, shared by the core's `/smart-stream` and the edges').
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
