@@ -137,3 +137,7 @@ export async function capabilities(base: string): Promise<Capabilities> {
     return { execution: false };
   }
 }
+
+/** The text a form shows for a failed call: the venue's message and code, or the error's message. */
+export const errorText = (e: unknown): string =>
+  e instanceof ApiError ? `${e.message} (${e.errorcode})` : e instanceof Error ? e.message : String(e);
