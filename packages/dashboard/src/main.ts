@@ -11,57 +11,12 @@ import { addPnlSample, CandleChart, type CandleRow, type FillMark, PnlChart } fr
 import { fill, h, istTime, money, signClass, table } from './dom.js';
 import { instrumentKey, MarketFeedClient, OrderFeedClient, type PriceUpdate } from './feeds.js';
 import { enterOperator } from './operator.js';
-import {
-  checkModify,
-  checkTicket,
-  modifyOrderBody,
-  placeOrderBody,
-  TICKET_CHOICES,
-  type TicketFields,
-} from './ticket.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: rows of the venue's JSON answers are read field by field
-type Row = Record<string, any>;
-
-interface Instrument {
-  token: string;
-  symbol: string;
-  name: string;
-  exch_seg: string;
-  lotsize: string;
-  instrumenttype: string;
-}
+import { paintOrders, renderOrders } from './orders.js';
+import { type Instrument, type Row, S } from './state.js';
 
 const BASE = location.origin;
 const app = document.getElementById('app') as HTMLElement;
 const raf = (cb: () => void) => requestAnimationFrame(cb);
-
-/** Everything the user view knows. */
-const S = {
-  session: undefined as UserSession | undefined,
-  venue: undefined as VenueClient | undefined,
-  market: undefined as MarketFeedClient | undefined,
-  orderFeed: undefined as OrderFeedClient | undefined,
-  instruments: [] as Instrument[],
-  byKey: new Map<string, Instrument>(),
-  watch: [] as string[],
-  prices: new Map<string, PriceUpdate>(),
-  orders: [] as Row[],
-  trades: [] as Row[],
-  positions: [] as Row[],
-  holdings: undefined as Row | undefined,
-  rms: undefined as Row | undefined,
-  charges: undefined as number | undefined,
-  marketNow: 0,
-  pnlCurve: [] as { timeMs: number; pnl: number }[],
-  chartKey: '',
-  page: 'watch',
-  ticket: undefined as Partial<TicketFields> | undefined,
-  lastRefresh: 0,
-  refreshTimer: undefined as ReturnType<typeof setTimeout> | undefined,
-  candle: undefined as CandleChart | undefined,
-  pnlChart: undefined as PnlChart | undefined,
-};
 
 // ───────────────────────────── start ─────────────────────────────
 
@@ -233,7 +188,7 @@ function showPage(page: string): void {
   S.pnlChart = undefined;
   const el = document.getElementById('page') as HTMLElement;
   if (S.page === 'watch') renderWatch(el);
-  else if (S.page === 'orders') renderOrders(el);
+  else if (S.page === 'orders') renderOrders(el, scheduleRefresh);
   else if (S.page === 'portfolio') renderPortfolio(el);
   else renderCharts(el);
 }
@@ -390,254 +345,6 @@ function openChart(key: string): void {
 
 // ── orders ──
 
-const TICKET_DEFAULTS: TicketFields = {
-  variety: 'NORMAL',
-  transactiontype: 'BUY',
-  ordertype: 'LIMIT',
-  producttype: 'INTRADAY',
-  duration: 'DAY',
-  exchange: 'NSE',
-  tradingsymbol: '',
-  symboltoken: '',
-  quantity: '1',
-  price: '',
-  triggerprice: '',
-  squareoff: '',
-  stoploss: '',
-  disclosedquantity: '',
-  ordertag: '',
-};
-
-function renderOrders(el: HTMLElement): void {
-  const t: TicketFields = { ...TICKET_DEFAULTS, ...S.ticket };
-  const sel = (name: keyof typeof TICKET_CHOICES, label: string) =>
-    h(
-      'label',
-      { for: `t-${name}` },
-      label,
-      h(
-        'select',
-        { id: `t-${name}`, name },
-        ...TICKET_CHOICES[name].map((v) => h('option', { value: v, selected: v === t[name] }, v)),
-      ),
-    );
-  const inp = (name: keyof TicketFields, label: string, mode = 'decimal') =>
-    h(
-      'label',
-      { for: `t-${name}` },
-      label,
-      h('input', { id: `t-${name}`, name, value: t[name], inputmode: mode }),
-    );
-  const status = h('p', { id: 'ticket-status', role: 'status' });
-  const form = h(
-    'form',
-    { class: 'card ticket', id: 'ticket', novalidate: true },
-    h('h2', {}, 'Order ticket'),
-    h(
-      'div',
-      { class: 'grid' },
-      sel('transactiontype', 'Side'),
-      h(
-        'label',
-        { for: 't-exchange' },
-        'Exchange',
-        h(
-          'select',
-          { id: 't-exchange', name: 'exchange' },
-          ...['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS', 'NCDEX'].map((v) =>
-            h('option', { value: v, selected: v === t.exchange }, v),
-          ),
-        ),
-      ),
-      inp('tradingsymbol', 'Symbol', 'text'),
-      inp('symboltoken', 'Token', 'numeric'),
-      sel('variety', 'Variety'),
-      sel('ordertype', 'Order type'),
-      sel('producttype', 'Product'),
-      sel('duration', 'Duration'),
-      inp('quantity', 'Quantity', 'numeric'),
-      inp('price', 'Price'),
-      inp('triggerprice', 'Trigger price'),
-      inp('disclosedquantity', 'Disclosed qty', 'numeric'),
-      inp('squareoff', 'Square off (ROBO)'),
-      inp('stoploss', 'Stop loss (ROBO)'),
-      inp('ordertag', 'Order tag', 'text'),
-    ),
-    h('button', { type: 'submit', id: 'place-order' }, 'Place order'),
-    status,
-  );
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const fd = new FormData(form);
-    const fields = { ...TICKET_DEFAULTS } as TicketFields;
-    for (const k of Object.keys(TICKET_DEFAULTS) as (keyof TicketFields)[])
-      fields[k] = String(fd.get(k) ?? '');
-    S.ticket = fields;
-    const body = placeOrderBody(fields);
-    const chk = checkTicket(body);
-    status.className = 'error';
-    if (!chk.ok) {
-      status.textContent = `${chk.message} (${chk.errorcode})`;
-      return;
-    }
-    try {
-      const data = await S.venue?.call<{ orderid: string; uniqueorderid: string }>('placeOrder', body);
-      status.className = 'ok';
-      status.textContent = `Order placed: ${data?.orderid}`;
-      status.dataset.orderid = data?.orderid ?? '';
-      scheduleRefresh();
-    } catch (e) {
-      status.textContent = errorText(e);
-    }
-  });
-  fill(
-    el,
-    h(
-      'div',
-      { class: 'cols' },
-      form,
-      h(
-        'div',
-        { class: 'stack' },
-        h(
-          'section',
-          { class: 'card' },
-          h('h2', {}, 'Order book'),
-          h('div', { id: 'order-book', class: 'scroll' }),
-        ),
-        h(
-          'section',
-          { class: 'card' },
-          h('h2', {}, 'Trade book'),
-          h('div', { id: 'trade-book', class: 'scroll' }),
-        ),
-      ),
-    ),
-  );
-  paintOrders();
-}
-
-const OPEN = new Set([
-  'open',
-  'trigger pending',
-  'open pending',
-  'modify pending',
-  'after market order req received',
-]);
-
-function paintOrders(): void {
-  const box = document.getElementById('order-book');
-  if (box) {
-    const rows = [...S.orders].reverse().map((o) => {
-      const open = OPEN.has(String(o.status).toLowerCase());
-      return h(
-        'tr',
-        { 'data-orderid': o.orderid, 'data-status': o.status },
-        h('td', {}, o.orderid),
-        h('td', {}, o.updatetime ?? ''),
-        h('td', {}, o.tradingsymbol),
-        h('td', { class: o.transactiontype === 'BUY' ? 'up' : 'down' }, o.transactiontype),
-        h('td', {}, `${o.ordertype} ${o.producttype}`),
-        h('td', { class: 'num' }, `${o.filledshares ?? 0}/${o.quantity}`),
-        h('td', { class: 'num' }, money(o.price)),
-        h('td', { class: 'status' }, o.status, o.text ? h('small', { class: 'muted' }, ` ${o.text}`) : ''),
-        h(
-          'td',
-          { class: 'actions' },
-          open && h('button', { 'data-modify': o.orderid, onclick: () => showModify(o) }, 'Modify'),
-          open && h('button', { 'data-cancel': o.orderid, onclick: () => void cancel(o) }, 'Cancel'),
-        ),
-      );
-    });
-    fill(
-      box,
-      h('div', { id: 'modify-box' }),
-      rows.length
-        ? table(['Order id', 'Time', 'Symbol', 'Side', 'Type', '>Filled', '>Price', 'Status', ''], rows, {
-            id: 'orders',
-          })
-        : h('p', { class: 'muted' }, 'No orders today.'),
-    );
-  }
-  const tb = document.getElementById('trade-book');
-  if (tb) {
-    const rows = [...S.trades]
-      .reverse()
-      .map((t) =>
-        h(
-          'tr',
-          { 'data-fillid': t.fillid },
-          h('td', {}, t.filltime),
-          h('td', {}, t.orderid),
-          h('td', {}, t.tradingsymbol),
-          h('td', { class: t.transactiontype === 'BUY' ? 'up' : 'down' }, t.transactiontype),
-          h('td', { class: 'num' }, t.fillsize),
-          h('td', { class: 'num' }, money(t.fillprice)),
-        ),
-      );
-    fill(
-      tb,
-      rows.length
-        ? table(['Time', 'Order id', 'Symbol', 'Side', '>Qty', '>Price'], rows, { id: 'trades' })
-        : h('p', { class: 'muted' }, 'No trades today.'),
-    );
-  }
-}
-
-function showModify(o: Row): void {
-  const box = document.getElementById('modify-box');
-  if (!box) return;
-  const msg = h('p', { class: 'error', role: 'alert' });
-  const f = (name: string, label: string, value: string) =>
-    h('label', {}, label, h('input', { name, value, inputmode: 'decimal' }));
-  const form = h(
-    'form',
-    { class: 'modify', id: 'modify-form' },
-    h('strong', {}, `Modify ${o.orderid}`),
-    f('price', 'Price', String(o.price)),
-    f('quantity', 'Quantity', String(o.quantity)),
-    f('triggerprice', 'Trigger price', Number(o.triggerprice) > 0 ? String(o.triggerprice) : ''),
-    h('button', { type: 'submit' }, 'Save'),
-    h('button', { type: 'button', onclick: () => fill(box) }, 'Close'),
-    msg,
-  );
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const fd = new FormData(form);
-    const body = modifyOrderBody(o, {
-      price: String(fd.get('price') ?? ''),
-      quantity: String(fd.get('quantity') ?? ''),
-      triggerprice: String(fd.get('triggerprice') ?? ''),
-    });
-    const chk = checkModify(body);
-    if (!chk.ok) {
-      msg.textContent = `${chk.message} (${chk.errorcode})`;
-      return;
-    }
-    try {
-      await S.venue?.call('modifyOrder', body);
-      fill(box);
-      scheduleRefresh();
-    } catch (e) {
-      msg.textContent = errorText(e);
-    }
-  });
-  fill(box, form);
-}
-
-async function cancel(o: Row): Promise<void> {
-  try {
-    await S.venue?.call('cancelOrder', { variety: o.variety, orderid: o.orderid });
-    scheduleRefresh();
-  } catch (e) {
-    const box = document.getElementById('modify-box');
-    if (box) fill(box, h('p', { class: 'error', role: 'alert' }, errorText(e)));
-  }
-}
-
-// ── portfolio ──
-
-/** A position's P&L at the latest feed price (the broker's figure moved by the price change since). */
 function positionPnl(p: Row): number {
   const base = Number(p.pnl) || 0;
   const live = S.prices.get(instrumentKey(p.exchange, p.symboltoken));
@@ -871,7 +578,7 @@ async function refresh(): Promise<void> {
   S.market?.subscribe(posKeys);
   S.charges = await estimateCharges();
   if (S.marketNow > 0) addPnlSample(S.pnlCurve, S.marketNow, livePnl());
-  if (S.page === 'orders') paintOrders();
+  if (S.page === 'orders') paintOrders(scheduleRefresh);
   if (S.page === 'portfolio') paintPortfolio();
   if (S.page === 'charts') {
     S.pnlChart?.set(S.pnlCurve);
