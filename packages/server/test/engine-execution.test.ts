@@ -22,7 +22,7 @@ import type { EngineEvent, Quote } from '../src/engine/index.js';
 import { isRejection } from '../src/engine/index.js';
 import { Harness, sbin, T0 } from './engine-harness.js';
 
-const NO_LATENCY = { latency: { entry: { kind: 'fixed', ms: 0 } } };
+const NO_LATENCY = { latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 0 } } };
 
 function model(preset: PresetName, over: Record<string, unknown> = {}): ExecutionFillModel {
   return new ExecutionFillModel(applyExecutionChange(presetSettings(preset, 7, T0), over, T0));
@@ -162,6 +162,110 @@ describe('execution: cancel latency (a cancel races the fills)', () => {
     const r = h.engine.onClock(h.ctx());
     assert.deepEqual(updates(r.events), ['AB02']);
     assert.equal(h.order(id).status, 'cancelled');
+  });
+});
+
+describe('execution: modify latency (a modification races the fills)', () => {
+  const LAT_100 = { latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 100 } } };
+  const modify = (h: Harness, id: string, over: Record<string, string>) =>
+    h.run((e, ctx) => e.modifyOrder('A1', { ...sbin(over), orderid: id }, ctx));
+  const cancel = (h: Harness, id: string) =>
+    h.run((e, ctx) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, ctx));
+
+  it('answers at once with AB11; the order keeps its old terms until the change arrives, then AB04', () => {
+    const h = new Harness({ fillModel: model('ideal', LAT_100) });
+    const id = orderid(h.place(sbin({ price: '799' })));
+    const m = modify(h, id, { price: '798.50', quantity: '20' });
+    assert.deepEqual(m.result, { orderid: id, uniqueorderid: h.order(id).uniqueorderid });
+    assert.deepEqual(updates(m.events), ['AB11']);
+    assert.equal(h.order(id).price, 79_900);
+    assert.equal(h.order(id).quantity, 10);
+    h.now = T0 + 99;
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.equal(h.order(id).price, 79_900);
+    h.now = T0 + 100;
+    const r = h.engine.onClock(h.ctx());
+    assert.deepEqual(updates(r.events), ['AB04']);
+    assert.equal(h.order(id).price, 79_850);
+    assert.equal(h.order(id).quantity, 20);
+    assert.equal(h.order(id).status, 'open');
+  });
+
+  it('a fill before the change arrives happens at the old price; the change then finds the order complete', () => {
+    const h = new Harness({ fillModel: model('ideal', LAT_100) });
+    const id = orderid(h.place(sbin({ price: '799' })));
+    modify(h, id, { price: '790' });
+    h.now = T0 + 50;
+    feed(h, 79_800, 1000); // the ask 798.05 is within the old limit 799.00 (not the new 790.00)
+    assert.equal(h.order(id).status, 'complete');
+    assert.deepEqual(fillsOf(h, id), [{ price: 79_805, quantity: 10, time: T0 + 50 }]);
+    h.now = T0 + 200;
+    const before = h.log.length;
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.equal(h.order(id).price, 79_900, 'the late change changes nothing');
+    assert.deepEqual(updates(h.log.slice(before)), []);
+    assert.equal(h.engine.state.modifies.size, 0);
+  });
+
+  it('a change that arrives before a quote meets the quote with the new terms', () => {
+    const h = new Harness({ fillModel: model('ideal', LAT_100) });
+    const id = orderid(h.place(sbin({ price: '790' })));
+    modify(h, id, { price: '799' });
+    h.now = T0 + 150;
+    feed(h, 79_800, 1000); // the ask 798.05 is within the new limit 799.00, not the old 790.00
+    assert.equal(h.order(id).status, 'complete');
+    assert.deepEqual(fillsOf(h, id), [{ price: 79_805, quantity: 10, time: T0 + 150 }]);
+  });
+
+  it('a second modification while one is on its way is refused; a cancel is not', () => {
+    const h = new Harness({ fillModel: model('ideal', LAT_100) });
+    const id = orderid(h.place(sbin({ price: '790' })));
+    modify(h, id, { price: '791' });
+    const again = modify(h, id, { price: '792' });
+    assert.ok(isRejection(again.result));
+    assert.match(JSON.stringify(again.result), /a modification is pending/);
+    assert.deepEqual(again.events, []);
+    const c = cancel(h, id);
+    assert.ok(!isRejection(c.result));
+    h.now = T0 + 100;
+    h.record(h.engine.onClock(h.ctx()).events);
+    // Both arrive by this tick; the cancel is handled first, the modification then finds nothing.
+    assert.equal(h.order(id).status, 'cancelled');
+    assert.equal(h.order(id).price, 79_000);
+    assert.equal(h.engine.state.modifies.size, 0);
+  });
+
+  it('fills before the change arrives stay; a new quantity at or below the filled one is not applied', () => {
+    const h = new Harness({ fillModel: model('ideal', LAT_100) });
+    feed(h, 80_000, 1000);
+    const id = orderid(h.place(sbin({ price: '800.05', quantity: '3000' }))); // takes the 1,000 at the ask
+    assert.equal(h.order(id).filledshares, 1000);
+    const m = modify(h, id, { price: '800.05', quantity: '1500' });
+    assert.ok(!isRejection(m.result), JSON.stringify(m.result));
+    h.now = T0 + 50;
+    // The ask shows 1,000 at 800.05 again (the LTP at the limit, not through it): filled 2,000 before
+    // the change arrives.
+    const q = h.market.setQuote('NSE', '3045', { ltp: 80_005 }, h.now);
+    q.asks[0] = { price: 80_005, quantity: 1000, orders: 5 };
+    h.record(h.engine.onQuote(q, h.ctx()).events);
+    assert.equal(h.order(id).filledshares, 2000);
+    h.now = T0 + 100;
+    const before = h.log.length;
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.deepEqual(updates(h.log.slice(before)), []);
+    assert.equal(h.order(id).quantity, 3000, 'the change came too late for what was left');
+    assert.equal(h.order(id).status, 'open');
+  });
+
+  it('the change of a partly filled order applies to the rest', () => {
+    const h = new Harness({ fillModel: model('ideal', LAT_100) });
+    feed(h, 80_000, 1000);
+    const id = orderid(h.place(sbin({ price: '800.05', quantity: '3000' })));
+    modify(h, id, { price: '799', quantity: '2500' });
+    h.now = T0 + 100;
+    h.record(h.engine.onClock(h.ctx()).events);
+    const o = h.order(id);
+    assert.deepEqual([o.quantity, o.filledshares, o.price, o.status], [2500, 1000, 79_900, 'open']);
   });
 });
 
@@ -360,7 +464,7 @@ describe('execution: queue position', () => {
   });
 
   it('forgets the execution state of orders that stopped working', () => {
-    const fm = model('realistic', NO_LATENCY);
+    const fm = model('realistic', { latency: { entry: { kind: 'fixed', ms: 0 } } }); // cancels still travel
     const h = new Harness({ fillModel: fm });
     feed(h, 80_000, 5000);
     const ids = Array.from({ length: 20 }, (_, i) =>

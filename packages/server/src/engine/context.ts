@@ -76,5 +76,8 @@ function retire(core: EngineCore): void {
   if (retired.length === 0) return;
   const fm = core.fillModel;
   if (fm.forget) for (const id of retired) fm.forget(id);
+  // A modification still on its way finds the order no longer working: it changes nothing.
+  const { modifies } = core.state;
+  if (modifies.size > 0) for (const id of retired) modifies.delete(id);
   retired.length = 0;
 }

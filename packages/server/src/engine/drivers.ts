@@ -10,6 +10,7 @@ import { WalkTheBookFillModel } from './execution/fill-model.js';
 import { shownAt } from './execution/queue.js';
 import { expireGtt, fireGtt } from './gtt.js';
 import { auctionIfDue, mayStillTakePart } from './orders/auction.js';
+import { arriveModify } from './orders/commands.js';
 import { cancelRest, release } from './orders/lifecycle.js';
 import { work } from './orders/matching.js';
 import type { Quote } from './ports.js';
@@ -77,7 +78,7 @@ export function onQuote(run: Run, quote: Quote): void {
             levels ? levels.buyFrom : fast ? buyReach : buyQuiet,
             levels ? levels.sellTo : fast ? sellReach : sellQuiet,
             queued ? fm : undefined,
-            fm.dueCancels(ctx.now),
+            dueAmendments(state, fm.dueCancels(ctx.now), ctx.now),
             levels,
           )
         : entriesOf(state, working);
@@ -99,6 +100,12 @@ export function onQuote(run: Run, quote: Quote): void {
       if (fm?.cancelDue(orderid, ctx.now)) {
         // The cancel reached the exchange before this quote: nothing of the quote fills it.
         if (isWorking(o)) cancelRest(run, o, '');
+        continue;
+      }
+      const m = state.modifies.size > 0 ? state.modifies.get(orderid) : undefined;
+      if (m !== undefined && m.due <= ctx.now) {
+        // The modification reached the exchange before this quote: the new terms meet it.
+        arriveModify(run, acc, o, m);
         continue;
       }
       if (o.amo) {
@@ -181,7 +188,8 @@ function entriesOf(state: EngineState, ids: ReadonlySet<string>): WorkingEntry[]
  * The working orders of an instrument a quote must visit, in the order they started working: every order
  * that is not a resting limit, the resting buy limits priced at or above `buyFrom` and sell limits at or
  * below `sellTo` (the levels the quote can reach), under a queue model (`queue`) the fresh resting
- * limits not at the exchange yet (unarrived), and those with a due delayed cancel. The quote loop skips the other resting limits
+ * limits not at the exchange yet (unarrived), and those with a delayed cancel or modification
+ * that is due (`due`). The quote loop skips the other resting limits
  * anyway, so visiting only these changes nothing but the cost: O(orders visited), not O(resting orders).
  */
 function reachable(
@@ -191,7 +199,7 @@ function reachable(
   buyFrom: number,
   sellTo: number,
   queue: WalkTheBookFillModel | undefined,
-  dueCancels: readonly string[],
+  due: readonly string[],
   levels: ChangedLevels | undefined,
 ): WorkingEntry[] {
   const entries = state.workingOrders;
@@ -211,7 +219,7 @@ function reachable(
   }
   if (
     (queue !== undefined && book.fresh.size > 0) ||
-    dueCancels.length > 0 ||
+    due.length > 0 ||
     (levels?.joined.length ?? 0) > 0
   ) {
     const seen = new Set<string>();
@@ -232,12 +240,19 @@ function reachable(
         else book.fresh.delete(id);
       }
     }
-    for (const id of dueCancels) add(id);
+    for (const id of due) add(id);
     for (const e of levels?.joined ?? []) add(e.id);
   }
   // Sorted by rank (the levels hold entries: no look-up per order; others and fresh ids were looked up).
   if (out.length > 1) out.sort(byRankOrder);
   return out;
+}
+
+/** The orders with a delayed cancel or modification that reached the exchange by `now`. */
+function dueAmendments(state: EngineState, dueCancels: string[], now: number): string[] {
+  if (state.modifies.size === 0) return dueCancels;
+  for (const [id, m] of state.modifies) if (m.due <= now) dueCancels.push(id);
+  return dueCancels;
 }
 
 const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;
@@ -332,6 +347,16 @@ export function onClock(run: Run): void {
     const owner = state.workingOrders.get(orderid)?.owner;
     const o = owner === undefined ? undefined : state.accounts.get(owner)?.orders.get(orderid);
     if (core.fillModel.cancelDue?.(orderid, ctx.now) && o && isWorking(o)) cancelRest(run, o, '');
+  }
+  // Delayed modifications that reached the exchange (matched against the latest quote, if any).
+  if (state.modifies.size > 0) {
+    for (const [orderid, m] of [...state.modifies]) {
+      if (m.due > ctx.now) continue;
+      const acc = state.accounts.get(state.workingOrders.get(orderid)?.owner ?? '');
+      const o = acc?.orders.get(orderid);
+      if (acc && o) arriveModify(run, acc, o, m);
+      else state.modifies.delete(orderid);
+    }
   }
   // The orders the clock may act on (AMOs, auction candidates), in the order they started working.
   const due: WorkingEntry[] = [];

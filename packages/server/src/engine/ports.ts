@@ -205,6 +205,11 @@ export interface FillModel {
   cancelDue?(orderid: string, now: number): boolean;
   /** Orders whose delayed cancel has reached the exchange by `now`. */
   dueCancels?(now: number): string[];
+  /**
+   * Modify latency: the milliseconds a modification requested at `now` takes to reach the exchange (the
+   * order works on unchanged until then), 0 or absent = it applies at once.
+   */
+  modifyLatency?(orderid: string, now: number): number;
 }
 
 /** What a {@link FeeModel} is told about a fill besides the trade itself. */

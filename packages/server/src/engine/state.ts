@@ -146,6 +146,7 @@ export function emptyState(): EngineState {
     nextRank: 0,
     clockWatch: new Set(),
     retired: [],
+    modifies: new Map(),
   };
 }
 

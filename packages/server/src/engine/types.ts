@@ -373,6 +373,23 @@ export interface EngineState {
    * (`context.ts`) hands them to the fill model's `forget` so its per-order state does not outlive them.
    */
   retired: string[];
+  /**
+   * Modifications on their way to the exchange (modify latency, `orders/commands.ts`): orderid → the
+   * change and when it arrives. The order works on unchanged until then; one per order at a time.
+   */
+  modifies: Map<string, PendingModify>;
+}
+
+/** A modification accepted by the broker and not yet at the exchange (see {@link EngineState.modifies}). */
+export interface PendingModify {
+  /** Epoch ms it reaches the exchange. */
+  due: number;
+  ordertype: OrderType;
+  duration: Duration;
+  qty: number;
+  price: number;
+  trigger: number;
+  disclosed: number;
 }
 
 /**

@@ -62,6 +62,11 @@ export class WalkTheBookFillModel implements FillModel {
     return [];
   }
 
+  /** Milliseconds a modification of `orderid` requested at `now` takes to reach the exchange (0: at once). */
+  modifyLatency(_orderid: string, _now: number): number {
+    return 0;
+  }
+
   /** Sees every quote of every instrument before the orders do (volume bookkeeping). */
   observe(_quote: Quote): void {}
 
@@ -237,6 +242,15 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     if (due === undefined || due > now) return false;
     this.cancels.delete(orderid);
     return true;
+  }
+
+  /**
+   * A modification travels the link a cancel does: the cancel latency's distribution, drawn with
+   * `draw(seed, "modify:" + orderid + ":" + now)` (one draw per request).
+   */
+  override modifyLatency(orderid: string, now: number): number {
+    if (this.ideal) return 0;
+    return sampleLatency(this.current.latency.cancel, this.current.seed, `modify:${orderid}:${now}`);
   }
 
   override dueCancels(now: number): string[] {

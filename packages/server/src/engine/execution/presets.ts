@@ -23,7 +23,10 @@ export interface ExecutionSettings {
   latency: {
     /** Placement → arrival at the exchange. */
     entry: LatencyDist;
-    /** Cancel request → its arrival at the exchange; fills in between stand (the cancel then fails). */
+    /**
+     * Cancel or modify request → its arrival at the exchange; fills in between stand (a late cancel then
+     * finds nothing to cancel, a late modification changes only what is left).
+     */
     cancel: LatencyDist;
   };
   queue: {

@@ -2,14 +2,20 @@
  * The order commands (`placeOrder`, `modifyOrder`, `cancelOrder`), run inside the engine's command
  * prologue (`context.ts`): parse, check, then change state.
  */
-import type { OrderIdResponse, OrderStatus, PlaceOrderResponse } from '@smartapi-ts/protocol';
+import type {
+  Duration,
+  OrderIdResponse,
+  OrderStatus,
+  OrderType,
+  PlaceOrderResponse,
+} from '@smartapi-ts/protocol';
 import { ErrorCode } from '@smartapi-ts/protocol';
 import type { Run } from '../context.js';
 import { isRejection, type Result, reject } from '../result.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
 import { indexOrder, isWorking, setBlocked, watchOnClock } from '../state.js';
-import type { AccountState } from '../types.js';
+import type { AccountState, OrderRecord, PendingModify } from '../types.js';
 import { INVALID_INPUT, parseBody } from '../validate.js';
 import { cancelRest, legsOf, submit } from './lifecycle.js';
 import { work } from './matching.js';
@@ -35,30 +41,31 @@ export function placeOrder(run: Run, acc: AccountState, body: unknown): Result<P
 /**
  * `modifyOrder` (docs/protocol/rest.md#modify-order): only working orders. A failed check leaves the order as it was. A modified
  * resting order reads `open` again and is matched at once; the feed gets AB11 then AB04 (AB08 for an AMO).
+ * Under modify latency (execution model) the broker answers at once and pushes AB11; the change reaches
+ * the exchange later ({@link arriveModify}): fills in between happen at the old terms.
  */
 export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<OrderIdResponse> {
   const { core, ctx, em } = run;
   const parsed = parseBody(() => parseModify(acc, body));
   if (isRejection(parsed)) return parsed;
   const { o } = parsed;
+  const { modifies } = core.state;
+  if (modifies.size > 0 && modifies.has(o.orderid))
+    return reject(INVALID_INPUT, 'Order cannot be modified: a modification is pending');
   const inst = ctx.market.instrument(o.exchange, o.symboltoken);
   // The checks judge the order as it would be after the change: the changed fields are set on the order
   // itself and put back unless every check passes (no copy of the record per modify; the checks read the
   // order only through this argument, the indexes still hold it as it was).
-  const was = {
+  const was: PendingModify = {
+    due: 0,
     ordertype: o.ordertype,
     duration: o.duration,
-    quantity: o.quantity,
+    qty: o.quantity,
     price: o.price,
-    triggerprice: o.triggerprice,
-    disclosedquantity: o.disclosedquantity,
+    trigger: o.triggerprice,
+    disclosed: o.disclosedquantity,
   };
-  o.ordertype = parsed.ordertype;
-  o.duration = parsed.duration;
-  o.quantity = parsed.qty;
-  o.price = parsed.price;
-  o.triggerprice = parsed.trigger;
-  o.disclosedquantity = parsed.disclosed;
+  setTerms(o, parsed.ordertype, parsed.duration, parsed.qty, parsed.price, parsed.trigger, parsed.disclosed);
   let margin = 0;
   let passed = false;
   try {
@@ -69,15 +76,49 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
     if (margin > available) return reject(INVALID_INPUT, insufficientFunds(available, margin));
     passed = true;
   } finally {
-    if (!passed) {
-      o.ordertype = was.ordertype;
-      o.duration = was.duration;
-      o.quantity = was.quantity;
-      o.price = was.price;
-      o.triggerprice = was.triggerprice;
-      o.disclosedquantity = was.disclosedquantity;
-    }
+    if (!passed) setTerms(o, was.ordertype, was.duration, was.qty, was.price, was.trigger, was.disclosed);
   }
+  const delay =
+    o.amo || o.parentorderid || o.variety === 'ROBO'
+      ? 0
+      : (core.fillModel.modifyLatency?.(o.orderid, ctx.now) ?? 0);
+  if (delay > 0) {
+    // On its way to the exchange: the order works on at its old terms (and margin) until it arrives.
+    modifies.set(o.orderid, {
+      due: ctx.now + delay,
+      ordertype: o.ordertype,
+      duration: o.duration,
+      qty: o.quantity,
+      price: o.price,
+      trigger: o.triggerprice,
+      disclosed: o.disclosedquantity,
+    });
+    setTerms(o, was.ordertype, was.duration, was.qty, was.price, was.trigger, was.disclosed);
+    em.order(o, 'AB11');
+    return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
+  }
+  modified(run, acc, o, margin, true);
+  return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
+}
+
+/**
+ * A delayed modification reaches the exchange (the quote loop or the clock, at or after `m.due`): when the
+ * order still works and more than its filled quantity is asked for, the new terms apply (AB04), with the
+ * margin judged now, and the order is matched against the latest quote; otherwise it changes nothing.
+ */
+export function arriveModify(run: Run, acc: AccountState, o: OrderRecord, m: PendingModify): void {
+  const { core, ctx } = run;
+  core.state.modifies.delete(o.orderid);
+  if (!isWorking(o) || m.qty <= o.filledshares + o.cancelsize) return;
+  setTerms(o, m.ordertype, m.duration, m.qty, m.price, m.trigger, m.disclosed);
+  // The broker accepted the change against the funds of its request; what it blocks follows the new terms.
+  const margin = orderMargin(core.state, core.rates, acc, o, ctx.market, o.orderid, ctx.now);
+  modified(run, acc, o, margin, false);
+}
+
+/** The new terms are on `o`: block `margin`, push the change and match the order again. */
+function modified(run: Run, acc: AccountState, o: OrderRecord, margin: number, withPending: boolean): void {
+  const { core, ctx, em } = run;
   o.updatedat = ctx.now;
   setBlocked(acc, o, margin);
   if (o.amo) {
@@ -88,14 +129,31 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
     o.status = resting;
     const quote = ctx.market.quote(o.exchange, o.symboltoken);
     protect(o, quote, ctx.now, core.marketProtection);
-    em.orderTwice(o, 'AB11', 'AB04');
+    if (withPending) em.orderTwice(o, 'AB11', 'AB04');
+    else em.order(o, 'AB04');
     if (quote && ctx.market.session(o.exchange, ctx.now) === 'open') work(run, acc, o, quote, true);
   }
   indexOrder(core.state, o);
   // A modify in a pre-open's order entry may make the order a call-auction candidate again.
   if (!o.amo && o.status === 'open' && ctx.market.session(o.exchange, ctx.now) === 'preopen')
     watchOnClock(core.state, o);
-  return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
+}
+
+function setTerms(
+  o: OrderRecord,
+  ordertype: OrderType,
+  duration: Duration,
+  qty: number,
+  price: number,
+  trigger: number,
+  disclosed: number,
+): void {
+  o.ordertype = ordertype;
+  o.duration = duration;
+  o.quantity = qty;
+  o.price = price;
+  o.triggerprice = trigger;
+  o.disclosedquantity = disclosed;
 }
 
 /** `cancelOrder` (docs/protocol/rest.md#cancel-order): only working orders; cancelling a ROBO leg cancels its sibling. */
