@@ -120,7 +120,11 @@ function engineRun(preset: PresetName, resting: number, commands: number): Run {
   const fm = new ExecutionFillModel({
     ...presetSettings(preset, 1, T0),
     // The flow measures the engine, not waiting: orders reach the exchange at once.
-    latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 0 } },
+    latency: {
+      entry: { kind: 'fixed', ms: 0 },
+      cancel: { kind: 'fixed', ms: 0 },
+      ack: { kind: 'fixed', ms: 0 },
+    },
   });
   // Counts the visits of resting orders (non-aggressive fill requests): the work a quote does per order.
   let visits = 0;

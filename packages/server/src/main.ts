@@ -3,7 +3,7 @@
  *
  * - `serve [--host] [--port] [--db] [--seed] [--clock] [--speed] [--instruments] [--no-rate-limits]
  *   [--rms-rejections error|book] [--fills ideal|realistic|harsh] [--fill-seed N] [--latency SPEC]
- *   [--cancel-latency SPEC] [--queue none|fifo|probabilistic] [--impact on|off] [--depth-factor F] [--refill-half-life-ms MS]
+ *   [--cancel-latency SPEC] [--ack-latency SPEC] [--queue none|fifo|probabilistic] [--impact on|off] [--depth-factor F] [--refill-half-life-ms MS]
  *   [--slip-ticks N] [--hidden-levels N] [--demo] [--market synthetic|replay --data DIR [--from D] [--to D]
  *   [--fill-missing none|synthetic]] [--market live --upstream URL [--upstream-credentials FILE]] [--nats URL]`
  *   prints exactly one JSON line `{"event":"listening","url":"http://HOST:PORT"}` as the first stdout
@@ -285,7 +285,12 @@ function buildProgram(io: CliIo, result: { promise?: Promise<number> }): Command
     .option('--fill-seed <n>', 'seed of the execution model (default: --seed)', parseInteger)
     .option(
       '--cancel-latency <spec>',
-      'cancel latency (fills before the cancel arrives stand): same forms as --latency',
+      'cancel and modify latency (fills before the request arrives stand): same forms as --latency',
+      parseLatency,
+    )
+    .option(
+      '--ack-latency <spec>',
+      "acknowledgement latency (the exchange's answers reach the order feed later): same forms as --latency",
       parseLatency,
     )
     .option(

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ORDER_FEED_PATH } from '@smartapi-ts/protocol';
-import { eventually, type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
+import { eventually, neverWithin, type PaperBroker, startPaperBroker } from '@smartapi-ts/testkit';
 import WebSocket from 'ws';
 import { ist, orderBook, sbinOrder, venue } from './admin-helpers.js';
 
@@ -30,6 +30,7 @@ describe('GET / PUT /paper/v1/execution', () => {
     assert.deepEqual(g.body.data.latency, {
       entry: { kind: 'fixed', ms: 0 },
       cancel: { kind: 'fixed', ms: 0 },
+      ack: { kind: 'fixed', ms: 0 },
     });
     assert.equal(g.body.data.impact.enabled, false);
 
@@ -185,7 +186,8 @@ test('partial fills on the order feed: an IOC beyond the depth it may take, one 
       sbinOrder({ ordertype: 'LIMIT', duration: 'IOC', price: limit, quantity: qty }),
     );
     const id = placed.body?.data.orderid as string;
-    await broker.admin('POST', 'clock', { advanceBy: 10 });
+    // Past its arrival (entry latency) and the exchange's answers reaching the feed (ack latency).
+    await broker.admin('POST', 'clock', { advanceBy: 2000 });
     const mine = await eventually(() => {
       const m = feed.filter((x) => x.orderData.orderid === id);
       assert.ok(
@@ -216,6 +218,56 @@ test('partial fills on the order feed: an IOC beyond the depth it may take, one 
     assert.equal(mineTrades.length, fills.length);
     assert.equal(String(mineTrades.reduce((n, t) => n + Number(t.fillsize), 0)), last.filledshares);
     assert.equal(Number(last.unfilledshares), Number(qty) - Number(last.filledshares));
+  } finally {
+    ws.terminate();
+    await broker.close();
+  }
+});
+
+test('acknowledgement latency: the order book changes at the exchange time, the order feed hears it ack ms later', async () => {
+  const broker = await startPaperBroker({
+    start: ist('10:00'),
+    fills: 'ideal',
+    execution: {
+      latency: {
+        entry: { kind: 'fixed', ms: 100 },
+        cancel: { kind: 'fixed', ms: 0 },
+        ack: { kind: 'fixed', ms: 300 },
+      },
+    },
+    funds: 100_000_000,
+  });
+  const jwt = (await broker.login()).jwtToken;
+  const ws = new WebSocket(broker.wsUrl + ORDER_FEED_PATH, { headers: { Authorization: `Bearer ${jwt}` } });
+  try {
+    const feed: { 'order-status': string; orderData: Record<string, unknown> }[] = [];
+    ws.on('message', (d: Buffer) => {
+      const t = d.toString();
+      if (t.startsWith('{')) feed.push(JSON.parse(t));
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const placed = await venue(broker, jwt, 'placeOrder', sbinOrder({ ordertype: 'MARKET', price: '0' }));
+    const id = placed.body?.data.orderid as string;
+    const codes = () => feed.filter((x) => x.orderData.orderid === id).map((x) => x['order-status']);
+    await eventually(() => assert.deepEqual(codes(), ['AB09']));
+    // The market's next quote (+1 s) meets the order at the exchange (it arrived at +100 ms): the order
+    // book shows the fill at once; the feed has heard the acceptance (due +400 ms), not the fill.
+    broker.advance(1000);
+    const row = (await orderBook(broker, jwt)).find((o) => o.orderid === id);
+    assert.equal(row?.orderstatus, 'complete');
+    await eventually(() => assert.deepEqual(codes(), ['AB09', 'AB01']));
+    await neverWithin(250, () => assert.deepEqual(codes(), ['AB09', 'AB01']), {
+      clock: { advance: async (ms) => broker.advance(ms) },
+      interval: 50,
+    });
+    // The fill's answer reaches the feed 300 ms after the fill.
+    broker.advance(50);
+    await eventually(() => assert.deepEqual(codes(), ['AB09', 'AB01', 'AB05']));
+    const done = feed.filter((x) => x.orderData.orderid === id).at(-1)!.orderData;
+    assert.equal(done.status, 'complete');
   } finally {
     ws.terminate();
     await broker.close();

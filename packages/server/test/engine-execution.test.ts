@@ -22,7 +22,13 @@ import type { EngineEvent, Quote } from '../src/engine/index.js';
 import { isRejection } from '../src/engine/index.js';
 import { Harness, sbin, T0 } from './engine-harness.js';
 
-const NO_LATENCY = { latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 0 } } };
+const NO_LATENCY = {
+  latency: {
+    entry: { kind: 'fixed', ms: 0 },
+    cancel: { kind: 'fixed', ms: 0 },
+    ack: { kind: 'fixed', ms: 0 },
+  },
+};
 
 function model(preset: PresetName, over: Record<string, unknown> = {}): ExecutionFillModel {
   return new ExecutionFillModel(applyExecutionChange(presetSettings(preset, 7, T0), over, T0));
@@ -34,7 +40,7 @@ function orderid(r: { result: unknown }): string {
 }
 
 function updates(events: EngineEvent[]): string[] {
-  return events.flatMap((e) => (e.type === 'order' && e.update ? [e.update] : []));
+  return events.flatMap((e) => ((e.type === 'order' || e.type === 'notice') && e.update ? [e.update] : []));
 }
 
 function fillsOf(h: Harness, id: string): { price: number; quantity: number; time: number }[] {
@@ -42,6 +48,13 @@ function fillsOf(h: Harness, id: string): { price: number; quantity: number; tim
     .get('A1')!
     .trades.filter((t) => t.orderid === id)
     .map((t) => ({ price: t.price, quantity: t.quantity, time: t.time }));
+}
+
+/** SBIN's next quote (ltp, 1000 per level, 5 paise apart) with the given day volume, not fed yet. */
+function feedQuote(h: Harness, ltp: number, volume: number): Quote {
+  const q = h.market.setQuote('NSE', '3045', { ltp }, h.now);
+  q.volume = volume;
+  return q;
 }
 
 /** Feeds SBIN a quote (ltp, 1000 per level, 5 paise apart) with the given day volume and best-bid size. */
@@ -266,6 +279,109 @@ describe('execution: modify latency (a modification races the fills)', () => {
     h.record(h.engine.onClock(h.ctx()).events);
     const o = h.order(id);
     assert.deepEqual([o.quantity, o.filledshares, o.price, o.status], [2500, 1000, 79_900, 'open']);
+  });
+});
+
+describe('execution: acknowledgement latency (the exchange answers later)', () => {
+  const ACK_30 = {
+    latency: {
+      entry: { kind: 'fixed', ms: 100 },
+      cancel: { kind: 'fixed', ms: 0 },
+      ack: { kind: 'fixed', ms: 30 },
+    },
+  };
+  const clock = (h: Harness, at: number): EngineEvent[] => {
+    h.now = at;
+    const r = h.engine.onClock(h.ctx());
+    h.record(r.events);
+    return r.events;
+  };
+
+  it('the feed hears AB09 at once, AB01 at arrival + ack, a fill at its time + ack; the rows change at once', () => {
+    const h = new Harness({ fillModel: model('ideal', ACK_30) });
+    const r = h.place(sbin({ ordertype: 'MARKET', price: '0' }));
+    const id = orderid(r);
+    assert.deepEqual(updates(r.events), ['AB09'], "the broker's own answer, with the row");
+    assert.equal(h.order(id).exchangeat, T0 + 100, 'exchtime: placement + entry latency');
+    h.now = T0 + 100;
+    const q = h.engine.onQuote(feedQuote(h, 80_000, 1000), h.ctx());
+    h.record(q.events);
+    assert.equal(h.order(id).status, 'complete', 'the exchange filled it at its arrival');
+    assert.deepEqual(fillsOf(h, id), [{ price: 80_005, quantity: 10, time: T0 + 100 }]);
+    assert.deepEqual(updates(q.events), [], 'nothing reached the feed yet');
+    assert.deepEqual(updates(clock(h, T0 + 129)), []);
+    const heard = clock(h, T0 + 130);
+    assert.deepEqual(updates(heard), ['AB01', 'AB05']);
+    assert.ok(
+      heard.every((e) => e.type === 'notice'),
+      'pushes only: the rows were written before',
+    );
+    const last = heard.at(-1) as Extract<EngineEvent, { type: 'notice' }>;
+    assert.equal(last.order.status, 'complete');
+    assert.equal(h.engine.state.notices.length, 0);
+  });
+
+  it('a cancel is confirmed to the feed ack ms after it reached the exchange', () => {
+    const h = new Harness({
+      fillModel: model('ideal', {
+        latency: {
+          entry: { kind: 'fixed', ms: 0 },
+          cancel: { kind: 'fixed', ms: 50 },
+          ack: { kind: 'fixed', ms: 30 },
+        },
+      }),
+    });
+    const id = orderid(h.place(sbin({ price: '790' })));
+    clock(h, T0 + 30); // AB01 heard
+    const c = h.run((e, ctx) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, ctx));
+    assert.deepEqual(updates(c.events), []);
+    assert.deepEqual(updates(clock(h, T0 + 80)), [], 'cancelled at the exchange, not heard yet');
+    assert.equal(h.order(id).status, 'cancelled');
+    assert.deepEqual(updates(clock(h, T0 + 110)), ['AB02']);
+  });
+
+  it('a command after the due time carries the pushes that reached the broker first', () => {
+    const h = new Harness({ fillModel: model('ideal', ACK_30) });
+    const id = orderid(h.place(sbin({ price: '790' })));
+    h.now = T0 + 200;
+    const r = h.place(sbin({ price: '791' }));
+    assert.deepEqual(updates(r.events), ['AB01', 'AB09']);
+    const first = r.events.find((e) => e.type === 'notice') as Extract<EngineEvent, { type: 'notice' }>;
+    assert.equal(first.order.orderid, id);
+  });
+
+  it('the pushes of one order keep their order; a reset drops those of its account', () => {
+    const h = new Harness({ fillModel: model('realistic', { seed: 3 }) });
+    const id = orderid(h.place(sbin({ ordertype: 'MARKET', price: '0', quantity: '2500' })));
+    const heard: string[] = [];
+    for (let t = 100; t <= 3000; t += 100) {
+      h.now = T0 + t;
+      const q = h.engine.onQuote(feedQuote(h, 80_000, 1000 + t), h.ctx()).events;
+      h.record(q);
+      heard.push(...updates(q), ...updates(clock(h, T0 + t)));
+    }
+    assert.equal(h.order(id).status, 'complete');
+    // Accepted, then one fill per level it took, the last one completing it.
+    assert.equal(heard[0], 'AB01');
+    assert.equal(heard.at(-1), 'AB05');
+    assert.ok(heard.length >= 3, `several fills: ${heard}`);
+    assert.deepEqual(
+      heard.slice(1, -1),
+      heard.slice(1, -1).map(() => 'AB01'),
+    );
+    h.place(sbin({ price: '790' }));
+    assert.ok(h.engine.state.notices.length > 0);
+    h.engine.resetAccount('A1', h.ctx());
+    assert.equal(h.engine.state.notices.length, 0);
+  });
+
+  it('each order draws its own acknowledgement latency from the seed', () => {
+    const fm = model('realistic', { seed: 11 });
+    const a = fm.ackLatency('261203000000001');
+    assert.equal(fm.ackLatency('261203000000001'), a);
+    const many = new Set(Array.from({ length: 20 }, (_, i) => fm.ackLatency(`2612030000000${10 + i}`)));
+    assert.ok(many.size > 5, 'log-normal draws differ between orders');
+    assert.equal(model('ideal').ackLatency('261203000000001'), 0);
   });
 });
 

@@ -19,6 +19,7 @@ import type {
   EngineConfig,
   EngineContext,
   EngineEvent,
+  OrderRecord,
   PositionRecord,
   QueryContext,
 } from '../engine/types.js';
@@ -198,6 +199,7 @@ export class Broker {
   private publish(events: readonly EngineEvent[]): void {
     for (const e of events) {
       if (e.type === 'order' && e.update) this.publishOrder(e.clientcode, e.update, e);
+      else if (e.type === 'notice') this.publishOrder(e.clientcode, e.update, e);
       else if (e.type === 'position') this.trackOpenInterest(e.position);
     }
   }
@@ -227,11 +229,7 @@ export class Broker {
     }
   }
 
-  private publishOrder(
-    clientcode: string,
-    code: OrderUpdateCode,
-    e: Extract<EngineEvent, { type: 'order' }>,
-  ): void {
+  private publishOrder(clientcode: string, code: OrderUpdateCode, e: { order: OrderRecord }): void {
     try {
       this.orderFeed.publish(clientcode, code, orderUpdateData(e.order, code));
     } catch (err) {

@@ -71,6 +71,7 @@ export interface ServeOptions {
   fillSeed?: number;
   latency?: Record<string, unknown>;
   cancelLatency?: Record<string, unknown>;
+  ackLatency?: Record<string, unknown>;
   queue?: string;
   impact?: string;
   depthFactor?: number;
@@ -110,11 +111,12 @@ export function executionOverrides(o: ServeOptions): Record<string, unknown> | u
   if (o.hiddenLevels !== undefined) impact.hiddenLevels = o.hiddenLevels;
   const out: Record<string, unknown> = {
     ...(o.fillSeed !== undefined ? { seed: o.fillSeed } : {}),
-    ...(o.latency !== undefined || o.cancelLatency !== undefined
+    ...(o.latency !== undefined || o.cancelLatency !== undefined || o.ackLatency !== undefined
       ? {
           latency: {
             ...(o.latency !== undefined ? { entry: o.latency } : {}),
             ...(o.cancelLatency !== undefined ? { cancel: o.cancelLatency } : {}),
+            ...(o.ackLatency !== undefined ? { ack: o.ackLatency } : {}),
           },
         }
       : {}),

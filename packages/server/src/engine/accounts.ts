@@ -59,6 +59,13 @@ export function resetAccount(
   if (!Number.isSafeInteger(cash) || cash < 0)
     return { result: reject(INVALID_INPUT, 'Invalid funds'), events: [] };
   unindexAccount(core.state, acc);
+  // Pushes still on their way from the exchange belong to the orders the reset deletes.
+  const { notices } = core.state;
+  if (notices.length > 0) {
+    const kept = notices.filter((n) => n.event.clientcode !== clientcode);
+    notices.length = 0;
+    notices.push(...kept);
+  }
   const funds = freshFunds(clientcode, cash, ctx.now);
   core.state.accounts.set(clientcode, newAccount(funds));
   const em = new Emitter();

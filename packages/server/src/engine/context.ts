@@ -55,7 +55,8 @@ export function command<T>(
 ): CommandResult<T> {
   const acc = core.state.accounts.get(clientcode);
   if (!acc) return { result: reject(ErrorCode.USER_NOT_FOUND), events: [] };
-  const run: Run = { core, ctx, em: new Emitter() };
+  const run: Run = { core, ctx, em: new Emitter(core.state, core.fillModel) };
+  run.em.releaseNotices(ctx.now);
   ensureDay(run, acc);
   const result = body(acc, run);
   retire(core);
@@ -64,7 +65,8 @@ export function command<T>(
 
 /** Runs a market or clock driver over every account it touches. */
 export function drive(core: EngineCore, ctx: EngineContext, body: (run: Run) => void): DriverResult {
-  const run: Run = { core, ctx, em: new Emitter() };
+  const run: Run = { core, ctx, em: new Emitter(core.state, core.fillModel) };
+  run.em.releaseNotices(ctx.now);
   body(run);
   retire(core);
   return { events: run.em.events };

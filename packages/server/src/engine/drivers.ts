@@ -217,11 +217,7 @@ function reachable(
     for (const p of levels.buy) for (const e of book.buy.get(p) ?? []) out.push(e);
     for (const p of levels.sell) for (const e of book.sell.get(p) ?? []) out.push(e);
   }
-  if (
-    (queue !== undefined && book.fresh.size > 0) ||
-    due.length > 0 ||
-    (levels?.joined.length ?? 0) > 0
-  ) {
+  if ((queue !== undefined && book.fresh.size > 0) || due.length > 0 || (levels?.joined.length ?? 0) > 0) {
     const seen = new Set<string>();
     for (const e of out) seen.add(e.id);
     const add = (id: string) => {

@@ -210,6 +210,13 @@ export interface FillModel {
    * order works on unchanged until then), 0 or absent = it applies at once.
    */
   modifyLatency?(orderid: string, now: number): number;
+  /** Entry latency of `orderid` in ms (placement → exchange); absent = 0. */
+  entryLatency?(orderid: string): number;
+  /**
+   * Acknowledgement latency of `orderid` in ms: what the exchange does to the order (acceptance, fills,
+   * confirmed changes and cancels) reaches the order feed this much later; absent = 0.
+   */
+  ackLatency?(orderid: string): number;
 }
 
 /** What a {@link FeeModel} is told about a fill besides the trade itself. */

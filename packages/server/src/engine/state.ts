@@ -130,6 +130,7 @@ export function cloneOrder(o: OrderRecord): OrderRecord {
     updatedat: o.updatedat,
     gttruleid: o.gttruleid,
     execution: o.execution ?? '',
+    exchangeat: o.exchangeat ?? 0,
   };
 }
 
@@ -147,6 +148,8 @@ export function emptyState(): EngineState {
     clockWatch: new Set(),
     retired: [],
     modifies: new Map(),
+    notices: [],
+    noticeSeq: 0,
   };
 }
 

@@ -133,6 +133,11 @@ export interface OrderRecord extends InstrumentSnapshot {
    * metadata, never on the venue's wire shapes; `''` for orders of older databases).
    */
   execution?: string;
+  /**
+   * When the order reached the exchange (epoch ms; the venue's `exchtime`): placement plus the entry
+   * latency; 0 before it was sent (AMO) and on orders of older databases (then the placement time).
+   */
+  exchangeat?: number;
 }
 
 /** One fill. Primary key: `fillid`. */
@@ -306,7 +311,29 @@ export type EngineEvent =
   | { type: 'funds'; clientcode: string; funds: FundsRecord }
   | { type: 'gtt'; clientcode: string; rule: GttRuleRecord }
   /** Delete every order, trade, position, holding and GTT row of the account (resetAccount); funds follow as an upsert. */
-  | { type: 'reset'; clientcode: string };
+  | { type: 'reset'; clientcode: string }
+  /**
+   * An order-feed push only (no row): an answer of the exchange that reached the broker after the
+   * acknowledgement latency (`events.ts`); `order` is the order as the exchange reported it.
+   */
+  | NoticeEvent;
+
+/** See {@link EngineEvent}. */
+export interface NoticeEvent {
+  type: 'notice';
+  clientcode: string;
+  order: OrderRecord;
+  update: OrderUpdateCode;
+}
+
+/** A push on its way from the exchange to the broker ({@link EngineState.notices}). */
+export interface PendingNotice {
+  /** Epoch ms it reaches the broker. */
+  due: number;
+  /** Tie-break among equal `due`: the order they were queued in. */
+  seq: number;
+  event: NoticeEvent;
+}
 
 /** The stored rows `restoreState` rebuilds the engine from (any order; all accounts). */
 export interface EngineRows {
@@ -378,6 +405,13 @@ export interface EngineState {
    * change and when it arrives. The order works on unchanged until then; one per order at a time.
    */
   modifies: Map<string, PendingModify>;
+  /**
+   * Order-feed pushes on their way from the exchange (acknowledgement latency), by `due` then `seq`; the
+   * next command or driver run at or after `due` emits them (`context.ts`).
+   */
+  notices: PendingNotice[];
+  /** Next {@link PendingNotice.seq}. */
+  noticeSeq: number;
 }
 
 /** A modification accepted by the broker and not yet at the exchange (see {@link EngineState.modifies}). */

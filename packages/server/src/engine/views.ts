@@ -94,7 +94,7 @@ export function orderRow(o: OrderRecord): Order {
     status: o.status,
     orderstatus: o.status,
     updatetime: formatIstOrderTime(o.updatedat),
-    exchtime: exch ? formatIstOrderTime(o.createdat) : '',
+    exchtime: exch ? formatIstOrderTime(o.exchangeat || o.createdat) : '',
     exchorderupdatetime: exch ? formatIstOrderTime(o.updatedat) : '',
     fillid: o.fillid,
     filltime: o.filltime > 0 ? formatIstTime(o.filltime) : '',

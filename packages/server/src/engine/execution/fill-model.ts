@@ -67,6 +67,16 @@ export class WalkTheBookFillModel implements FillModel {
     return 0;
   }
 
+  /** Milliseconds from placement until `orderid` reaches the exchange (its entry latency). */
+  entryLatency(_orderid: string): number {
+    return 0;
+  }
+
+  /** Milliseconds until what the exchange does to `orderid` reaches the broker's order feed. */
+  ackLatency(_orderid: string): number {
+    return 0;
+  }
+
   /** Sees every quote of every instrument before the orders do (volume bookkeeping). */
   observe(_quote: Quote): void {}
 
@@ -137,6 +147,7 @@ interface OrderExecution {
 export class ExecutionFillModel extends WalkTheBookFillModel {
   private current: ExecutionSettings;
   private ideal = true;
+  private instantAck = true;
   private stampText = '';
   private readonly orders = new Map<string, OrderExecution>();
   private readonly impact = new BookImpact();
@@ -173,9 +184,16 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   configure(settings: ExecutionSettings): void {
     this.current = structuredClone(settings);
     const s = this.current;
+    // Settings saved before the acknowledgement latency existed have none.
+    s.latency.ack ??= { kind: 'fixed', ms: 0 };
     const instant = (d: ExecutionSettings['latency']['entry']) => d.kind === 'fixed' && d.ms === 0;
+    this.instantAck = instant(s.latency.ack);
     this.ideal =
-      instant(s.latency.entry) && instant(s.latency.cancel) && s.queue.model === 'none' && !s.impact.enabled;
+      instant(s.latency.entry) &&
+      instant(s.latency.cancel) &&
+      this.instantAck &&
+      s.queue.model === 'none' &&
+      !s.impact.enabled;
     this.impact.clear();
     this.settingsGeneration = ++ExecutionFillModel.generations;
     this.stampText =
@@ -253,6 +271,17 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     return sampleLatency(this.current.latency.cancel, this.current.seed, `modify:${orderid}:${now}`);
   }
 
+  override entryLatency(orderid: string): number {
+    if (this.ideal) return 0;
+    return sampleLatency(this.current.latency.entry, this.current.seed, orderid);
+  }
+
+  /** One draw per order, `draw(seed, "ack:" + orderid)`: the order's answers reach the feed in order. */
+  override ackLatency(orderid: string): number {
+    if (this.instantAck) return 0;
+    return sampleLatency(this.current.latency.ack, this.current.seed, `ack:${orderid}`);
+  }
+
   override dueCancels(now: number): string[] {
     const out: string[] = [];
     for (const [id, due] of this.cancels) if (due <= now) out.push(id);
@@ -304,7 +333,7 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     if (!st) {
       const key = `${req.instrument.exchange}:${req.instrument.symboltoken}`;
       st = {
-        arrival: o.createdat + sampleLatency(s.latency.entry, s.seed, o.orderid),
+        arrival: o.createdat + this.entryLatency(o.orderid),
         arrived: false,
         queue: undefined,
         queuePrice: 0,

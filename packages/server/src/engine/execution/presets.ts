@@ -28,6 +28,11 @@ export interface ExecutionSettings {
      * finds nothing to cancel, a late modification changes only what is left).
      */
     cancel: LatencyDist;
+    /**
+     * Exchange → broker: what the exchange does to an order (acceptance, fills, confirmed changes and
+     * cancels) reaches the order feed this much later (one draw per order, so its pushes keep their order).
+     */
+    ack: LatencyDist;
   };
   queue: {
     model: QueueModel;
@@ -50,7 +55,11 @@ export interface ExecutionSettings {
 export type PresetValues = Omit<ExecutionSettings, 'preset' | 'seed'>;
 
 const IDEAL: PresetValues = {
-  latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 0 } },
+  latency: {
+    entry: { kind: 'fixed', ms: 0 },
+    cancel: { kind: 'fixed', ms: 0 },
+    ack: { kind: 'fixed', ms: 0 },
+  },
   queue: { model: 'none' },
   impact: { enabled: false, depthFactor: 1, refillHalfLifeMs: 0, slipTicks: 0, hiddenLevels: 0 },
 };
@@ -60,13 +69,14 @@ export const EXECUTION_PRESETS: RuleTable<Readonly<Record<PresetName, PresetValu
   {
     from: '2000-01-01',
     source:
-      '[INF] our choice (the venue publishes no figures): retail order-entry latency of tens of ms (log-normal, median 25 ms) for realistic, a slow link (median 250 ms, heavy tail) for harsh; FIFO queue at the price (price-time priority); refill half-lives 5 s / 30 s; see docs/paper-broker-execution.md',
+      '[INF] our choice (the venue publishes no figures): retail order-entry latency of tens of ms (log-normal, median 25 ms; answers from the exchange back in median 15 ms) for realistic, a slow link (median 250 ms out, 150 ms back, heavy tail) for harsh; FIFO queue at the price (price-time priority); refill half-lives 5 s / 30 s; see docs/paper-broker-execution.md',
     value: {
       ideal: IDEAL,
       realistic: {
         latency: {
           entry: { kind: 'lognormal', medianMs: 25, sigma: 0.5, maxMs: 1000 },
           cancel: { kind: 'lognormal', medianMs: 25, sigma: 0.5, maxMs: 1000 },
+          ack: { kind: 'lognormal', medianMs: 15, sigma: 0.5, maxMs: 1000 },
         },
         queue: { model: 'fifo' },
         impact: { enabled: true, depthFactor: 1, refillHalfLifeMs: 5000, slipTicks: 1, hiddenLevels: 20 },
@@ -75,6 +85,7 @@ export const EXECUTION_PRESETS: RuleTable<Readonly<Record<PresetName, PresetValu
         latency: {
           entry: { kind: 'lognormal', medianMs: 250, sigma: 1, maxMs: 5000 },
           cancel: { kind: 'lognormal', medianMs: 250, sigma: 1, maxMs: 5000 },
+          ack: { kind: 'lognormal', medianMs: 150, sigma: 1, maxMs: 5000 },
         },
         queue: { model: 'fifo' },
         impact: { enabled: true, depthFactor: 0.5, refillHalfLifeMs: 30_000, slipTicks: 3, hiddenLevels: 10 },
@@ -135,8 +146,8 @@ export function applyExecutionChange(
       : { ...structuredClone(current), seed };
   const next = structuredClone(base);
   if (b.latency !== undefined) {
-    const l = obj(b.latency, 'latency', ['entry', 'cancel']);
-    for (const k of ['entry', 'cancel'] as const) {
+    const l = obj(b.latency, 'latency', ['entry', 'cancel', 'ack']);
+    for (const k of ['entry', 'cancel', 'ack'] as const) {
       if (l[k] === undefined) continue;
       const p = latencyProblem(l[k], `latency.${k}`);
       if (p) throw new ExecutionSettingsError(p);

@@ -105,9 +105,10 @@ export function matchInAuction(run: Run, acc: AccountState, o: OrderRecord, a: C
   if (o.amo) {
     o.amo = false;
     o.exchangeorderid = ctx.ids.exchangeOrderId();
+    o.exchangeat = ctx.now;
     o.status = 'open';
     o.updatedat = ctx.now;
-    em.order(o, 'AB01');
+    em.exchange(o, 'AB01', ctx.now);
   }
   o.updatedat = ctx.now;
   const market = o.ordertype === 'MARKET';

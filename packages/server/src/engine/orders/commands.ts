@@ -129,8 +129,8 @@ function modified(run: Run, acc: AccountState, o: OrderRecord, margin: number, w
     o.status = resting;
     const quote = ctx.market.quote(o.exchange, o.symboltoken);
     protect(o, quote, ctx.now, core.marketProtection);
-    if (withPending) em.orderTwice(o, 'AB11', 'AB04');
-    else em.order(o, 'AB04');
+    if (withPending) em.orderTwice(o, 'AB11', 'AB04', ctx.now);
+    else em.exchange(o, 'AB04', ctx.now);
     if (quote && ctx.market.session(o.exchange, ctx.now) === 'open') work(run, acc, o, quote, true);
   }
   indexOrder(core.state, o);

@@ -78,6 +78,7 @@ export function submit(
     updatedat: ctx.now,
     gttruleid,
     execution: core.fillModel.stamp?.() ?? '',
+    exchangeat: 0,
   };
   acc.orders.set(o.orderid, o);
   const open = ctx.market.session(o.exchange, ctx.now) === 'open';
@@ -105,10 +106,11 @@ export function submit(
   if (!open && preOpenEntry(ctx.market, o, ctx.now)) {
     // Pre-open order entry: the order reaches the exchange and waits for the call auction.
     o.exchangeorderid = ctx.ids.exchangeOrderId();
+    o.exchangeat = arrivalOf(run, o);
     o.status = 'open';
     indexOrder(core.state, o);
     watchOnClock(core.state, o);
-    em.orderTwice(o, 'AB09', 'AB01');
+    em.orderTwice(o, 'AB09', 'AB01', arrivalOf(run, o));
     return o;
   }
   if (!open) {
@@ -119,14 +121,20 @@ export function submit(
     return o;
   }
   o.exchangeorderid = ctx.ids.exchangeOrderId();
+  o.exchangeat = arrivalOf(run, o);
   o.status = isStop(o.ordertype) ? 'trigger pending' : 'open';
   const quote = ctx.market.quote(o.exchange, o.symboltoken);
   protect(o, quote, ctx.now, core.marketProtection);
   indexOrder(core.state, o);
-  em.orderTwice(o, 'AB09', isStop(o.ordertype) ? 'AB10' : 'AB01');
+  em.orderTwice(o, 'AB09', isStop(o.ordertype) ? 'AB10' : 'AB01', arrivalOf(run, o));
   if (quote) work(run, acc, o, quote, true);
   else if (o.duration === 'IOC' && !core.fillModel.pending?.(o.orderid, ctx.now)) cancelRest(run, o, '');
   return o;
+}
+
+/** When the order reaches the exchange: placement plus its entry latency (the fill model's draw). */
+function arrivalOf(run: Run, o: OrderRecord): number {
+  return o.createdat + (run.core.fillModel.entryLatency?.(o.orderid) ?? 0);
 }
 
 /** Releases an AMO at the open: it reaches the exchange and is matched against `quote`. */
@@ -134,11 +142,12 @@ export function release(run: Run, acc: AccountState, o: OrderRecord, quote: Quot
   const { ctx, em } = run;
   o.amo = false;
   o.exchangeorderid = ctx.ids.exchangeOrderId();
+  o.exchangeat = ctx.now;
   o.updatedat = ctx.now;
   o.status = isStop(o.ordertype) ? 'trigger pending' : 'open';
   protect(o, quote, ctx.now, run.core.marketProtection);
   indexOrder(run.core.state, o);
-  em.order(o, isStop(o.ordertype) ? 'AB10' : 'AB01');
+  em.exchange(o, isStop(o.ordertype) ? 'AB10' : 'AB01', ctx.now);
   work(run, acc, o, quote, true);
 }
 
@@ -163,7 +172,8 @@ export function cancelRest(run: Run, o: OrderRecord, text: string): void {
   if (text) o.text = text;
   indexOrder(core.state, o);
   core.fillModel.forget?.(o.orderid);
-  em.order(o, amo ? 'AB07' : 'AB02');
+  if (amo) em.order(o, 'AB07');
+  else em.exchange(o, 'AB02', ctx.now);
   // A partly filled ROBO entry still gets its exit legs for the filled quantity.
   const acc = core.state.accounts.get(o.clientcode);
   if (

@@ -31,7 +31,7 @@ export function work(run: Run, acc: AccountState, o: OrderRecord, quote: Quote, 
     o.updatedat = ctx.now;
     protect(o, quote, ctx.now, core.marketProtection);
     indexOrder(core.state, o);
-    em.order(o, 'AB01');
+    em.exchange(o, 'AB01', ctx.now);
     aggressive = true;
   }
   if (o.status !== 'open') return;
@@ -177,7 +177,7 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
   const done = o.filledshares + o.cancelsize >= o.quantity;
   if (done) o.status = 'complete';
   indexOrder(core.state, o);
-  em.order(o, done ? 'AB05' : 'AB01');
+  em.exchange(o, done ? 'AB05' : 'AB01', ctx.now);
   // ROBO: one leg's fill cancels as much of its sibling; a complete entry places the legs.
   if (o.variety === 'ROBO' && o.parentorderid) {
     for (const sib of legsOf(acc, o.parentorderid)) {
@@ -188,7 +188,7 @@ export function applyFill(run: Run, acc: AccountState, o: OrderRecord, price: nu
         sib.status = 'cancelled';
         setBlocked(acc, sib, 0);
         indexOrder(core.state, sib);
-        em.order(sib, 'AB02');
+        em.exchange(sib, 'AB02', ctx.now);
       } else {
         indexOrder(core.state, sib);
         em.order(sib);
