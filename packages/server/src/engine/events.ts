@@ -49,7 +49,10 @@ export class Emitter {
   /** An order row changed by the exchange at `at` (epoch ms), with the push that answers for it. */
   exchange(o: OrderRecord, update: OrderUpdateCode, at: number): void {
     const ms = this.ackMs(o);
-    if (ms === 0) return this.order(o, update);
+    if (ms === 0) {
+      this.order(o, update);
+      return;
+    }
     const order = cloneOrder(o);
     this.events.push({ type: 'order', clientcode: o.clientcode, order });
     this.queue(at + ms, { type: 'notice', clientcode: o.clientcode, order, update });
