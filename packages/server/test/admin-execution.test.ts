@@ -109,6 +109,34 @@ test('a change survives a restart (journaled in the store)', async () => {
   }
 });
 
+test('an acknowledged cancel on its way to the exchange survives a restart', async () => {
+  const broker = await startPaperBroker({
+    start: ist('10:00'),
+    storage: 'file',
+    fills: 'ideal',
+    execution: { latency: { cancel: { kind: 'fixed', ms: 500 } } },
+  });
+  try {
+    let jwt = (await broker.login()).jwtToken;
+    const bid = broker.market.quote('NSE', '3045')?.bids[4]?.price ?? 0;
+    const limit = ((bid - 500) / 100).toFixed(2); // far below the market: it never fills
+    const placed = await venue(broker, jwt, 'placeOrder', sbinOrder({ ordertype: 'LIMIT', price: limit }));
+    const id = placed.body?.data.orderid as string;
+    const c = await venue(broker, jwt, 'cancelOrder', { variety: 'NORMAL', orderid: id });
+    assert.equal(c.body?.status, true, c.text);
+    assert.equal((await orderBook(broker, jwt)).find((o) => o.orderid === id)?.orderstatus, 'open');
+    await broker.restart();
+    jwt = (await broker.login()).jwtToken;
+    assert.equal((await orderBook(broker, jwt)).find((o) => o.orderid === id)?.orderstatus, 'open');
+    broker.advance(500);
+    await eventually(async () =>
+      assert.equal((await orderBook(broker, jwt)).find((o) => o.orderid === id)?.orderstatus, 'cancelled'),
+    );
+  } finally {
+    await broker.close();
+  }
+});
+
 describe('realistic fills through the venue shapes', () => {
   test('a 10× top-of-book market buy: acknowledged at once, filled after the latency over many trades at worse prices', async () => {
     const run = async (fills: 'ideal' | 'realistic') => {

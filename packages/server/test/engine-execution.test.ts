@@ -19,7 +19,7 @@ import {
 import { advanceQueue, joinQueue } from '../src/engine/execution/queue.js';
 import { draw } from '../src/engine/execution/rng.js';
 import type { EngineEvent, Quote } from '../src/engine/index.js';
-import { isRejection } from '../src/engine/index.js';
+import { isRejection, stateRows } from '../src/engine/index.js';
 import { Harness, sbin, T0 } from './engine-harness.js';
 
 const NO_LATENCY = {
@@ -279,6 +279,32 @@ describe('execution: modify latency (a modification races the fills)', () => {
     h.record(h.engine.onClock(h.ctx()).events);
     const o = h.order(id);
     assert.deepEqual([o.quantity, o.filledshares, o.price, o.status], [2500, 1000, 79_900, 'open']);
+  });
+});
+
+describe('execution: accepted cancels and changes are durable', () => {
+  it('a cancel and a change on their way survive a restore from the stored rows', () => {
+    const LAT = { latency: { entry: { kind: 'fixed', ms: 0 }, cancel: { kind: 'fixed', ms: 100 } } };
+    const h = new Harness({ fillModel: model('ideal', LAT) });
+    const a = orderid(h.place(sbin({ price: '790' })));
+    const b = orderid(h.place(sbin({ price: '791' })));
+    h.run((e, ctx) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: a }, ctx));
+    h.run((e, ctx) => e.modifyOrder('A1', { ...sbin({ price: '792' }), orderid: b }, ctx));
+    // What the store holds: the last row of every order.
+    const rows = stateRows(h.engine.state);
+    assert.equal(rows.orders.find((o) => o.orderid === a)?.cancelat, T0 + 100);
+    assert.equal(rows.orders.find((o) => o.orderid === b)?.modifyto?.price, 79_200);
+    h.engine.restore(rows);
+    assert.equal(h.engine.state.cancels.get(a), T0 + 100);
+    assert.equal(h.engine.state.modifies.get(b)?.due, T0 + 100);
+    h.now = T0 + 100;
+    h.record(h.engine.onClock(h.ctx()).events);
+    assert.equal(h.order(a).status, 'cancelled');
+    assert.equal(h.order(b).price, 79_200);
+    assert.equal(h.order(b).modifyto, undefined);
+    // Restored again: nothing is on its way any more.
+    h.engine.restore(stateRows(h.engine.state));
+    assert.equal(h.engine.state.cancels.size + h.engine.state.modifies.size, 0);
   });
 });
 
@@ -591,11 +617,13 @@ describe('execution: queue position', () => {
     assert.equal(fm.memory().instruments, 1);
     for (const id of ids) h.run((e, c) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, c));
     // The cancels travel (cancel latency): the orders work until they arrive.
-    assert.deepEqual(fm.memory(), { orders: 20, instruments: 1, cancels: 20 });
+    assert.deepEqual(fm.memory(), { orders: 20, instruments: 1 });
+    assert.equal(h.engine.state.cancels.size, 20);
     h.now += 1000;
     h.record(h.engine.onClock(h.ctx()).events);
     for (const id of ids) assert.equal(h.order(id).status, 'cancelled');
-    assert.deepEqual(fm.memory(), { orders: 0, instruments: 0, cancels: 0 });
+    assert.deepEqual(fm.memory(), { orders: 0, instruments: 0 });
+    assert.equal(h.engine.state.cancels.size, 0);
   });
 
   it('an order that joined at a quantity the engine never saw is visited although its level looks unchanged', () => {

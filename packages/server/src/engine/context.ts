@@ -78,8 +78,9 @@ function retire(core: EngineCore): void {
   if (retired.length === 0) return;
   const fm = core.fillModel;
   if (fm.forget) for (const id of retired) fm.forget(id);
-  // A modification still on its way finds the order no longer working: it changes nothing.
-  const { modifies } = core.state;
+  // A cancel or modification still on its way finds the order no longer working: it changes nothing.
+  const { modifies, cancels } = core.state;
   if (modifies.size > 0) for (const id of retired) modifies.delete(id);
+  if (cancels.size > 0) for (const id of retired) cancels.delete(id);
   retired.length = 0;
 }

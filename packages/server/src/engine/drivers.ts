@@ -78,7 +78,7 @@ export function onQuote(run: Run, quote: Quote): void {
             levels ? levels.buyFrom : fast ? buyReach : buyQuiet,
             levels ? levels.sellTo : fast ? sellReach : sellQuiet,
             queued ? fm : undefined,
-            dueAmendments(state, fm.dueCancels(ctx.now), ctx.now),
+            dueAmendments(state, ctx.now),
             levels,
           )
         : entriesOf(state, working);
@@ -97,7 +97,7 @@ export function onQuote(run: Run, quote: Quote): void {
         if (acc.funds.tradingday < day) ensureDay(run, acc);
       }
       const o = e.order;
-      if (fm?.cancelDue(orderid, ctx.now)) {
+      if (cancelDue(state, orderid, ctx.now)) {
         // The cancel reached the exchange before this quote: nothing of the quote fills it.
         if (isWorking(o)) cancelRest(run, o, '');
         continue;
@@ -245,10 +245,20 @@ function reachable(
 }
 
 /** The orders with a delayed cancel or modification that reached the exchange by `now`. */
-function dueAmendments(state: EngineState, dueCancels: string[], now: number): string[] {
-  if (state.modifies.size === 0) return dueCancels;
-  for (const [id, m] of state.modifies) if (m.due <= now) dueCancels.push(id);
-  return dueCancels;
+function dueAmendments(state: EngineState, now: number): string[] {
+  const out: string[] = [];
+  if (state.cancels.size > 0) for (const [id, due] of state.cancels) if (due <= now) out.push(id);
+  if (state.modifies.size > 0) for (const [id, m] of state.modifies) if (m.due <= now) out.push(id);
+  return out;
+}
+
+/** True (once: it is then consumed) when the delayed cancel of `orderid` reached the exchange by `now`. */
+function cancelDue(state: EngineState, orderid: string, now: number): boolean {
+  if (state.cancels.size === 0) return false;
+  const due = state.cancels.get(orderid);
+  if (due === undefined || due > now) return false;
+  state.cancels.delete(orderid);
+  return true;
 }
 
 const byRankOrder = (x: WorkingEntry, y: WorkingEntry): number => x.rank - y.rank;
@@ -339,10 +349,14 @@ export function onClock(run: Run): void {
   const { state } = core;
   for (const acc of state.accounts.values()) ensureDay(run, acc);
   // Delayed cancels that reached the exchange (also without a quote of their instrument).
-  for (const orderid of core.fillModel.dueCancels?.(ctx.now) ?? []) {
-    const owner = state.workingOrders.get(orderid)?.owner;
-    const o = owner === undefined ? undefined : state.accounts.get(owner)?.orders.get(orderid);
-    if (core.fillModel.cancelDue?.(orderid, ctx.now) && o && isWorking(o)) cancelRest(run, o, '');
+  if (state.cancels.size > 0) {
+    for (const [orderid, due] of [...state.cancels]) {
+      if (due > ctx.now) continue;
+      state.cancels.delete(orderid);
+      const owner = state.workingOrders.get(orderid)?.owner;
+      const o = owner === undefined ? undefined : state.accounts.get(owner)?.orders.get(orderid);
+      if (o && isWorking(o)) cancelRest(run, o, '');
+    }
   }
   // Delayed modifications that reached the exchange (matched against the latest quote, if any).
   if (state.modifies.size > 0) {

@@ -199,12 +199,11 @@ export interface FillModel {
   observe?(quote: Quote): void;
   /** A short description of the model in force, stamped into each new order (`OrderRecord.execution`). */
   stamp?(): string;
-  /** Cancel latency: the arrival time of a cancel requested now, or undefined to cancel at once. */
-  delayCancel?(orderid: string, now: number): number | undefined;
-  /** True (once) when the delayed cancel of `orderid` has reached the exchange by `now`. */
-  cancelDue?(orderid: string, now: number): boolean;
-  /** Orders whose delayed cancel has reached the exchange by `now`. */
-  dueCancels?(now: number): string[];
+  /**
+   * Cancel latency: the milliseconds a cancel of `orderid` requested at `now` takes to reach the exchange
+   * (the order works on until then), 0 or absent = it cancels at once.
+   */
+  cancelLatency?(orderid: string, now: number): number;
   /**
    * Modify latency: the milliseconds a modification requested at `now` takes to reach the exchange (the
    * order works on unchanged until then), 0 or absent = it applies at once.

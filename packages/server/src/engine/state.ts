@@ -131,6 +131,8 @@ export function cloneOrder(o: OrderRecord): OrderRecord {
     gttruleid: o.gttruleid,
     execution: o.execution ?? '',
     exchangeat: o.exchangeat ?? 0,
+    cancelat: o.cancelat ?? 0,
+    modifyto: o.modifyto,
   };
 }
 
@@ -148,6 +150,7 @@ export function emptyState(): EngineState {
     clockWatch: new Set(),
     retired: [],
     modifies: new Map(),
+    cancels: new Map(),
     notices: [],
     noticeSeq: 0,
   };
@@ -470,6 +473,11 @@ export function restoreState(rows: EngineRows): EngineState {
     acc.orders.set(o.orderid, copy);
     indexOrder(state, copy);
     if (copy.status === 'open' && copy.filledshares === 0) watchOnClock(state, copy);
+    // A cancel or change the broker accepted and the exchange had not received yet is still on its way.
+    if (isWorking(copy)) {
+      if (copy.cancelat) state.cancels.set(copy.orderid, copy.cancelat);
+      if (copy.modifyto) state.modifies.set(copy.orderid, copy.modifyto);
+    }
   }
   const trades = [...rows.trades].sort((a, b) => a.time - b.time || byNumericId(a.fillid, b.fillid));
   for (const t of trades) state.accounts.get(t.clientcode)?.trades.push({ ...t });

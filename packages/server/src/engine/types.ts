@@ -138,6 +138,13 @@ export interface OrderRecord extends InstrumentSnapshot {
    * latency; 0 before it was sent (AMO) and on orders of older databases (then the placement time).
    */
   exchangeat?: number;
+  /**
+   * Cancel latency (paper-only, durable so an acknowledged cancel survives a restart): when the cancel the
+   * broker accepted reaches the exchange; 0 = none on its way. Meaningful while the order works.
+   */
+  cancelat?: number;
+  /** Modify latency: the change the broker accepted, on its way to the exchange (absent = none). */
+  modifyto?: PendingModify | undefined;
 }
 
 /** One fill. Primary key: `fillid`. */
@@ -397,7 +404,8 @@ export interface EngineState {
   clockWatch: Set<WorkingEntry>;
   /**
    * Orders that stopped working since the end of the last command or driver run; the run's epilogue
-   * (`context.ts`) hands them to the fill model's `forget` so its per-order state does not outlive them.
+   * (`context.ts`) hands them to the fill model's `forget` so its per-order state does not outlive them,
+   * and drops their cancels and modifications still on the way.
    */
   retired: string[];
   /**
@@ -405,6 +413,8 @@ export interface EngineState {
    * change and when it arrives. The order works on unchanged until then; one per order at a time.
    */
   modifies: Map<string, PendingModify>;
+  /** Cancels on their way to the exchange (cancel latency): orderid → when it arrives (`OrderRecord.cancelat`). */
+  cancels: Map<string, number>;
   /**
    * Order-feed pushes on their way from the exchange (acknowledgement latency), by `due` then `seq`; the
    * next command or driver run at or after `due` emits them (`context.ts`).

@@ -44,22 +44,9 @@ export class WalkTheBookFillModel implements FillModel {
     return 'ideal';
   }
 
-  /**
-   * A cancel of `orderid` requested at `now`: the time it reaches the exchange when that is later
-   * (the engine then keeps the order working until {@link cancelDue}), else undefined (cancel now).
-   */
-  delayCancel(_orderid: string, _now: number): number | undefined {
-    return undefined;
-  }
-
-  /** True when a delayed cancel of `orderid` reached the exchange by `now` (it is then consumed). */
-  cancelDue(_orderid: string, _now: number): boolean {
-    return false;
-  }
-
-  /** Ids of orders with a delayed cancel that reached the exchange by `now`. */
-  dueCancels(_now: number): string[] {
-    return [];
+  /** Milliseconds a cancel of `orderid` requested at `now` takes to reach the exchange (0: at once). */
+  cancelLatency(_orderid: string, _now: number): number {
+    return 0;
   }
 
   /** Milliseconds a modification of `orderid` requested at `now` takes to reach the exchange (0: at once). */
@@ -151,8 +138,6 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private stampText = '';
   private readonly orders = new Map<string, OrderExecution>();
   private readonly impact = new BookImpact();
-  /** orderid → when its cancel reaches the exchange. */
-  private readonly cancels = new Map<string, number>();
   /** `exchange:token` → the last quote's sequence, day volume and volume traded in it. */
   private readonly volumes = new Map<string, { sequence: number; volume: number; traded: number }>();
   private keyExchange = '';
@@ -237,29 +222,17 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
       }
     }
     if (orderid === this.lastOrderId) this.lastExecution = undefined;
-    this.cancels.delete(orderid);
   }
 
-  /** Sizes of the per-order and per-instrument memory (orders with execution state, volume memories, delayed cancels). */
-  memory(): { orders: number; instruments: number; cancels: number } {
-    return { orders: this.orders.size, instruments: this.volumes.size, cancels: this.cancels.size };
+  /** Sizes of the per-order and per-instrument memory (orders with execution state, volume memories). */
+  memory(): { orders: number; instruments: number } {
+    return { orders: this.orders.size, instruments: this.volumes.size };
   }
 
-  override delayCancel(orderid: string, now: number): number | undefined {
-    if (this.ideal) return undefined;
-    const ms = sampleLatency(this.current.latency.cancel, this.current.seed, `cancel:${orderid}`);
-    if (ms <= 0) return undefined;
-    const due = now + ms;
-    this.cancels.set(orderid, due);
-    return due;
-  }
-
-  override cancelDue(orderid: string, now: number): boolean {
-    if (this.cancels.size === 0) return false;
-    const due = this.cancels.get(orderid);
-    if (due === undefined || due > now) return false;
-    this.cancels.delete(orderid);
-    return true;
+  /** Drawn with `draw(seed, "cancel:" + orderid)`. */
+  override cancelLatency(orderid: string, _now: number): number {
+    if (this.ideal) return 0;
+    return sampleLatency(this.current.latency.cancel, this.current.seed, `cancel:${orderid}`);
   }
 
   /**
@@ -280,12 +253,6 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   override ackLatency(orderid: string): number {
     if (this.instantAck) return 0;
     return sampleLatency(this.current.latency.ack, this.current.seed, `ack:${orderid}`);
-  }
-
-  override dueCancels(now: number): string[] {
-    const out: string[] = [];
-    for (const [id, due] of this.cancels) if (due <= now) out.push(id);
-    return out;
   }
 
   /** `preset seed=N` (`custom` adds a digest of the parameters). */

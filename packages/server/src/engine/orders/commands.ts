@@ -83,8 +83,9 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
       ? 0
       : (core.fillModel.modifyLatency?.(o.orderid, ctx.now) ?? 0);
   if (delay > 0) {
-    // On its way to the exchange: the order works on at its old terms (and margin) until it arrives.
-    modifies.set(o.orderid, {
+    // On its way to the exchange: the order works on at its old terms (and margin) until it arrives. The
+    // change is written with the order's row (`modifyto`), so a restart keeps it.
+    const change: PendingModify = {
       due: ctx.now + delay,
       ordertype: o.ordertype,
       duration: o.duration,
@@ -92,8 +93,10 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
       price: o.price,
       trigger: o.triggerprice,
       disclosed: o.disclosedquantity,
-    });
+    };
+    modifies.set(o.orderid, change);
     setTerms(o, was.ordertype, was.duration, was.qty, was.price, was.trigger, was.disclosed);
+    o.modifyto = change;
     em.order(o, 'AB11');
     return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
   }
@@ -109,7 +112,12 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
 export function arriveModify(run: Run, acc: AccountState, o: OrderRecord, m: PendingModify): void {
   const { core, ctx } = run;
   core.state.modifies.delete(o.orderid);
-  if (!isWorking(o) || m.qty <= o.filledshares + o.cancelsize) return;
+  o.modifyto = undefined;
+  if (!isWorking(o) || m.qty <= o.filledshares + o.cancelsize) {
+    // Too late: nothing changes but the row, which no longer carries the change.
+    run.em.order(o);
+    return;
+  }
   setTerms(o, m.ordertype, m.duration, m.qty, m.price, m.trigger, m.disclosed);
   // The broker accepted the change against the funds of its request; what it blocks follows the new terms.
   const margin = orderMargin(core.state, core.rates, acc, o, ctx.market, o.orderid, ctx.now);
@@ -161,14 +169,19 @@ export function cancelOrder(run: Run, acc: AccountState, body: unknown): Result<
   const o = parseBody(() => parseCancel(acc, body));
   if (isRejection(o)) return o;
   // Cancel latency (execution model): the order keeps working until the cancel reaches the exchange;
-  // a fill in between stands and the late cancel then finds nothing to cancel.
-  const fm = run.core.fillModel;
-  if (
-    !o.amo &&
-    !o.parentorderid &&
-    o.variety !== 'ROBO' &&
-    fm.delayCancel?.(o.orderid, run.ctx.now) !== undefined
-  ) {
+  // a fill in between stands and the late cancel then finds nothing to cancel. The accepted cancel is
+  // written with the order's row (`cancelat`), so a restart keeps it; a repeated cancel keeps the first.
+  const { state } = run.core;
+  const ms =
+    o.amo || o.parentorderid || o.variety === 'ROBO'
+      ? 0
+      : (run.core.fillModel.cancelLatency?.(o.orderid, run.ctx.now) ?? 0);
+  if (ms > 0) {
+    if (!state.cancels.has(o.orderid)) {
+      o.cancelat = run.ctx.now + ms;
+      state.cancels.set(o.orderid, o.cancelat);
+      run.em.order(o);
+    }
     return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
   }
   cancelRest(run, o, '');

@@ -79,6 +79,8 @@ export function submit(
     gttruleid,
     execution: core.fillModel.stamp?.() ?? '',
     exchangeat: 0,
+    cancelat: 0,
+    modifyto: undefined,
   };
   acc.orders.set(o.orderid, o);
   const open = ctx.market.session(o.exchange, ctx.now) === 'open';
@@ -168,6 +170,7 @@ export function cancelRest(run: Run, o: OrderRecord, text: string): void {
   else o.blockedmargin = 0;
   o.status = amo ? 'cancelled after market order' : 'cancelled';
   o.amo = false;
+  o.cancelat = 0;
   o.updatedat = ctx.now;
   if (text) o.text = text;
   indexOrder(core.state, o);
