@@ -366,6 +366,25 @@ describe('execution: acknowledgement latency (the exchange answers later)', () =
     assert.deepEqual(updates(clock(h, T0 + 110)), ['AB02']);
   });
 
+  it('a cancel that reaches the exchange before the order is heard after its acceptance, not before', () => {
+    const h = new Harness({
+      fillModel: model('ideal', {
+        latency: {
+          entry: { kind: 'fixed', ms: 200 },
+          cancel: { kind: 'fixed', ms: 0 },
+          ack: { kind: 'fixed', ms: 30 },
+        },
+      }),
+    });
+    const id = orderid(h.place(sbin({ price: '790' })));
+    h.now = T0 + 10;
+    const c = h.run((e, ctx) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, ctx));
+    assert.deepEqual(updates(c.events), []);
+    assert.equal(h.order(id).status, 'cancelled');
+    assert.deepEqual(updates(clock(h, T0 + 100)), [], 'the cancel (due +40) waits for the acceptance (+230)');
+    assert.deepEqual(updates(clock(h, T0 + 230)), ['AB01', 'AB02']);
+  });
+
   it('a command after the due time carries the pushes that reached the broker first', () => {
     const h = new Harness({ fillModel: model('ideal', ACK_30) });
     const id = orderid(h.place(sbin({ price: '790' })));

@@ -75,14 +75,21 @@ export class Emitter {
     return this.fm?.ackLatency?.(o.orderid) ?? 0;
   }
 
-  /** Inserts a push into `state.notices` (by due time; equal times keep the order they were queued in). */
-  private queue(due: number, event: NoticeEvent): void {
+  /**
+   * Inserts a push into `state.notices` (by due time; equal times keep the order they were queued in). An
+   * order's pushes never overtake each other: one is due no earlier than the order's pushes already on
+   * their way (a cancel that reached the exchange before the order's own acceptance was due is heard after it).
+   */
+  private queue(at: number, event: NoticeEvent): void {
     const state = this.state;
     if (state === undefined) {
       this.events.push(event);
       return;
     }
     const q = state.notices;
+    const id = event.order.orderid;
+    let due = at;
+    for (const n of q) if (n.due > due && n.event.order.orderid === id) due = n.due;
     let lo = 0;
     let hi = q.length;
     while (lo < hi) {
