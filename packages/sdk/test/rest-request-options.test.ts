@@ -176,11 +176,17 @@ test('reads with their own headers or retry count do not share a queued request'
       api.orders.book({ headers: { 'X-Request-Id': 'a' } }),
       api.orders.book({ maxRetries: 0 }),
     ];
+    // The limiter runs on the manual clock, the requests on real sockets: wait (real time) for each
+    // request to reach the venue, then move the clock past the next 1 s window.
+    for (let n = 1; n <= 4; n++) {
+      await eventually(() => venue.count(BOOK) >= n, { message: `request ${n} reached the venue` });
+      await clock.advance(1100);
+    }
     let done = false;
     const all = Promise.all(calls).finally(() => {
       done = true;
     });
-    await eventually(() => done, { clock, interval: 1100, timeout: 10_000, message: 'every queued call' });
+    await eventually(() => done, { message: 'every call answered after 4 requests' });
     await all;
     // 1 immediate + 1 shared by the two plain queued calls + 1 each for the two with options
     assert.equal(venue.count(BOOK), 4);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { executionOverrides, parseLatency, type ServeOptions } from '../src/cli/options.js';
 import { type CliIo, main } from '../src/main.js';
 import { openSqliteStore } from '../src/storage/sqlite/store.js';
 import { runCli } from './cli-helpers.js';
@@ -52,6 +53,24 @@ describe('CLI (in process)', () => {
     }
   });
 
+  it('the latency flags become the execution overrides of PUT /paper/v1/execution', () => {
+    const o = {
+      latency: parseLatency('fixed:40'),
+      cancelLatency: parseLatency('uniform:10:20'),
+      ackLatency: parseLatency('lognormal:15:0.5:900'),
+    } as ServeOptions;
+    assert.deepEqual(executionOverrides(o), {
+      latency: {
+        entry: { kind: 'fixed', ms: 40 },
+        cancel: { kind: 'uniform', minMs: 10, maxMs: 20 },
+        ack: { kind: 'lognormal', medianMs: 15, sigma: 0.5, maxMs: 900 },
+      },
+    });
+    assert.deepEqual(executionOverrides({ ackLatency: parseLatency('fixed:0') } as ServeOptions), {
+      latency: { ack: { kind: 'fixed', ms: 0 } },
+    });
+  });
+
   it('bad flags and values fail with a clear message and a non-zero code', async () => {
     for (const [argv, pattern] of [
       [['serve', '--bogus'], /unknown option '--bogus'/],
@@ -62,6 +81,8 @@ describe('CLI (in process)', () => {
       [['serve', '--fills', 'perfect'], /Allowed choices are ideal, realistic, harsh/],
       [['serve', '--latency', 'gamma:3'], /expected fixed:MS, uniform:MIN:MAX or lognormal/],
       [['serve', '--cancel-latency', 'fixed'], /expected fixed:MS, uniform:MIN:MAX or lognormal/],
+      [['serve', '--ack-latency', 'uniform:5'], /expected fixed:MS, uniform:MIN:MAX or lognormal/],
+      [['serve', '--db', ':memory:', '--port', '0', '--ack-latency', 'fixed:-5'], /latency.ack.ms must be/],
       [['serve', '--queue', 'lifo'], /Allowed choices are none, fifo, probabilistic/],
       [['serve', '--db', ':memory:', '--port', '0', '--depth-factor', '2'], /impact.depthFactor must be/],
       [['accounts', 'create', '--funds', 'lots'], /rupees/],
