@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_MARGIN_RATES, isRejection } from '../src/engine/index.js';
-import { openPositionsMargin } from '../src/engine/risk/funds.js';
+import { pnlOf, positionFigures, unrealisedPnl } from '../src/engine/positions/portfolio.js';
+import { availableFunds, fundsFigures, openPositionsMargin } from '../src/engine/risk/funds.js';
 import { portfolioMargin, positionLegs } from '../src/engine/risk/portfolio-margin.js';
 import type { AccountState, MarginRates } from '../src/engine/types.js';
 import { Harness, sbin } from './engine-harness.js';
@@ -112,5 +113,54 @@ describe('engine: memoised portfolio margin of the open positions', () => {
     const rms2 = h.engine.rms('A1', h.ctx());
     assert.ok(!isRejection(rms1) && !isRejection(rms2));
     assert.notEqual(rms2.utiliseddebits, rms1.utiliseddebits);
+  });
+});
+
+describe('engine: the funds an order may use', () => {
+  it('availableFunds is fundsFigures().net rounded down, across long, short, closed and delivery positions', () => {
+    const h = new Harness();
+    const rates = DEFAULT_MARGIN_RATES;
+    const check = (what: string) => {
+      const acc = account(h);
+      // The figures' lean path (no records) equals the position arithmetic of the views.
+      for (const p of acc.positions.values()) {
+        const ltp = h.market.quote(p.exchange, p.symboltoken)?.ltp;
+        const out = { realised: Number.NaN, unrealised: Number.NaN };
+        pnlOf(p, ltp, out);
+        assert.deepEqual(
+          out,
+          { realised: positionFigures(p).realised, unrealised: unrealisedPnl(p, ltp) },
+          what,
+        );
+      }
+      assert.equal(
+        availableFunds(acc, h.market, rates, h.now),
+        Math.floor(fundsFigures(acc, h.market, rates, h.now).net),
+        what,
+      );
+    };
+    check('no positions');
+    const steps: [string, Record<string, unknown>, number][] = [
+      ['long intraday', sbin({ ordertype: 'MARKET', price: '0', quantity: '10' }), 80_150],
+      ['more at another price', sbin({ ordertype: 'MARKET', price: '0', quantity: '7' }), 79_310],
+      [
+        'partly closed',
+        sbin({ ordertype: 'MARKET', price: '0', quantity: '12', transactiontype: 'SELL' }),
+        81_005,
+      ],
+      ['short', sbin({ ordertype: 'MARKET', price: '0', quantity: '9', transactiontype: 'SELL' }), 78_000],
+      [
+        'delivery long',
+        sbin({ ordertype: 'MARKET', price: '0', quantity: '3', producttype: 'DELIVERY' }),
+        80_500,
+      ],
+      ['a resting limit blocks margin', sbin({ price: '700', quantity: '4' }), 80_500],
+    ];
+    for (const [what, body, ltp] of steps) {
+      buy(h, body);
+      check(what);
+      h.tick('NSE', '3045', { ltp });
+      check(`${what}, LTP ${ltp}`);
+    }
   });
 });

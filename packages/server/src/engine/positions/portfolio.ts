@@ -56,6 +56,27 @@ export function positionFigures(p: PositionRecord): PositionFigures {
   };
 }
 
+/**
+ * Realised and unrealised P&L of a position at `ltp`, as {@link positionFigures} and {@link unrealisedPnl}
+ * compute them (the same operations in the same order), without building the figures: the funds check
+ * of every order reads them.
+ */
+export function pnlOf(
+  p: PositionRecord,
+  ltp: number | undefined,
+  out: { realised: number; unrealised: number },
+): void {
+  const totalBuyQty = p.buyqty + p.cfbuyqty;
+  const totalSellQty = p.sellqty + p.cfsellqty;
+  const totalBuyAvg = avg(p.buyamount + p.cfbuyamount, totalBuyQty);
+  const totalSellAvg = avg(p.sellamount + p.cfsellamount, totalSellQty);
+  const netQty = totalBuyQty - totalSellQty;
+  const netAvg = netQty > 0 ? totalBuyAvg : netQty < 0 ? totalSellAvg : 0;
+  const matched = Math.min(totalBuyQty, totalSellQty);
+  out.realised = matched === 0 ? 0 : matched * (totalSellAvg - totalBuyAvg) * p.multiplier;
+  out.unrealised = netQty === 0 || ltp === undefined || ltp <= 0 ? 0 : netQty * (ltp - netAvg) * p.multiplier;
+}
+
 /** Net quantity of a position, as {@link positionFigures} computes it (without building the figures). */
 export function netQtyOf(p: PositionRecord): number {
   return p.buyqty + p.cfbuyqty - (p.sellqty + p.cfsellqty);

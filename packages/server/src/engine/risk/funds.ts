@@ -5,7 +5,7 @@
 import type { TransactionType } from '@smartapi-ts/protocol';
 import { istDayStart } from '@smartapi-ts/protocol';
 import type { MarketView } from '../ports.js';
-import { netQtyOf, positionFigures, unrealisedPnl } from '../positions/portfolio.js';
+import { netQtyOf, pnlOf } from '../positions/portfolio.js';
 import { instrumentKey, pendingKey, positionKey } from '../state.js';
 import type { AccountState, EngineState, MarginRates, OrderRecord, PositionRecord } from '../types.js';
 import { isDeliveryProduct, isOption, marginFor } from './margin.js';
@@ -47,15 +47,11 @@ export function fundsFigures(
   now: number,
 ): FundsFigures {
   const orders = acc.blocked;
-  let realised = 0;
-  let unrealised = 0;
-  let holdingSales = 0;
-  for (const p of acc.positions.values()) {
-    const f = positionFigures(p);
-    realised += f.realised;
-    unrealised += unrealisedPnl(p, market.quote(p.exchange, p.symboltoken)?.ltp, f);
-    if (isDeliveryProduct(p, p.producttype)) holdingSales += p.cfbuyamount;
-  }
+  const { realised, unrealised, holdingSales } = accountPnl(acc, market, {
+    realised: 0,
+    unrealised: 0,
+    holdingSales: 0,
+  });
   const pm = openPositionsMargin(acc, market, rates, now);
   let span = 0;
   let exposure = 0;
@@ -75,7 +71,7 @@ export function fundsFigures(
   const positionsMargin = pm.total;
   const availableCash = acc.funds.cash + holdingSales;
   const utilised = orders + positionsMargin;
-  const net = availableCash + acc.funds.collateral + realised + unrealised - utilised;
+  const net = netFunds(acc, realised, unrealised, holdingSales, positionsMargin);
   return {
     availableCash,
     collateral: acc.funds.collateral,
@@ -164,7 +160,50 @@ export function availableFunds(
   rates: MarginRates,
   now: number,
 ): number {
-  return Math.floor(fundsFigures(acc, market, rates, now).net);
+  // fundsFigures(…).net without the figures (checked on every order; `engine-funds-memo.test.ts`).
+  const pnl = accountPnl(acc, market, SCRATCH);
+  const positionsMargin = openPositionsMargin(acc, market, rates, now).total;
+  return Math.floor(netFunds(acc, pnl.realised, pnl.unrealised, pnl.holdingSales, positionsMargin));
+}
+
+interface AccountPnl {
+  realised: number;
+  unrealised: number;
+  /** Cost of the holdings sold today (usable the same day). */
+  holdingSales: number;
+}
+
+const SCRATCH: AccountPnl = { realised: 0, unrealised: 0, holdingSales: 0 };
+const POSITION: { realised: number; unrealised: number } = { realised: 0, unrealised: 0 };
+
+/** Σ realised and unrealised P&L of the account's positions at the market's LTPs, into `out`. */
+function accountPnl(acc: AccountState, market: MarketView, out: AccountPnl): AccountPnl {
+  let realised = 0;
+  let unrealised = 0;
+  let holdingSales = 0;
+  for (const p of acc.positions.values()) {
+    pnlOf(p, market.quote(p.exchange, p.symboltoken)?.ltp, POSITION);
+    realised += POSITION.realised;
+    unrealised += POSITION.unrealised;
+    if (isDeliveryProduct(p, p.producttype)) holdingSales += p.cfbuyamount;
+  }
+  out.realised = realised;
+  out.unrealised = unrealised;
+  out.holdingSales = holdingSales;
+  return out;
+}
+
+/** Cash + holdings sold + collateral + P&L − margin of working orders and open positions. */
+function netFunds(
+  acc: AccountState,
+  realised: number,
+  unrealised: number,
+  holdingSales: number,
+  positionsMargin: number,
+): number {
+  const availableCash = acc.funds.cash + holdingSales;
+  const utilised = acc.blocked + positionsMargin;
+  return availableCash + acc.funds.collateral + realised + unrealised - utilised;
 }
 
 /**

@@ -152,6 +152,8 @@ function resolve(l: MarginLeg, market: MarketView, now: number): Resolved | unde
  * on its side.
  */
 export function netLegs(legs: readonly MarginLeg[]): MarginLeg[] {
+  // One leg (an account with one position, the common case) nets to itself: no key, no map.
+  if (legs.length === 1) return legs[0]!.qty === 0 ? [] : [legs[0]!];
   const by = new Map<string, MarginLeg[]>();
   for (const l of legs) {
     if (l.qty === 0) continue;
@@ -183,7 +185,8 @@ export function portfolioMargin(
   now: number,
   rates: MarginRates,
 ): PortfolioMargin {
-  const groups = new Map<string, Resolved[]>();
+  // Built on the first equity-derivative leg (accounts with only flat-margined positions need none).
+  let groups: Map<string, Resolved[]> | undefined;
   const flat: FlatMargin[] = [];
   for (const l of netLegs(legs)) {
     const r = resolve(l, market, now);
@@ -195,11 +198,13 @@ export function portfolioMargin(
       });
       continue;
     }
+    groups ??= new Map();
     const list = groups.get(r.key) ?? [];
     list.push(r);
     groups.set(r.key, list);
   }
   const out: GroupMargin[] = [];
+  if (groups === undefined) return withTotal(out, flat);
   const today = istDayStart(now);
   for (const [key, list] of groups) {
     const first = list[0]!;
@@ -260,6 +265,11 @@ export function portfolioMargin(
       held: Math.max(x, f.nov) + exposure + delivery,
     });
   }
+  return withTotal(out, flat);
+}
+
+/** The portfolio margin of its groups and flat legs: their sum, whole paise rounded up. */
+function withTotal(out: GroupMargin[], flat: FlatMargin[]): PortfolioMargin {
   let total = 0;
   for (const g of out) total += g.held;
   for (const fl of flat) total += fl.margin;
