@@ -32,12 +32,15 @@ const SBIN: Instrument = {
   isin: 'INE062A01020',
 };
 
+/** Quote sequence numbers: each quote is a new one (the engine counts traded volume between two). */
+let sequence = 0;
+
 function quote(ltp: number, volume: number, now: number): Quote {
   const lv = (p: number) => ({ price: p, quantity: 1000, orders: 5 });
   return {
     exchange: 'NSE',
     token: '3045',
-    sequence: 1,
+    sequence: ++sequence,
     timestamp: now,
     ltp,
     lastTradeQty: 10,
@@ -137,6 +140,9 @@ for (const preset of presets) {
   const lat = Array.from({ length: 1000 }, (_, i) =>
     sampleLatency(s.latency.entry, 1, `261120${String(i).padStart(9, '0')}`),
   ).sort((x, y) => x - y);
+  const ack = Array.from({ length: 1000 }, (_, i) =>
+    sampleLatency(s.latency.ack, 1, `ack:261120${String(i).padStart(9, '0')}`),
+  ).sort((x, y) => x - y);
   // 4. A passive buy of 100 at the best bid (₹799.95, 1,000 displayed ahead): traded volume there until filled.
   const b = setup(preset);
   const pid = b.place({ ordertype: 'LIMIT', price: '799.95', quantity: '100' });
@@ -152,13 +158,14 @@ for (const preset of presets) {
     `${(((avg - 80_005) / 80_005) * 10_000).toFixed(1)}`,
     `${rupees(avg2)} (${o2.filledshares.toLocaleString('en-IN')} filled)`,
     `${lat[499]} / ${lat[989]}`,
+    `${ack[499]} / ${ack[989]}`,
     b.order(pid).filledshares < 100
       ? 'never at its price (needs a trade through it)'
       : traded.toLocaleString('en-IN'),
   ]);
 }
 console.log(
-  '| preset | 10× top MARKET buy: average (filled at arrival) | slippage vs best ask (bp) | the same again, placed 1 s later (book not yet refilled) | entry latency p50 / p99 (ms) | volume traded at the bid until a 100-share bid there fills |',
+  '| preset | 10× top MARKET buy: average (filled at arrival) | slippage vs best ask (bp) | the same again, placed 1 s later (book not yet refilled) | entry latency p50 / p99 (ms) | acknowledgement latency p50 / p99 (ms) | volume traded at the bid until a 100-share bid there fills |',
 );
-console.log('|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
