@@ -10,6 +10,25 @@ import { eventually, neverWithin, type PaperBroker, startPaperBroker } from '@sm
 import WebSocket from 'ws';
 import { ist, orderBook, sbinOrder, venue } from './admin-helpers.js';
 
+/** Connects to the broker's order feed; `feed` collects the pushes (JSON messages) as they arrive. */
+async function orderFeed(
+  broker: PaperBroker,
+  jwt: string,
+): Promise<{ ws: WebSocket; feed: { 'order-status': string; orderData: Record<string, unknown> }[] }> {
+  const ws = new WebSocket(broker.wsUrl + ORDER_FEED_PATH, { headers: { Authorization: `Bearer ${jwt}` } });
+  const feed: { 'order-status': string; orderData: Record<string, unknown> }[] = [];
+  ws.on('message', (d: Buffer) => {
+    const t = d.toString();
+    if (t.startsWith('{')) feed.push(JSON.parse(t));
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  return { ws, feed };
+}
+
 describe('GET / PUT /paper/v1/execution', () => {
   let broker: PaperBroker;
   before(async () => {
@@ -192,18 +211,8 @@ describe('realistic fills through the venue shapes', () => {
 test('partial fills on the order feed: an IOC beyond the depth it may take, one update per fill, then cancelled', async () => {
   const broker = await startPaperBroker({ start: ist('10:00'), fills: 'realistic', funds: 100_000_000 });
   const jwt = (await broker.login()).jwtToken;
-  const ws = new WebSocket(broker.wsUrl + ORDER_FEED_PATH, { headers: { Authorization: `Bearer ${jwt}` } });
+  const { ws, feed } = await orderFeed(broker, jwt);
   try {
-    const feed: { 'order-status': string; orderData: Record<string, unknown> }[] = [];
-    ws.on('message', (d: Buffer) => {
-      const t = d.toString();
-      if (t.startsWith('{')) feed.push(JSON.parse(t));
-    });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    });
     const q = broker.market.quote('NSE', '3045');
     const limit = ((q?.asks[4]?.price ?? 0) / 100).toFixed(2);
     const qty = String(100 * (q?.asks[0]?.quantity ?? 1));
@@ -266,17 +275,8 @@ test('acknowledgement latency: the order book changes at the exchange time, the 
     funds: 100_000_000,
   });
   const jwt = (await broker.login()).jwtToken;
-  const ws = new WebSocket(broker.wsUrl + ORDER_FEED_PATH, { headers: { Authorization: `Bearer ${jwt}` } });
+  const { ws, feed } = await orderFeed(broker, jwt);
   try {
-    const feed: { 'order-status': string; orderData: Record<string, unknown> }[] = [];
-    ws.on('message', (d: Buffer) => {
-      const t = d.toString();
-      if (t.startsWith('{')) feed.push(JSON.parse(t));
-    });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
     const placed = await venue(broker, jwt, 'placeOrder', sbinOrder({ ordertype: 'MARKET', price: '0' }));
     const id = placed.body?.data.orderid as string;
     const codes = () => feed.filter((x) => x.orderData.orderid === id).map((x) => x['order-status']);

@@ -424,16 +424,20 @@ export interface EngineState {
   noticeSeq: number;
 }
 
-/** A modification accepted by the broker and not yet at the exchange (see {@link EngineState.modifies}). */
-export interface PendingModify {
-  /** Epoch ms it reaches the exchange. */
-  due: number;
+/** The terms of an order a `modifyOrder` may change (quantities and paise). */
+export interface OrderTerms {
   ordertype: OrderType;
   duration: Duration;
   qty: number;
   price: number;
   trigger: number;
   disclosed: number;
+}
+
+/** A modification accepted by the broker and not yet at the exchange (see {@link EngineState.modifies}). */
+export interface PendingModify extends OrderTerms {
+  /** Epoch ms it reaches the exchange. */
+  due: number;
 }
 
 /**

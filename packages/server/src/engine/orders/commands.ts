@@ -2,20 +2,14 @@
  * The order commands (`placeOrder`, `modifyOrder`, `cancelOrder`), run inside the engine's command
  * prologue (`context.ts`): parse, check, then change state.
  */
-import type {
-  Duration,
-  OrderIdResponse,
-  OrderStatus,
-  OrderType,
-  PlaceOrderResponse,
-} from '@smartapi-ts/protocol';
+import type { OrderIdResponse, OrderStatus, PlaceOrderResponse } from '@smartapi-ts/protocol';
 import { ErrorCode } from '@smartapi-ts/protocol';
 import type { Run } from '../context.js';
 import { isRejection, type Result, reject } from '../result.js';
 import { insufficientFunds, isStop, rmsCheck } from '../risk/checks.js';
 import { availableFunds, orderMargin } from '../risk/funds.js';
 import { indexOrder, isWorking, setBlocked, watchOnClock } from '../state.js';
-import type { AccountState, OrderRecord, PendingModify } from '../types.js';
+import type { AccountState, OrderRecord, OrderTerms, PendingModify } from '../types.js';
 import { INVALID_INPUT, parseBody } from '../validate.js';
 import { cancelRest, legsOf, submit } from './lifecycle.js';
 import { work } from './matching.js';
@@ -56,16 +50,8 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
   // The checks judge the order as it would be after the change: the changed fields are set on the order
   // itself and put back unless every check passes (no copy of the record per modify; the checks read the
   // order only through this argument, the indexes still hold it as it was).
-  const was: PendingModify = {
-    due: 0,
-    ordertype: o.ordertype,
-    duration: o.duration,
-    qty: o.quantity,
-    price: o.price,
-    trigger: o.triggerprice,
-    disclosed: o.disclosedquantity,
-  };
-  setTerms(o, parsed.ordertype, parsed.duration, parsed.qty, parsed.price, parsed.trigger, parsed.disclosed);
+  const was = termsOf(o, 0);
+  setTerms(o, parsed);
   let margin = 0;
   let passed = false;
   try {
@@ -76,7 +62,7 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
     if (margin > available) return reject(INVALID_INPUT, insufficientFunds(available, margin));
     passed = true;
   } finally {
-    if (!passed) setTerms(o, was.ordertype, was.duration, was.qty, was.price, was.trigger, was.disclosed);
+    if (!passed) setTerms(o, was);
   }
   const delay =
     o.amo || o.parentorderid || o.variety === 'ROBO'
@@ -85,17 +71,9 @@ export function modifyOrder(run: Run, acc: AccountState, body: unknown): Result<
   if (delay > 0) {
     // On its way to the exchange: the order works on at its old terms (and margin) until it arrives. The
     // change is written with the order's row (`modifyto`), so a restart keeps it.
-    const change: PendingModify = {
-      due: ctx.now + delay,
-      ordertype: o.ordertype,
-      duration: o.duration,
-      qty: o.quantity,
-      price: o.price,
-      trigger: o.triggerprice,
-      disclosed: o.disclosedquantity,
-    };
+    const change = termsOf(o, ctx.now + delay);
     modifies.set(o.orderid, change);
-    setTerms(o, was.ordertype, was.duration, was.qty, was.price, was.trigger, was.disclosed);
+    setTerms(o, was);
     o.modifyto = change;
     em.order(o, 'AB11');
     return { orderid: o.orderid, uniqueorderid: o.uniqueorderid };
@@ -118,7 +96,7 @@ export function arriveModify(run: Run, acc: AccountState, o: OrderRecord, m: Pen
     run.em.order(o);
     return;
   }
-  setTerms(o, m.ordertype, m.duration, m.qty, m.price, m.trigger, m.disclosed);
+  setTerms(o, m);
   // The broker accepted the change against the funds of its request; what it blocks follows the new terms.
   const margin = orderMargin(core.state, core.rates, acc, o, ctx.market, o.orderid, ctx.now);
   modified(run, acc, o, margin, false);
@@ -147,21 +125,26 @@ function modified(run: Run, acc: AccountState, o: OrderRecord, margin: number, w
     watchOnClock(core.state, o);
 }
 
-function setTerms(
-  o: OrderRecord,
-  ordertype: OrderType,
-  duration: Duration,
-  qty: number,
-  price: number,
-  trigger: number,
-  disclosed: number,
-): void {
-  o.ordertype = ordertype;
-  o.duration = duration;
-  o.quantity = qty;
-  o.price = price;
-  o.triggerprice = trigger;
-  o.disclosedquantity = disclosed;
+/** The order's current terms, as a change due at `due`. */
+function termsOf(o: OrderRecord, due: number): PendingModify {
+  return {
+    due,
+    ordertype: o.ordertype,
+    duration: o.duration,
+    qty: o.quantity,
+    price: o.price,
+    trigger: o.triggerprice,
+    disclosed: o.disclosedquantity,
+  };
+}
+
+function setTerms(o: OrderRecord, t: OrderTerms): void {
+  o.ordertype = t.ordertype;
+  o.duration = t.duration;
+  o.quantity = t.qty;
+  o.price = t.price;
+  o.triggerprice = t.trigger;
+  o.disclosedquantity = t.disclosed;
 }
 
 /** `cancelOrder` (docs/protocol/rest.md#cancel-order): only working orders; cancelling a ROBO leg cancels its sibling. */

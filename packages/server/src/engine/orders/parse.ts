@@ -16,7 +16,7 @@ import {
 import type { Instrument } from '../ports.js';
 import { isStop } from '../risk/checks.js';
 import { isWorking } from '../state.js';
-import type { AccountState, EngineContext, OrderRecord } from '../types.js';
+import type { AccountState, EngineContext, OrderRecord, OrderTerms } from '../types.js';
 import {
   bodyObject,
   fail,
@@ -57,14 +57,8 @@ export interface OrderSpec {
 }
 
 /** A validated `modifyOrder`: the working order and its new values. */
-export interface ModifySpec {
+export interface ModifySpec extends OrderTerms {
   o: OrderRecord;
-  ordertype: OrderType;
-  duration: Duration;
-  qty: number;
-  price: number;
-  trigger: number;
-  disclosed: number;
 }
 
 /**
