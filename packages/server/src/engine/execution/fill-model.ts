@@ -121,8 +121,15 @@ interface OrderExecution {
   /** Queue position while it rests, and the price it queues at. */
   queue: QueuePosition | undefined;
   queuePrice: number;
-  /** `exchange:token` of its instrument (the key of the volume memory). */
+  /** Its instrument's entry (the count of orders with execution state there). */
+  inst: InstrumentExecution;
+}
+
+/** The orders of one instrument that have execution state (its volume memory lives while there are any). */
+interface InstrumentExecution {
+  /** `exchange:token` (the key of the volume memory). */
   key: string;
+  live: number;
 }
 
 /**
@@ -149,8 +156,12 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
   private lastVolume: { sequence: number; volume: number; traded: number } | undefined;
   private lastVolumeExchange = '';
   private lastVolumeToken = '';
-  /** `exchange:token` → orders of it with execution state (their volume memory lives while any does). */
-  private readonly live = new Map<string, number>();
+  /** `exchange:token` → its orders with execution state (their volume memory lives while any does). */
+  private readonly live = new Map<string, InstrumentExecution>();
+  /** The entry of the last instrument asked (an order flow is mostly on one instrument at a time). */
+  private lastInst: InstrumentExecution | undefined;
+  private lastInstExchange = '';
+  private lastInstToken = '';
   private settingsGeneration = 0;
   private static generations = 0;
 
@@ -210,14 +221,14 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     const st = this.orders.get(orderid);
     if (st !== undefined) {
       this.orders.delete(orderid);
-      const n = (this.live.get(st.key) ?? 1) - 1;
-      if (n > 0) this.live.set(st.key, n);
-      else {
+      const inst = st.inst;
+      if (--inst.live === 0) {
         // The instrument's last order with execution state: its volume memory goes too (the broker stops
         // asking for its quotes once nothing works on it, so a kept memory would go stale).
-        this.live.delete(st.key);
-        const v = this.volumes.get(st.key);
-        this.volumes.delete(st.key);
+        this.live.delete(inst.key);
+        if (inst === this.lastInst) this.lastInst = undefined;
+        const v = this.volumes.get(inst.key);
+        this.volumes.delete(inst.key);
         if (v !== undefined && v === this.lastVolume) this.lastVolume = undefined;
       }
     }
@@ -298,19 +309,17 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     const now = req.now;
     let st = this.execution(o.orderid);
     if (!st) {
-      const key = `${req.instrument.exchange}:${req.instrument.symboltoken}`;
+      const inst = this.instrumentOf(req.instrument.exchange, req.instrument.symboltoken);
       st = {
         arrival: o.createdat + this.entryLatency(o.orderid),
         arrived: false,
         queue: undefined,
         queuePrice: 0,
-        key,
+        inst,
       };
       this.orders.set(o.orderid, st);
       this.lastExecution = st;
-      const n = this.live.get(key) ?? 0;
-      this.live.set(key, n + 1);
-      if (n === 0) this.seedVolume(key, quote);
+      if (inst.live++ === 0) this.seedVolume(inst.key, quote);
     }
     if (!st.arrived && now < st.arrival) return [];
     const buy = req.side === 'BUY';
@@ -366,6 +375,22 @@ export class ExecutionFillModel extends WalkTheBookFillModel {
     this.lastOrderId = orderid;
     this.lastExecution = st;
     return st;
+  }
+
+  /** The entry of an instrument's orders with execution state (made on its first; the last one is remembered). */
+  private instrumentOf(exchange: string, token: string): InstrumentExecution {
+    const last = this.lastInst;
+    if (last !== undefined && token === this.lastInstToken && exchange === this.lastInstExchange) return last;
+    const key = `${exchange}:${token}`;
+    let inst = this.live.get(key);
+    if (inst === undefined) {
+      inst = { key, live: 0 };
+      this.live.set(key, inst);
+    }
+    this.lastInst = inst;
+    this.lastInstExchange = exchange;
+    this.lastInstToken = token;
+    return inst;
   }
 
   /** `exchange:token:B|S`, the impact memory's key (the last one built is handed back again). */
