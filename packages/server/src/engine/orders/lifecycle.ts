@@ -108,11 +108,12 @@ export function submit(
   if (!open && preOpenEntry(ctx.market, o, ctx.now)) {
     // Pre-open order entry: the order reaches the exchange and waits for the call auction.
     o.exchangeorderid = ctx.ids.exchangeOrderId();
-    o.exchangeat = arrivalOf(run, o);
+    const arrival = arrivalOf(run, o);
+    o.exchangeat = arrival;
     o.status = 'open';
     indexOrder(core.state, o);
     watchOnClock(core.state, o);
-    em.orderTwice(o, 'AB09', 'AB01', arrivalOf(run, o));
+    em.orderTwice(o, 'AB09', 'AB01', arrival);
     return o;
   }
   if (!open) {
@@ -123,12 +124,13 @@ export function submit(
     return o;
   }
   o.exchangeorderid = ctx.ids.exchangeOrderId();
-  o.exchangeat = arrivalOf(run, o);
+  const arrival = arrivalOf(run, o);
+  o.exchangeat = arrival;
   o.status = isStop(o.ordertype) ? 'trigger pending' : 'open';
   const quote = ctx.market.quote(o.exchange, o.symboltoken);
   protect(o, quote, ctx.now, core.marketProtection);
   indexOrder(core.state, o);
-  em.orderTwice(o, 'AB09', isStop(o.ordertype) ? 'AB10' : 'AB01', arrivalOf(run, o));
+  em.orderTwice(o, 'AB09', isStop(o.ordertype) ? 'AB10' : 'AB01', arrival);
   if (quote) work(run, acc, o, quote, true);
   else if (o.duration === 'IOC' && !core.fillModel.pending?.(o.orderid, ctx.now)) cancelRest(run, o, '');
   return o;
