@@ -66,6 +66,105 @@ function feed(h: Harness, ltp: number, volume: number, bidQty?: number): Quote {
   return q;
 }
 
+const flowSizes = fc.array(fc.constantFrom(600, 1000, 1400), { minLength: 10, maxLength: 10 });
+/** One step of a random order flow on SBIN (place, cancel, modify, a quote). */
+const flowStep = fc.oneof(
+  fc.record({
+    kind: fc.constant('place' as const),
+    buy: fc.boolean(),
+    ticks: fc.integer({ min: -5, max: 5 }),
+    qty: fc.integer({ min: 1, max: 1500 }),
+  }),
+  fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant('modify' as const),
+    pick: fc.nat(),
+    ticks: fc.integer({ min: -5, max: 5 }),
+  }),
+  fc.record({
+    kind: fc.constant('quote' as const),
+    move: fc.integer({ min: -1, max: 1 }),
+    traded: fc.constantFrom(0, 200, 700),
+    // Level sizes from a small set, so that a level often shows what it showed before.
+    sizes: flowSizes,
+    ms: fc.integer({ min: 1, max: 400 }),
+    // A quote the engine does not see (the broker passes none while nothing works on the instrument,
+    // and a placement may read a newer one): later orders join the queue at it.
+    silent: fc.boolean(),
+  }),
+);
+type FlowStep = typeof flowStep extends fc.Arbitrary<infer T> ? T : never;
+/** Runs a random flow (`flowStep`s) on a fresh harness: the trade and order books as JSON, and the pushes heard. */
+function replayFlow(fm: ExecutionFillModel, steps: FlowStep[]): { books: string; pushes: EngineEvent[] } {
+  const h = new Harness({ fillModel: fm });
+  let ltp = 80_000;
+  let volume = 5000;
+  const ids: string[] = [];
+  feed(h, ltp, volume);
+  for (const st of steps) {
+    if (st.kind === 'place') {
+      const price = ((ltp + 5 * st.ticks) / 100).toFixed(2);
+      const r = h.place(
+        sbin({
+          transactiontype: st.buy ? 'BUY' : 'SELL',
+          price,
+          quantity: String(st.qty),
+          producttype: 'INTRADAY',
+        }),
+      );
+      if (!isRejection(r.result)) ids.push((r.result as { orderid: string }).orderid);
+    } else if (st.kind === 'cancel' && ids.length > 0) {
+      const id = ids[st.pick % ids.length] as string;
+      h.run((e, c) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, c));
+    } else if (st.kind === 'modify' && ids.length > 0) {
+      const id = ids[st.pick % ids.length] as string;
+      const o = h.order(id);
+      const price = ((ltp + 5 * st.ticks) / 100).toFixed(2);
+      h.run((e, c) =>
+        e.modifyOrder(
+          'A1',
+          {
+            ...sbin({
+              price,
+              quantity: String(o.quantity),
+              transactiontype: o.transactiontype,
+              producttype: 'INTRADAY',
+            }),
+            orderid: id,
+          },
+          c,
+        ),
+      );
+    } else if (st.kind === 'quote') {
+      h.now += st.ms;
+      ltp += 5 * st.move;
+      volume += st.traded;
+      const q = h.market.setQuote('NSE', '3045', { ltp }, h.now);
+      q.volume = volume;
+      const sizes = st.sizes;
+      q.bids.forEach((l, i) => {
+        l.quantity = sizes[i] as number;
+      });
+      q.asks.forEach((l, i) => {
+        l.quantity = sizes[5 + i] as number;
+      });
+      if (!st.silent) h.record(h.engine.onQuote(q, h.ctx()).events);
+    }
+  }
+  const acc = h.engine.state.accounts.get('A1');
+  // Far past every latency: whatever is still on its way arrives (the second tick hears the answers to
+  // what the first one delivered).
+  for (let i = 0; i < 2; i++) {
+    h.now += 60_000;
+    h.record(h.engine.onClock(h.ctx()).events);
+  }
+  const books = JSON.stringify({
+    trades: acc?.trades.map((x) => [x.orderid, x.price, x.quantity, x.time]),
+    orders: [...(acc?.orders.values() ?? [])].map((o) => [o.orderid, o.status, o.filledshares, o.price]),
+  });
+  return { books, pushes: h.log.filter((e) => (e.type === 'order' && e.update) || e.type === 'notice') };
+}
+
 describe('execution: latency', () => {
   it('samples fixed, uniform and log-normal latencies reproducibly from (seed, order id)', () => {
     assert.equal(sampleLatency({ kind: 'fixed', ms: 40 }, 1, 'a'), 40);
@@ -385,6 +484,51 @@ describe('execution: acknowledgement latency (the exchange answers later)', () =
     assert.deepEqual(updates(clock(h, T0 + 230)), ['AB01', 'AB02']);
   });
 
+  it('changes when the feed hears things, never what happens: the same fills, and per order the same answers in the same order', (t) => {
+    // The broker's own answers (AB09 open pending, AB11 modify pending, AB03 rejected, AMO codes) are
+    // immediate; the exchange's may now arrive after them, so each kind is compared in its own order.
+    const BROKER = new Set(['AB03', 'AB06', 'AB07', 'AB08', 'AB09', 'AB11']);
+    const byOrder = (pushes: EngineEvent[], broker: boolean) => {
+      const out = new Map<string, string[]>();
+      for (const e of pushes) {
+        if ((e.type !== 'order' && e.type !== 'notice') || !e.update) continue;
+        if (BROKER.has(e.update) !== broker) continue;
+        const list = out.get(e.order.orderid) ?? [];
+        list.push(`${e.update} ${e.order.status} ${e.order.filledshares}`);
+        out.set(e.order.orderid, list);
+      }
+      return [...out].sort(([a], [b]) => (a < b ? -1 : 1));
+    };
+    let heardLater = 0;
+    fc.assert(
+      fc.property(
+        fc.array(flowStep, { minLength: 20, maxLength: 100 }),
+        fc.constantFrom(5, 40, 300),
+        (steps, ackMs) => {
+          const base = applyExecutionChange(presetSettings('realistic', 7, T0), {}, T0);
+          const now = replayFlow(
+            new ExecutionFillModel(
+              applyExecutionChange(base, { latency: { ack: { kind: 'fixed', ms: 0 } } }, T0),
+            ),
+            steps,
+          );
+          const late = replayFlow(
+            new ExecutionFillModel(
+              applyExecutionChange(base, { latency: { ack: { kind: 'fixed', ms: ackMs } } }, T0),
+            ),
+            steps,
+          );
+          assert.equal(late.books, now.books);
+          assert.deepEqual(byOrder(late.pushes, false), byOrder(now.pushes, false));
+          assert.deepEqual(byOrder(late.pushes, true), byOrder(now.pushes, true));
+          if (late.pushes.some((e) => e.type === 'notice')) heardLater++;
+        },
+      ),
+      propertyOptions(t, { numRuns: 150 }),
+    );
+    assert.ok(heardLater > 100, `${heardLater} of 150 flows had pushes on their way`);
+  });
+
   it('a command after the due time carries the pushes that reached the broker first', () => {
     const h = new Harness({ fillModel: model('ideal', ACK_30) });
     const id = orderid(h.place(sbin({ price: '790' })));
@@ -695,108 +839,19 @@ describe('execution: queue position', () => {
     // The quote loop visits, of the visible levels out of reach, only those that changed (drivers.ts
     // changedLevels). A model that declines the level memory visits every visible level (the loop before
     // it); both must book the same trades, byte for byte, on any flow.
-    const sizes = fc.array(fc.constantFrom(600, 1000, 1400), { minLength: 10, maxLength: 10 });
-    const step = fc.oneof(
-      fc.record({
-        kind: fc.constant('place' as const),
-        buy: fc.boolean(),
-        ticks: fc.integer({ min: -5, max: 5 }),
-        qty: fc.integer({ min: 1, max: 1500 }),
-      }),
-      fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
-      fc.record({
-        kind: fc.constant('modify' as const),
-        pick: fc.nat(),
-        ticks: fc.integer({ min: -5, max: 5 }),
-      }),
-      fc.record({
-        kind: fc.constant('quote' as const),
-        move: fc.integer({ min: -1, max: 1 }),
-        traded: fc.constantFrom(0, 200, 700),
-        // Level sizes from a small set, so that a level often shows what it showed before.
-        sizes,
-        ms: fc.integer({ min: 1, max: 400 }),
-        // A quote the engine does not see (the broker passes none while nothing works on the instrument,
-        // and a placement may read a newer one): later orders join the queue at it.
-        silent: fc.boolean(),
-      }),
-    );
-    type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
-    const replay = (fm: ExecutionFillModel, steps: Step[]): string => {
-      const h = new Harness({ fillModel: fm });
-      let ltp = 80_000;
-      let volume = 5000;
-      const ids: string[] = [];
-      feed(h, ltp, volume);
-      for (const st of steps) {
-        if (st.kind === 'place') {
-          const price = ((ltp + 5 * st.ticks) / 100).toFixed(2);
-          const r = h.place(
-            sbin({
-              transactiontype: st.buy ? 'BUY' : 'SELL',
-              price,
-              quantity: String(st.qty),
-              producttype: 'INTRADAY',
-            }),
-          );
-          if (!isRejection(r.result)) ids.push((r.result as { orderid: string }).orderid);
-        } else if (st.kind === 'cancel' && ids.length > 0) {
-          const id = ids[st.pick % ids.length] as string;
-          h.run((e, c) => e.cancelOrder('A1', { variety: 'NORMAL', orderid: id }, c));
-        } else if (st.kind === 'modify' && ids.length > 0) {
-          const id = ids[st.pick % ids.length] as string;
-          const o = h.order(id);
-          const price = ((ltp + 5 * st.ticks) / 100).toFixed(2);
-          h.run((e, c) =>
-            e.modifyOrder(
-              'A1',
-              {
-                ...sbin({
-                  price,
-                  quantity: String(o.quantity),
-                  transactiontype: o.transactiontype,
-                  producttype: 'INTRADAY',
-                }),
-                orderid: id,
-              },
-              c,
-            ),
-          );
-        } else if (st.kind === 'quote') {
-          h.now += st.ms;
-          ltp += 5 * st.move;
-          volume += st.traded;
-          const q = h.market.setQuote('NSE', '3045', { ltp }, h.now);
-          q.volume = volume;
-          const sizes = st.sizes;
-          q.bids.forEach((l, i) => {
-            l.quantity = sizes[i] as number;
-          });
-          q.asks.forEach((l, i) => {
-            l.quantity = sizes[5 + i] as number;
-          });
-          if (!st.silent) h.record(h.engine.onQuote(q, h.ctx()).events);
-        }
-      }
-      const acc = h.engine.state.accounts.get('A1');
-      return JSON.stringify({
-        trades: acc?.trades.map((x) => [x.orderid, x.price, x.quantity, x.time]),
-        orders: [...(acc?.orders.values() ?? [])].map((o) => [o.orderid, o.status, o.filledshares, o.price]),
-      });
-    };
     let filled = 0;
     fc.assert(
       fc.property(
         fc.constantFrom('fifo', 'probabilistic'),
-        fc.array(step, { minLength: 20, maxLength: 120 }),
+        fc.array(flowStep, { minLength: 20, maxLength: 120 }),
         (queue, steps) => {
           const settings = applyExecutionChange(
             presetSettings('realistic', 7, T0),
             { queue: { model: queue } },
             T0,
           );
-          const a = replay(new ExecutionFillModel(settings), steps);
-          const b = replay(new VisitAll(settings), steps);
+          const a = replayFlow(new ExecutionFillModel(settings), steps).books;
+          const b = replayFlow(new VisitAll(settings), steps).books;
           assert.equal(a, b);
           if (JSON.parse(a).trades.length > 0) filled++;
         },
