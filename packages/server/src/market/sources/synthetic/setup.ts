@@ -1,18 +1,19 @@
 /**
  * Building the synthetic source at its start time: the price drivers from the universe and the
- * back-history, and every instrument's state (liquidity, sizes, start-day statistics, 52-week range,
- * circuits and first quote).
+ * back-history, every instrument's state (liquidity, sizes, start-day statistics, 52-week range,
+ * circuits and first quote), and the market's instrument indexes (by key, by symbol, futures by underlying).
  */
 import { istDayStart } from '@smartapi-ts/protocol';
 import { sessionTimesOn } from '../../calendar.js';
 import { hashString, mixSeed, Rng } from '../../rng.js';
 import type { Instrument, Quote } from '../../types.js';
-import { type DriverSpec, instrumentKey } from '../../universe.js';
+import { type DriverSpec, instrumentKey, type Universe } from '../../universe.js';
 import { BOOK_SLOTS, bookLevels, buildQuote } from './depth.js';
 import { baseDailyVolume, sessionMinutes, TRADING_DAYS_PER_YEAR } from './history.js';
 import { type DriverRt, type InstState, type Kind, MIN_MS, type SynthContext } from './model.js';
 import { derivativeVolumes, oiOfDay } from './open-interest.js';
 import { priceAt, setCircuits, theo } from './price-model.js';
+import type { FutureRef } from './walk.js';
 
 /** Driver OHLCV aggregates of a day's history prefix, per `driver|day` (null: none). */
 export type DriverDayCache = Map<string, { open: number; high: number; low: number; volume: number } | null>;
@@ -257,4 +258,66 @@ function driverAggregate(
   const agg = { open: m.open[0]!, high, low, volume };
   cache.set(k, agg);
   return agg;
+}
+
+/** The instrument look-ups of a market and the futures of an instrument's underlying (basis for options). */
+export interface MarketIndexes {
+  /** `exchange:token` → instrument. */
+  instByKey: Map<string, Instrument>;
+  /** `exchange:SYMBOL` (as listed, and upper-cased) → instrument. */
+  instBySymbol: Map<string, Instrument>;
+  /** The futures on the same underlying, nearest expiry first. */
+  futuresOf: (st: InstState) => readonly FutureRef[];
+}
+
+const futuresKey = (inst: Instrument): string => `${inst.exchange}|${inst.name}|${inst.instrumentType}`;
+/** A lower-case ASCII letter (symbols needing a second, upper-case lookup entry). */
+const HAS_LOWER = /[a-z]/;
+
+/** The indexes of a market whose instruments are all built at start (`states`). */
+export function eagerIndexes(states: readonly InstState[]): MarketIndexes {
+  const instByKey = new Map<string, Instrument>();
+  const bySymbol = new Map<string, InstState>();
+  for (const st of states) {
+    const inst = st.inst;
+    instByKey.set(st.key, inst);
+    bySymbol.set(`${inst.exchange}:${inst.symbol}`, st);
+    if (!bySymbol.has(`${inst.exchange}:${inst.symbol.toUpperCase()}`)) {
+      bySymbol.set(`${inst.exchange}:${inst.symbol.toUpperCase()}`, st);
+    }
+  }
+  const instBySymbol = new Map<string, Instrument>();
+  for (const [k, st] of bySymbol) instBySymbol.set(k, st.inst);
+  const futures = new Map<string, InstState[]>();
+  for (const st of states) {
+    if (st.kind !== 'future') continue;
+    const k = futuresKey(st.inst);
+    const list = futures.get(k) ?? [];
+    list.push(st);
+    futures.set(k, list);
+  }
+  for (const list of futures.values()) list.sort((a, b) => a.expiryClose - b.expiryClose);
+  return { instByKey, instBySymbol, futuresOf: (st) => futures.get(futuresKey(st.inst)) ?? [] };
+}
+
+/**
+ * The indexes of a lazy market (instruments built on first use): the universe's own index when it has
+ * one, else built from its instruments that have a price driver; `futures` are the lazy parts' references.
+ */
+export function lazyIndexes(universe: Universe, futures: ReadonlyMap<string, FutureRef[]>): MarketIndexes {
+  const index = universe.index;
+  const instByKey = index?.byKey ?? new Map<string, Instrument>();
+  const instBySymbol = index?.bySymbol ?? new Map<string, Instrument>();
+  for (const inst of index ? [] : universe.instruments) {
+    const key = instrumentKey(inst.exchange, inst.token);
+    if (!universe.driverOf.has(key)) continue;
+    instByKey.set(key, inst);
+    instBySymbol.set(`${inst.exchange}:${inst.symbol}`, inst);
+    // Symbols are upper case but for a few: only those need a second, upper-case entry.
+    if (HAS_LOWER.test(inst.symbol)) {
+      const upper = `${inst.exchange}:${inst.symbol.toUpperCase()}`;
+      if (!instBySymbol.has(upper)) instBySymbol.set(upper, inst);
+    }
+  }
+  return { instByKey, instBySymbol, futuresOf: (st) => futures.get(futuresKey(st.inst)) ?? [] };
 }

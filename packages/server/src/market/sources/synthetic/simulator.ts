@@ -5,7 +5,7 @@
  * See docs/paper-broker-market.md for the model and its limits.
  *
  * This module is the facade (clock wiring, lookups, subscriptions, scenario control); the model lives
- * beside it: `setup.ts` (start state), `walk.ts` (price steps), `price-model.ts`, `depth.ts`,
+ * beside it: `setup.ts` (start state and the instrument indexes), `walk.ts` (price steps), `price-model.ts`, `depth.ts`,
  * `open-interest.ts`, `opening.ts` (gaps, pre-open call auction), `candles.ts`, `history.ts`
  * (back-history) and `state.ts` (export/import).
  */
@@ -40,7 +40,7 @@ import {
 } from './lazy.js';
 import type { DriverRt, InstState, SynthContext } from './model.js';
 import { auctionOf } from './opening.js';
-import { type DriverDayCache, initDrivers, initInstruments } from './setup.js';
+import { type DriverDayCache, eagerIndexes, initDrivers, initInstruments, lazyIndexes } from './setup.js';
 import {
   checkSynthState,
   exportSynthState,
@@ -56,9 +56,6 @@ import {
   stepInstruments,
   type WalkRuntime,
 } from './walk.js';
-
-/** A lower-case ASCII letter (symbols needing a second, upper-case lookup entry). */
-const HAS_LOWER = /[a-z]/;
 
 export type { SimulatedMarketState } from './state.js';
 
@@ -190,50 +187,18 @@ export class SimulatedMarket implements Market {
       this.drivers = new Map();
       this.states = [];
       this.lazy = lazyParts(this.ctx);
-      const index = this.universe.index;
-      this.instByKey = index?.byKey ?? new Map();
-      this.instBySymbol = index?.bySymbol ?? new Map();
-      for (const inst of index ? [] : this.universe.instruments) {
-        const key = instrumentKey(inst.exchange, inst.token);
-        if (!this.universe.driverOf.has(key)) continue;
-        this.instByKey.set(key, inst);
-        this.instBySymbol.set(`${inst.exchange}:${inst.symbol}`, inst);
-        // Symbols are upper case but for a few: only those need a second, upper-case entry.
-        if (HAS_LOWER.test(inst.symbol)) {
-          const upper = `${inst.exchange}:${inst.symbol.toUpperCase()}`;
-          if (!this.instBySymbol.has(upper)) this.instBySymbol.set(upper, inst);
-        }
-      }
-      const refs = this.lazy.futures;
-      this.futuresOf = (st) =>
-        refs.get(`${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`) ?? [];
+      const ix = lazyIndexes(this.universe, this.lazy.futures);
+      this.instByKey = ix.instByKey;
+      this.instBySymbol = ix.instBySymbol;
+      this.futuresOf = ix.futuresOf;
     } else {
-      this.instByKey = new Map();
-      this.instBySymbol = new Map();
       this.drivers = initDrivers(this.ctx);
       this.states = initInstruments(this.ctx, this.drivers, this.driverDayAgg);
-      const bySymbol = new Map<string, InstState>();
-      for (const st of this.states) {
-        const inst = st.inst;
-        this.byKey.set(st.key, st);
-        this.instByKey.set(st.key, inst);
-        bySymbol.set(`${inst.exchange}:${inst.symbol}`, st);
-        if (!bySymbol.has(`${inst.exchange}:${inst.symbol.toUpperCase()}`)) {
-          bySymbol.set(`${inst.exchange}:${inst.symbol.toUpperCase()}`, st);
-        }
-      }
-      for (const [k, st] of bySymbol) this.instBySymbol.set(k, st.inst);
-      const futures = new Map<string, InstState[]>();
-      for (const st of this.states) {
-        if (st.kind !== 'future') continue;
-        const k = `${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`;
-        const list = futures.get(k) ?? [];
-        list.push(st);
-        futures.set(k, list);
-      }
-      for (const list of futures.values()) list.sort((a, b) => a.expiryClose - b.expiryClose);
-      this.futuresOf = (st) =>
-        futures.get(`${st.inst.exchange}|${st.inst.name}|${st.inst.instrumentType}`) ?? [];
+      for (const st of this.states) this.byKey.set(st.key, st);
+      const ix = eagerIndexes(this.states);
+      this.instByKey = ix.instByKey;
+      this.instBySymbol = ix.instBySymbol;
+      this.futuresOf = ix.futuresOf;
     }
     this.runtime = { drivers: this.drivers, states: this.states, rng: this.rng };
     this.walk = {
