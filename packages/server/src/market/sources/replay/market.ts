@@ -7,6 +7,8 @@
  *
  * Instruments without data have no quote (orders are refused with the venue's "no market data"
  * answer) unless a `fallback` market (the synthetic source, `--fill-missing synthetic`) serves them.
+ * Beside it: `series.ts` (an instrument's bars with their timing and day aggregates), `bars.ts`
+ * (aggregation to an interval, the book inside a bar), `ticks.ts`, `files.ts`.
  */
 import type { Exchange, ScripMasterRow } from '@smartapi-ts/protocol';
 import { istDayStart } from '@smartapi-ts/protocol';
@@ -14,12 +16,11 @@ import { TradingCalendar } from '../../calendar.js';
 import type { Clock } from '../../clock.js';
 import type { BookLevel, Candle, Instrument, Market, Quote, SessionState } from '../../types.js';
 import { instrumentKey, type Universe } from '../../universe.js';
+import { aggregate, barBook, EMPTY } from './bars.js';
 import { type CandleSeries, ReplayDataError, type TickEvent } from './files.js';
 import { type BarPath, barPath, priceOnPath, rangeSoFar } from './path.js';
+import { DAY_MS, type Series, seriesOf } from './series.js';
 import { applyTick, tickBars } from './ticks.js';
-
-const DAY_MS = 86_400_000;
-const EMPTY: BookLevel = Object.freeze({ price: 0, quantity: 0, orders: 0 }) as BookLevel;
 
 /** Options of {@link ReplayMarket}. */
 export interface ReplayMarketOptions {
@@ -54,29 +55,6 @@ export interface ReplayMarketState {
   /** Ticks applied. */
   tickCursor: number;
   fallback?: unknown;
-}
-
-interface Series {
-  key: string;
-  inst: Instrument;
-  tick: number;
-  candles: Candle[];
-  daily: boolean;
-  /** Start / end of each bar's trading (daily bars: the session). */
-  t0: Float64Array;
-  t1: Float64Array;
-  /** Day aggregates before bar i (from the first bar of its day). */
-  dayOpen: Float64Array;
-  hiBefore: Float64Array;
-  loBefore: Float64Array;
-  volBefore: Float64Array;
-  pvBefore: Float64Array;
-  prevClose: Float64Array;
-  cursor: number;
-  path: BarPath | undefined;
-  pathIndex: number;
-  seq: number;
-  quote: Quote | undefined;
 }
 
 /** A market that replays recorded bars on its clock. */
@@ -145,7 +123,7 @@ export class ReplayMarket implements Market {
           `no instrument ${s.exchange} ${s.token} in the instrument universe`,
         );
       for (const c of s.candles) this.calendar.addSpecialSession(c.time);
-      this.series.set(key, this.buildSeries(key, inst, s));
+      this.series.set(key, seriesOf(this.calendar, key, inst, s));
     }
     this.simTime = this.clock_.now();
     this.applyTicks(this.simTime, false);
@@ -170,73 +148,6 @@ export class ReplayMarket implements Market {
       }
     }
     return best;
-  }
-
-  private buildSeries(key: string, inst: Instrument, s: CandleSeries): Series {
-    const n = s.candles.length;
-    const daily = s.intervalMs >= DAY_MS;
-    const st: Series = {
-      key,
-      inst,
-      tick: inst.tickSize > 0 ? inst.tickSize : 1,
-      candles: s.candles,
-      daily,
-      t0: new Float64Array(n),
-      t1: new Float64Array(n),
-      dayOpen: new Float64Array(n),
-      hiBefore: new Float64Array(n),
-      loBefore: new Float64Array(n),
-      volBefore: new Float64Array(n),
-      pvBefore: new Float64Array(n),
-      prevClose: new Float64Array(n),
-      cursor: -1,
-      path: undefined,
-      pathIndex: -1,
-      seq: 0,
-      quote: undefined,
-    };
-    let day = Number.NaN;
-    let open = 0;
-    let hi = 0;
-    let lo = 0;
-    let vol = 0;
-    let pv = 0;
-    let prevDayClose = s.candles[0]?.open ?? 0;
-    let lastClose = prevDayClose;
-    for (let i = 0; i < n; i++) {
-      const c = s.candles[i] as Candle;
-      const d = istDayStart(c.time);
-      const bounds = this.calendar.sessionBounds(inst.exchange, c.time);
-      if (d !== day) {
-        day = d;
-        prevDayClose = lastClose;
-        open = c.open;
-        hi = Number.NEGATIVE_INFINITY;
-        lo = Number.POSITIVE_INFINITY;
-        vol = 0;
-        pv = 0;
-      }
-      if (daily) {
-        st.t0[i] = bounds.open;
-        st.t1[i] = bounds.close;
-      } else {
-        st.t0[i] = c.time;
-        const end = c.time + s.intervalMs;
-        st.t1[i] = c.time < bounds.close && end > bounds.close ? bounds.close : end;
-      }
-      st.dayOpen[i] = open;
-      st.hiBefore[i] = hi;
-      st.loBefore[i] = lo;
-      st.volBefore[i] = vol;
-      st.pvBefore[i] = pv;
-      st.prevClose[i] = prevDayClose;
-      hi = Math.max(hi, c.high);
-      lo = Math.min(lo, c.low);
-      vol += c.volume;
-      pv += ((c.open + c.high + c.low + c.close) / 4) * c.volume;
-      lastClose = c.close;
-    }
-    return st;
   }
 
   // ───────────────────────────── Market interface ─────────────────────────────
@@ -344,7 +255,7 @@ export class ReplayMarket implements Market {
     if (!q) return undefined;
     const n = Math.max(0, Math.min(20, Math.floor(levels)));
     const c = st.candles[Math.max(0, st.cursor)] as Candle;
-    const { bids, asks } = book(st, q.ltp, c.low, c.high, n);
+    const { bids, asks } = barBook(st.inst, c, st.tick, q.ltp, c.low, c.high, n);
     return { bids, asks };
   }
 
@@ -571,7 +482,15 @@ export class ReplayMarket implements Market {
       f >= 1 ? 0 : before >= t0 ? partVol - Math.floor((c.volume * (before - t0)) / (t1 - t0)) : partVol;
     const lastTradeTime = f >= 1 ? t1 : traded > 0 ? t : t0;
     const pv = (st.pvBefore[i] as number) + ltp * partVol;
-    const { bids, asks } = book(st, ltp, c.low, c.high, 5);
+    const { bids, asks } = barBook(
+      st.inst,
+      st.candles[Math.max(0, st.cursor)] as Candle,
+      st.tick,
+      ltp,
+      c.low,
+      c.high,
+      5,
+    );
     st.seq++;
     const q: Quote = {
       exchange: st.inst.exchange,
@@ -600,90 +519,4 @@ export class ReplayMarket implements Market {
     st.quote = q;
     if (emit) this.publish(q);
   }
-}
-
-function merge(cur: Candle, b: Candle): void {
-  if (b.high > cur.high) cur.high = b.high;
-  if (b.low < cur.low) cur.low = b.low;
-  cur.close = b.close;
-  cur.volume += b.volume;
-  cur.oi = b.oi;
-}
-
-/**
- * A book around `ltp` that stays in `[low, high]`: bids at the LTP and below, asks one tick above and
- * up (or at the LTP when it is the bar's high), `n` levels per side with empty levels beyond the range.
- */
-function book(
-  st: Series,
-  ltp: number,
-  low: number,
-  high: number,
-  n: number,
-): { bids: BookLevel[]; asks: BookLevel[] } {
-  const bids: BookLevel[] = [];
-  const asks: BookLevel[] = [];
-  if (st.inst.instrumentType === 'AMXIDX' || !st.inst.tradable) {
-    for (let i = 0; i < n; i++) {
-      bids.push(EMPTY);
-      asks.push(EMPTY);
-    }
-    return { bids, asks };
-  }
-  const lot = Math.max(1, st.inst.lotSize);
-  const c = st.candles[Math.max(0, st.cursor)] as Candle;
-  const base = Math.max(1, Math.round(c.volume / 50 / lot)) * lot;
-  const tick = st.tick;
-  const askStart = ltp + tick <= high ? ltp + tick : ltp;
-  for (let i = 0; i < n; i++) {
-    const bp = ltp - i * tick;
-    const ap = askStart + i * tick;
-    const q = base * (1 + (i % 3));
-    bids.push(bp >= low && bp > 0 ? { price: bp, quantity: q, orders: 1 + (i % 5) } : EMPTY);
-    asks.push(ap <= high ? { price: ap, quantity: q, orders: 1 + ((i + 2) % 5) } : EMPTY);
-  }
-  return { bids, asks };
-}
-
-/** Bars aggregated to `intervalMinutes` (see {@link ReplayMarket.candles}); `dataWidth` is the data's bar length. */
-function aggregate(
-  calendar: TradingCalendar,
-  exchange: Exchange,
-  bars: Candle[],
-  dataWidth: number,
-  daily: boolean,
-  intervalMinutes: number,
-  from: number,
-  to: number,
-): Candle[] {
-  const width = intervalMinutes * 60_000;
-  const out: Candle[] = [];
-  if (daily && intervalMinutes < 1440) return bars.filter((b) => b.time >= from && b.time <= to);
-  if (intervalMinutes >= 1440) {
-    let cur: Candle | undefined;
-    for (const b of bars) {
-      const d = istDayStart(b.time);
-      if (cur && cur.time === d) merge(cur, b);
-      else {
-        if (cur) out.push(cur);
-        cur = { ...b, time: d };
-      }
-    }
-    if (cur) out.push(cur);
-    const lo = istDayStart(from);
-    return out.filter((b) => b.time >= lo && b.time <= to);
-  }
-  let cur: Candle | undefined;
-  for (const b of bars) {
-    const open = calendar.sessionBounds(exchange, b.time).open;
-    const bucket =
-      width <= dataWidth || b.time < open ? b.time : open + Math.floor((b.time - open) / width) * width;
-    if (cur && cur.time === bucket) merge(cur, b);
-    else {
-      if (cur) out.push(cur);
-      cur = { ...b, time: bucket };
-    }
-  }
-  if (cur) out.push(cur);
-  return out.filter((b) => b.time >= from && b.time <= to);
 }
